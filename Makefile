@@ -1,0 +1,49 @@
+# One command for each routine job. Every target builds its own virtualenv first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: setup run test lint fmt typecheck pytest bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "CodeRace needs Python 3.11 or newer (found $$($(PYTHON) --version))"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+## setup: create the virtualenv and install CodeRace with its dev tools
+setup: $(STAMP)
+
+## run: set up and serve CodeRace on the embedded default (http://$(HOST):$(PORT))
+run: setup
+	$(BIN)/race run --host $(HOST) --port $(PORT)
+
+## test: set up, lint, type-check and run the whole test suite (what CI runs)
+test: setup lint typecheck pytest
+
+lint: setup
+	$(BIN)/ruff check race tests bench
+	$(BIN)/ruff format --check race tests bench
+
+fmt: setup
+	$(BIN)/ruff check --fix race tests bench
+	$(BIN)/ruff format race tests bench
+
+typecheck: setup
+	$(BIN)/mypy
+
+pytest: setup
+	$(BIN)/pytest
+
+## bench: print throughput figures (no assertions)
+bench: setup
+	$(BIN)/python bench/scorer.py
+	$(BIN)/python bench/verdict_humans.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

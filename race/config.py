@@ -1,0 +1,33 @@
+"""Configuration: one class that reads the environment, with embedded-default fallbacks."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+DEFAULT_INSTANCE = Path(__file__).resolve().parent.parent / "instance"
+
+
+class Config:
+    """Settings for ``create_app``; every field can be set from the environment."""
+
+    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
+        env = os.environ if environ is None else environ
+        self.INSTANCE_PATH = Path(env.get("CODERACE_INSTANCE", str(DEFAULT_INSTANCE)))
+        self.SECRET_KEY = env.get("SECRET_KEY") or None
+        self.DATABASE_URL = env.get(
+            "DATABASE_URL", f"sqlite:///{self.INSTANCE_PATH / 'coderace.db'}"
+        )
+        self.REDIS_URL = env.get("REDIS_URL") or None
+        #: Key prefix in Redis, so several deployments (or test runs) can share one server.
+        self.REDIS_PREFIX = env.get("REDIS_PREFIX", "cr:")
+        self.TESTING = env.get("CODERACE_TESTING") == "1"
+        #: eventlet (default), gevent, or threading (tests run the server in a thread).
+        self.ASYNC_MODE = env.get("CODERACE_WORKER", "eventlet")
+        #: Origins allowed to open a socket, comma-separated; default: the page's own origin.
+        self.ALLOWED_ORIGINS = [o for o in env.get("ALLOWED_ORIGINS", "").split(",") if o]
+
+    def as_mapping(self) -> dict[str, object]:
+        """Return the upper-case settings, as Flask's ``app.config`` wants them."""
+        return {k: v for k, v in vars(self).items() if k.isupper()}

@@ -1,0 +1,355 @@
+"""The server-side scorer: a fold of keystrokes over a snippet into the player's typing state.
+
+``Course`` holds what is precomputed once per snippet and rules; ``Typist`` folds keys
+into it. The fold only looks at keys, never at how they were batched, so any re-batching
+of a stream gives the same state. Timestamps that go backwards are clamped forward here
+(the verdict is where they are judged).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from race.core.keys import BACKSPACE
+from race.core.keys import ENTER
+from race.core.keys import TAB
+from race.core.keys import WORD_BACKSPACE
+from race.core.keys import Key
+from race.core.rules import Rules
+
+#: Per-second buckets stop here (an hour; races are capped at ten minutes). Later keys
+#: count in the last bucket, so a forged timestamp cannot make the fold allocate more.
+MAX_SECONDS = 3600
+_WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+_BLANK = frozenset(" \t")
+_BLANK_OR_NL = frozenset(" \t\n")
+
+
+class Course:
+    """A snippet prepared for scoring: the text, the rules and the auto-indentation tables."""
+
+    __slots__ = ("auto_before", "is_auto", "length", "rules", "skip_to", "text", "typeable", "unit")
+
+    def __init__(self, text: str, rules: Rules | None = None, indent_unit: str = "    ") -> None:
+        self.text = text
+        self.rules = rules or Rules()
+        self.unit = indent_unit
+        n = self.length = len(text)
+        is_auto = [False] * (n + 1)
+        skip_to = list(range(n + 1))
+        if self.rules.skip_indent:
+            line_start = 0
+            while line_start <= n:
+                end = line_start
+                while end < n and text[end] in _BLANK:
+                    end += 1
+                for i in range(line_start, end):
+                    is_auto[i] = True
+                    skip_to[i] = end
+                nl = text.find("\n", end)
+                if nl < 0:
+                    break
+                line_start = nl + 1
+        auto_before = [0] * (n + 1)
+        for i in range(n):
+            auto_before[i + 1] = auto_before[i] + is_auto[i]
+        self.is_auto = is_auto
+        self.skip_to = skip_to
+        self.auto_before = auto_before
+        #: Characters a player types themselves (the snippet less the auto-filled indentation).
+        self.typeable = n - auto_before[n]
+
+    @property
+    def start(self) -> int:
+        """Return the cursor position before the first key (past any leading indentation)."""
+        return self.skip_to[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """The typing state after some prefix of a stream."""
+
+    #: Length of the correct prefix of the snippet (auto-filled indentation included).
+    pos: int
+    #: Wrong characters typed after the correct prefix, to be backspaced.
+    error_run: str
+    #: Characters the player typed themselves that are in place now (no auto-indent).
+    net_chars: int
+    correct: int
+    incorrect: int
+    corrected: int
+    backspaces: int
+    finished: bool
+    finish_ms: int | None
+    #: Timestamp of the last key folded (0 before any key).
+    last_ms: int
+    keys: int
+
+
+class Typist:
+    """One player's typing, folded key by key over a ``Course``."""
+
+    __slots__ = (
+        "_sec",
+        "_sec_err",
+        "_sec_typed",
+        "backspaces",
+        "correct",
+        "corrected",
+        "course",
+        "error_run",
+        "errors_by_sec",
+        "finish_ms",
+        "incorrect",
+        "keys",
+        "last_ms",
+        "missed",
+        "net_by_sec",
+        "pos",
+        "typed_by_sec",
+    )
+
+    def __init__(self, course: Course) -> None:
+        self.course = course
+        self.pos = course.start
+        self.error_run = ""
+        self.correct = self.incorrect = self.corrected = self.backspaces = self.keys = 0
+        self.finish_ms: int | None = None
+        self.last_ms = 0
+        #: Errors per expected character (counted when an error run opens).
+        self.missed: dict[str, int] = {}
+        # Per-second buckets: characters typed, wrong characters, net chars at the last key.
+        self.typed_by_sec: list[int] = []
+        self.errors_by_sec: list[int] = []
+        self.net_by_sec: list[int] = []
+        self._sec = -1
+        self._sec_typed = 0
+        self._sec_err = 0
+
+    @property
+    def finished(self) -> bool:
+        """Tell whether the whole snippet has been typed."""
+        return self.finish_ms is not None
+
+    def feed(self, keys: Iterable[Key]) -> None:
+        """Fold keys into the state; keys after the finishing key are ignored."""
+        if self.finish_ms is not None:
+            return
+        course = self.course
+        text = course.text
+        n = course.length
+        skip_to = course.skip_to
+        cap = course.rules.max_error_run
+        pos = self.pos
+        err = self.error_run
+        correct = self.correct
+        incorrect = self.incorrect
+        last = self.last_ms
+        sec = self._sec
+        sec_typed = self._sec_typed
+        sec_err = self._sec_err
+        count = 0
+        for t, key in keys:
+            count += 1
+            if t > last:  # noqa: PLR1730 - max() is slower in the hot loop
+                last = t
+            s = last // 1000
+            if s != sec:
+                if s >= MAX_SECONDS:  # a forged far-future key must not grow the buckets
+                    s = MAX_SECONDS - 1
+                if s != sec:
+                    if sec >= 0:
+                        self._close_second(sec, sec_typed, sec_err, pos)
+                    sec = s
+                    sec_typed = sec_err = 0
+            if len(key) == 1 or key == ENTER:
+                ch = "\n" if key == ENTER else key
+                sec_typed += 1
+                if not err and pos < n and text[pos] == ch:
+                    correct += 1
+                    pos += 1
+                    if ch == "\n":
+                        pos = skip_to[pos]
+                    if pos == n:
+                        self.finish_ms = last
+                        break
+                else:
+                    incorrect += 1
+                    sec_err += 1
+                    if not err:
+                        expected = text[pos] if pos < n else ""
+                        self.missed[expected] = self.missed.get(expected, 0) + 1
+                    if len(err) < cap:
+                        err += ch
+                continue
+            # Rare keys leave the fast path: sync the locals, apply, reload.
+            self.pos, self.error_run, self.correct, self.incorrect = pos, err, correct, incorrect
+            if key == BACKSPACE:
+                self._backspace()
+            elif key == WORD_BACKSPACE:
+                self._word_backspace()
+            elif key == TAB:
+                typed, wrong = self._tab(last)
+                sec_typed += typed
+                sec_err += wrong
+            pos, err, correct, incorrect = self.pos, self.error_run, self.correct, self.incorrect
+            if self.finished:  # Tab can type the last characters
+                break
+        self.pos, self.error_run, self.correct, self.incorrect = pos, err, correct, incorrect
+        self.last_ms = last
+        self.keys += count
+        self._sec, self._sec_typed, self._sec_err = sec, sec_typed, sec_err
+        if self.finish_ms is not None:
+            self._close_second(sec, sec_typed, sec_err, pos)
+
+    def _close_second(self, sec: int, typed: int, errors: int, pos: int) -> None:
+        gap = sec + 1 - len(self.typed_by_sec)
+        if gap > 0:
+            carry = self.net_by_sec[-1] if self.net_by_sec else 0
+            self.typed_by_sec.extend([0] * gap)
+            self.errors_by_sec.extend([0] * gap)
+            self.net_by_sec.extend([carry] * gap)
+        self.typed_by_sec[sec] = typed
+        self.errors_by_sec[sec] = errors
+        self.net_by_sec[sec] = pos - self.course.auto_before[pos]
+
+    def _backspace(self) -> None:
+        self.backspaces += 1
+        if self.error_run:
+            self.error_run = self.error_run[:-1]
+            self.corrected += 1
+        elif self.pos > self.course.start:
+            self.pos = self._back_over_indent(self.pos - 1)
+
+    def _back_over_indent(self, pos: int) -> int:
+        """Move a cursor that landed on auto-filled indentation back to before its newline."""
+        is_auto = self.course.is_auto
+        while pos > 0 and is_auto[pos]:
+            pos -= 1
+        return max(pos, self.course.start)
+
+    def _word_backspace(self) -> None:
+        self.backspaces += 1
+        course = self.course
+        pos, err = self.pos, self.error_run
+        if (
+            not err
+            and pos > course.start
+            and (course.text[pos - 1] == "\n" or course.is_auto[pos - 1])
+        ):
+            self.pos = self._back_over_indent(pos - 1)
+            return
+        typed = course.text[:pos] + err
+        cut = _word_cut(typed, len(typed))
+        if cut >= pos:
+            self.corrected += len(err) - (cut - pos)
+            self.error_run = err[: cut - pos]
+        else:
+            self.corrected += len(err)
+            self.error_run = ""
+            self.pos = max(course.skip_to[cut], course.start)
+
+    def _tab(self, t: int) -> tuple[int, int]:
+        """Type one indentation unit (to the next tab stop for spaces); return typed, wrong."""
+        course = self.course
+        unit = course.unit
+        if unit != "\t":
+            typed_text = course.text[: self.pos] + self.error_run
+            column = len(typed_text) - (typed_text.rfind("\n") + 1)
+            unit = " " * (len(unit) - column % len(unit))
+        before = self.incorrect
+        for ch in unit:
+            self.feed_char(ch, t)
+            if self.finish_ms is not None:
+                break
+        return len(unit), self.incorrect - before
+
+    def feed_char(self, ch: str, t: int) -> None:
+        """Type one character at time ``t`` without per-second bookkeeping (used by Tab)."""
+        course = self.course
+        pos = self.pos
+        if not self.error_run and pos < course.length and course.text[pos] == ch:
+            self.correct += 1
+            self.pos = pos + 1
+            if self.pos == course.length:
+                self.finish_ms = t
+            return
+        self.incorrect += 1
+        if not self.error_run:
+            expected = course.text[pos] if pos < course.length else ""
+            self.missed[expected] = self.missed.get(expected, 0) + 1
+        if len(self.error_run) < course.rules.max_error_run:
+            self.error_run += ch
+
+    def progress(self) -> Progress:
+        """Return the current state as an immutable snapshot."""
+        course = self.course
+        return Progress(
+            pos=self.pos,
+            error_run=self.error_run,
+            net_chars=self.pos - course.auto_before[self.pos],
+            correct=self.correct,
+            incorrect=self.incorrect,
+            corrected=self.corrected,
+            backspaces=self.backspaces,
+            finished=self.finish_ms is not None,
+            finish_ms=self.finish_ms,
+            last_ms=self.last_ms,
+            keys=self.keys,
+        )
+
+    def seconds(self) -> tuple[list[int], list[int], list[int]]:
+        """Return per-second (typed chars, wrong chars, net chars at the second's end)."""
+        typed, errors, net = (
+            list(self.typed_by_sec),
+            list(self.errors_by_sec),
+            list(self.net_by_sec),
+        )
+        if self.finish_ms is None and self._sec >= 0:
+            gap = self._sec + 1 - len(typed)
+            carry = net[-1] if net else 0
+            typed += [0] * gap
+            errors += [0] * gap
+            net += [carry] * gap
+            typed[self._sec] = self._sec_typed
+            errors[self._sec] = self._sec_err
+            net[self._sec] = self.pos - self.course.auto_before[self.pos]
+        return typed, errors, net
+
+
+def _word_cut(typed: str, end: int) -> int:
+    """Return where Ctrl+Backspace stops: back over blanks, then one word or symbol run."""
+    i = end
+    while i > 0 and typed[i - 1] in _BLANK:
+        i -= 1
+    if i > 0 and typed[i - 1] in _WORD:
+        while i > 0 and typed[i - 1] in _WORD:
+            i -= 1
+    else:
+        while i > 0 and typed[i - 1] not in _WORD and typed[i - 1] not in _BLANK_OR_NL:
+            i -= 1
+    return min(i, end - 1) if end > 0 else 0
+
+
+def fold(course: Course, keys: Iterable[Key]) -> Typist:
+    """Fold a whole key stream from the start and return the typist."""
+    typist = Typist(course)
+    typist.feed(keys)
+    return typist
+
+
+def ideal_keys(course: Course) -> list[str]:
+    """Return the keys that type a course exactly (Enter for newlines, indentation skipped)."""
+    out: list[str] = []
+    text, skip_to = course.text, course.skip_to
+    i = course.start
+    while i < course.length:
+        ch = text[i]
+        if ch == "\n":
+            out.append("Enter")
+            i = skip_to[i + 1]
+        else:
+            out.append(ch)
+            i += 1
+    return out

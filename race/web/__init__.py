@@ -1,0 +1,1 @@
+"""HTTP blueprints: thin views over the core, the store and the database."""
