@@ -2,7 +2,8 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-stamp
+# Stamps are named by content, so any change to the dependency lists reinstalls.
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
@@ -14,10 +15,19 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
 
-## setup: create the virtualenv and install CodeRace with its dev tools
-setup: $(STAMP)
+NODE_STAMP := node_modules/.installed-$(shell cat package-lock.json | sha1sum | cut -c1-12)
+
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "CodeRace needs Node.js and npm for its browser libraries"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@rm -f node_modules/.installed-*
+	@touch $(NODE_STAMP)
+
+## setup: create the virtualenv, install CodeRace with its dev tools and the browser libraries
+setup: $(STAMP) $(NODE_STAMP)
 
 ## run: set up and serve CodeRace on the embedded default (http://$(HOST):$(PORT))
 run: setup

@@ -28,9 +28,11 @@ def create_app(config: Config | Mapping[str, object] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance)
 
+    from race import realtime
     from race.web import pages
 
     app.register_blueprint(pages.bp)
+    realtime.init_app(app)
     return app
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -23,11 +24,9 @@ def main() -> None:
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
 def run(host: str, port: int) -> None:
     """Serve CodeRace on the embedded default (or as configured by the environment)."""
-    from race import create_app
-
-    app = create_app()
-    click.echo(f"CodeRace on http://{host}:{port}/")
-    app.run(host=host, port=port)
+    # A fresh interpreter, so the async library's monkey patching comes before any import.
+    argv = [sys.executable, "-m", "race.serve", "--host", host, "--port", str(port)]
+    os.execv(sys.executable, argv)  # noqa: S606
 
 
 @main.command()

@@ -16,7 +16,13 @@ from race.config import Config
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[Flask]:
     """Return an app on the embedded default, with its instance folder under tmp_path."""
-    config = Config({"CODERACE_INSTANCE": str(tmp_path / "instance"), "CODERACE_TESTING": "1"})
+    config = Config(
+        {
+            "CODERACE_INSTANCE": str(tmp_path / "instance"),
+            "CODERACE_TESTING": "1",
+            "CODERACE_WORKER": "threading",
+        }
+    )
     yield create_app(config)
 
 

@@ -1,0 +1,404 @@
+"""The room state machine: lobby -> countdown -> racing -> finished, and every move on a room.
+
+Each move takes the room and ``now`` (server ms) and returns the new room, or raises
+``Refused`` with a code and a message. Nothing here reads a clock or touches a store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from dataclasses import field
+from dataclasses import replace
+from typing import Literal
+
+from race.core.rules import Rules
+from race.core.snippet import Snippet
+
+Phase = Literal["lobby", "countdown", "racing", "finished"]
+Kind = Literal["quick", "private", "practice"]
+Role = Literal["racer", "spectator"]
+
+MAX_RACERS: dict[Kind, int] = {"quick": 5, "private": 10, "practice": 1}
+MAX_SPECTATORS = 50
+#: A quick race counts down this long once a second racer is in.
+QUICK_COUNTDOWN_MS = 12_000
+#: Newcomers can still join a counting-down lobby until this long before the start.
+JOIN_CLOSES_BEFORE_START_MS = 3_000
+PRIVATE_COUNTDOWN_MS = 5_000
+PRACTICE_COUNTDOWN_MS = 3_000
+#: A lone racer in a quick lobby is offered "keep waiting / practise solo" after this.
+LONELY_AFTER_MS = 30_000
+#: A disconnected player keeps their seat this long.
+GRACE_MS = 30_000
+MIN_LIMIT_MS = 15_000
+MAX_LIMIT_MS = 600_000
+#: Default limits give a 20 WPM typist time to finish, within these bounds.
+DEFAULT_LIMIT_FLOOR_MS = 60_000
+DEFAULT_LIMIT_CEIL_MS = 300_000
+SLOW_WPM = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Timing:
+    """How long each waiting phase lasts (the constants above; tests shorten them)."""
+
+    quick_countdown_ms: int = QUICK_COUNTDOWN_MS
+    join_closes_ms: int = JOIN_CLOSES_BEFORE_START_MS
+    private_countdown_ms: int = PRIVATE_COUNTDOWN_MS
+    practice_countdown_ms: int = PRACTICE_COUNTDOWN_MS
+    lonely_after_ms: int = LONELY_AFTER_MS
+    grace_ms: int = GRACE_MS
+
+
+class Refused(Exception):
+    """A move that is not allowed; ``code`` is machine-readable, ``message`` is for people."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class Seat:
+    """A player in a room."""
+
+    player_id: str
+    name: str
+    role: Role
+    joined_ms: int
+    connected: bool = True
+    #: Gone for good during this round (left, dropped after the grace window, or kicked).
+    left: bool = False
+    finish_ms: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """One line of a finished race's standings, as the server computed it."""
+
+    player_id: str
+    name: str
+    place: int
+    net_wpm: float
+    raw_wpm: float
+    accuracy: float
+    consistency: float
+    progress: float
+    duration_ms: int
+    completed: bool
+    flagged: bool
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Room:
+    """A room and its current round."""
+
+    code: str
+    kind: Kind
+    snippet: Snippet
+    limit_ms: int
+    created_ms: int
+    #: The quick-race lobby's language ("any" for a mixed lobby); None for other rooms.
+    lobby: str | None = None
+    rules: Rules = field(default_factory=Rules)
+    timing: Timing = field(default_factory=Timing)
+    phase: Phase = "lobby"
+    host_id: str | None = None
+    locked: bool = False
+    round: int = 1
+    seats: tuple[Seat, ...] = ()
+    #: Players kicked from this room; they cannot come back.
+    banned: tuple[str, ...] = ()
+    starts_at: int | None = None
+    ends_at: int | None = None
+    finished_at: int | None = None
+    standings: tuple[Standing, ...] = ()
+
+    def seat(self, player_id: str) -> Seat | None:
+        """Return the player's seat, or None."""
+        return next((s for s in self.seats if s.player_id == player_id), None)
+
+    @property
+    def racers(self) -> tuple[Seat, ...]:
+        """Return the racers' seats, in joining order."""
+        return tuple(s for s in self.seats if s.role == "racer")
+
+    @property
+    def active_racers(self) -> tuple[Seat, ...]:
+        """Return racers still in this round (not left)."""
+        return tuple(s for s in self.racers if not s.left)
+
+    @property
+    def spectators(self) -> tuple[Seat, ...]:
+        """Return the spectators' seats."""
+        return tuple(s for s in self.seats if s.role == "spectator")
+
+    def accepts_racers(self, now: int) -> bool:
+        """Tell whether a new racer could join right now."""
+        if self.locked or len(self.active_racers) >= MAX_RACERS[self.kind]:
+            return False
+        if self.phase == "lobby":
+            return True
+        return (
+            self.phase == "countdown"
+            and self.starts_at is not None
+            and now < self.starts_at - self.timing.join_closes_ms
+        )
+
+    def typing_open(self, now: int) -> bool:
+        """Tell whether keys are accepted at ``now`` (after the start, before the limit)."""
+        return (
+            self.phase in ("countdown", "racing")
+            and self.starts_at is not None
+            and self.ends_at is not None
+            and self.starts_at <= now <= self.ends_at
+        )
+
+
+def default_limit_ms(snippet: Snippet) -> int:
+    """Return a time limit that lets a slow typist finish, rounded up to 5 seconds."""
+    ms = len(snippet.text) * 60_000 // (SLOW_WPM * 5)
+    ms = min(max(ms, DEFAULT_LIMIT_FLOOR_MS), DEFAULT_LIMIT_CEIL_MS)
+    return -(-ms // 5_000) * 5_000
+
+
+def check_limit(limit_ms: object) -> int:
+    """Return a valid time limit or raise ``Refused``."""
+    if (
+        not isinstance(limit_ms, int)
+        or isinstance(limit_ms, bool)
+        or not MIN_LIMIT_MS <= limit_ms <= MAX_LIMIT_MS
+    ):
+        raise Refused(
+            "bad_limit",
+            f"the time limit must be {MIN_LIMIT_MS // 1000}-{MAX_LIMIT_MS // 1000} seconds",
+        )
+    return limit_ms
+
+
+def new_room(
+    code: str,
+    kind: Kind,
+    snippet: Snippet,
+    now: int,
+    *,
+    lobby: str | None = None,
+    limit_ms: int | None = None,
+    rules: Rules | None = None,
+    timing: Timing | None = None,
+) -> Room:
+    """Return a fresh room in the lobby phase."""
+    limit = default_limit_ms(snippet) if limit_ms is None else check_limit(limit_ms)
+    return Room(
+        code,
+        kind,
+        snippet,
+        limit,
+        now,
+        lobby=lobby,
+        rules=rules or Rules(),
+        timing=timing or Timing(),
+    )
+
+
+def join(room: Room, player_id: str, name: str, role: Role, now: int) -> Room:
+    """Seat a player (or reconnect one already seated); may start a quick countdown."""
+    seat = room.seat(player_id)
+    if seat is not None:
+        return _replace_seat(room, replace(seat, connected=True, name=name))
+    if player_id in room.banned:
+        raise Refused("kicked", "you were removed from this room by the host")
+    if room.locked:
+        raise Refused("room_locked", "this room is locked by its host")
+    if role == "spectator":
+        if len(room.spectators) >= MAX_SPECTATORS:
+            raise Refused("room_full", "this room has as many spectators as it can take")
+    elif not room.accepts_racers(now):
+        if len(room.active_racers) >= MAX_RACERS[room.kind]:
+            raise Refused("room_full", "this room has no free racing seat")
+        raise Refused("race_started", "this race has started; you can watch it as a spectator")
+    seats = (*room.seats, Seat(player_id, name, role, now))
+    room = replace(room, seats=seats, host_id=room.host_id or _host_for(room.kind, player_id))
+    if room.kind == "quick" and room.phase == "lobby" and len(room.active_racers) >= 2:
+        room = _begin_countdown(room, now, room.timing.quick_countdown_ms)
+    return room
+
+
+def _host_for(kind: Kind, player_id: str) -> str | None:
+    return None if kind == "quick" else player_id
+
+
+def _begin_countdown(room: Room, now: int, countdown_ms: int) -> Room:
+    starts = now + countdown_ms
+    return replace(room, phase="countdown", starts_at=starts, ends_at=starts + room.limit_ms)
+
+
+def start_practice(room: Room, now: int) -> Room:
+    """Start a practice room at once (a short countdown to get ready)."""
+    if room.kind != "practice" or room.phase != "lobby":
+        raise Refused("bad_phase", "this practice run has already started")
+    return _begin_countdown(room, now, room.timing.practice_countdown_ms)
+
+
+def rename(room: Room, player_id: str, name: str) -> Room:
+    """Show a player's new name in the room."""
+    seat = room.seat(player_id)
+    if seat is None or seat.name == name:
+        return room
+    return _replace_seat(room, replace(seat, name=name))
+
+
+def disconnect(room: Room, player_id: str) -> Room:
+    """Mark a seat as disconnected; it is kept for the grace window."""
+    seat = room.seat(player_id)
+    if seat is None:
+        return room
+    return _replace_seat(room, replace(seat, connected=False))
+
+
+def leave(room: Room, player_id: str, now: int) -> Room:
+    """Take a player out: their seat goes, or during a race it stays as a non-finisher."""
+    seat = room.seat(player_id)
+    if seat is None:
+        return room
+    if room.phase == "racing" and seat.role == "racer" and seat.finish_ms is None:
+        room = _replace_seat(room, replace(seat, left=True, connected=False))
+    elif room.phase == "racing" and seat.role == "racer":
+        room = _replace_seat(room, replace(seat, connected=False))
+    else:
+        room = replace(room, seats=tuple(s for s in room.seats if s.player_id != player_id))
+    if room.host_id == player_id:
+        room = replace(room, host_id=_next_host(room, player_id))
+    if (room.phase == "countdown" and room.kind == "quick" and len(room.active_racers) < 2) or (
+        room.phase == "countdown" and not room.active_racers
+    ):
+        room = replace(room, phase="lobby", starts_at=None, ends_at=None)
+    return room
+
+
+def drop(room: Room, player_id: str, now: int) -> Room:
+    """End a disconnected player's grace window: they leave unless they came back."""
+    seat = room.seat(player_id)
+    if seat is None or seat.connected:
+        return room
+    return leave(room, player_id, now)
+
+
+def _next_host(room: Room, leaving: str) -> str | None:
+    present = [s for s in room.seats if s.player_id != leaving and s.connected and not s.left]
+    present.sort(key=lambda s: (s.role != "racer", s.joined_ms))
+    return present[0].player_id if present else None
+
+
+def _replace_seat(room: Room, seat: Seat) -> Room:
+    seats = tuple(seat if s.player_id == seat.player_id else s for s in room.seats)
+    return replace(room, seats=seats)
+
+
+def _require_host(room: Room, player_id: str) -> None:
+    if room.kind != "private":
+        raise Refused("not_private", "only private rooms have host controls")
+    if room.host_id != player_id:
+        raise Refused("not_host", "only the host can do that")
+
+
+def kick(room: Room, host_id: str, target_id: str, now: int) -> Room:
+    """Remove a player at the host's request; they cannot rejoin this room."""
+    _require_host(room, host_id)
+    if target_id == host_id:
+        raise Refused("bad_target", "the host cannot kick themselves")
+    if room.seat(target_id) is None:
+        raise Refused("no_such_player", "that player is not in this room")
+    room = leave(room, target_id, now)
+    room = replace(room, seats=tuple(s for s in room.seats if s.player_id != target_id))
+    return replace(room, banned=(*room.banned, target_id))
+
+
+def set_locked(room: Room, host_id: str, locked: bool) -> Room:
+    """Lock or unlock the room to newcomers."""
+    _require_host(room, host_id)
+    return replace(room, locked=locked)
+
+
+def configure(
+    room: Room, host_id: str, *, snippet: Snippet | None = None, limit_ms: int | None = None
+) -> Room:
+    """Change the snippet or the time limit before the race starts."""
+    _require_host(room, host_id)
+    if room.phase not in ("lobby", "finished"):
+        raise Refused("bad_phase", "the race has started; change it for the rematch")
+    if snippet is not None:
+        room = replace(room, snippet=snippet)
+    if limit_ms is not None:
+        room = replace(room, limit_ms=check_limit(limit_ms))
+    return room
+
+
+def start(room: Room, host_id: str, now: int) -> Room:
+    """Start the countdown of a private room."""
+    _require_host(room, host_id)
+    if room.phase != "lobby":
+        raise Refused("bad_phase", "the race is not waiting in the lobby")
+    if not room.active_racers:
+        raise Refused("no_racers", "at least one racer is needed to start")
+    return _begin_countdown(room, now, room.timing.private_countdown_ms)
+
+
+def begin_racing(room: Room, now: int) -> Room:
+    """Apply the countdown's end (a deadline); later calls change nothing."""
+    if room.phase != "countdown" or room.starts_at is None or now < room.starts_at:
+        return room
+    return replace(room, phase="racing")
+
+
+def finish(room: Room, player_id: str, finish_ms: int) -> Room:
+    """Record that a racer's fold reached the end of the snippet."""
+    seat = room.seat(player_id)
+    if seat is None or seat.role != "racer" or seat.finish_ms is not None:
+        return room
+    return _replace_seat(room, replace(seat, finish_ms=finish_ms))
+
+
+def is_over(room: Room, now: int) -> bool:
+    """Tell whether the race should end: every active racer finished, or time is up."""
+    if room.phase not in ("countdown", "racing") or room.ends_at is None:
+        return False
+    if now >= room.ends_at:
+        return True
+    active = room.active_racers
+    return room.phase == "racing" and all(s.finish_ms is not None for s in active)
+
+
+def end(room: Room, standings: tuple[Standing, ...], now: int) -> Room:
+    """Close the race with the server's standings; only the first call has an effect."""
+    if room.phase not in ("countdown", "racing"):
+        raise Refused("bad_phase", "the race is not running")
+    return replace(room, phase="finished", finished_at=now, standings=standings)
+
+
+def rematch(room: Room, host_id: str, now: int, snippet: Snippet | None = None) -> Room:
+    """Open a new round in the same room, on the same snippet or a new one."""
+    _require_host(room, host_id)
+    if room.phase != "finished":
+        raise Refused("bad_phase", "a rematch is offered once the race is over")
+    seats = tuple(
+        replace(s, finish_ms=None, left=False) for s in room.seats if s.connected and not s.left
+    )
+    return replace(
+        room,
+        phase="lobby",
+        round=room.round + 1,
+        seats=seats,
+        snippet=snippet or room.snippet,
+        starts_at=None,
+        ends_at=None,
+        finished_at=None,
+        standings=(),
+    )
+
+
+def is_lonely(room: Room) -> bool:
+    """Tell whether a quick lobby holds a single racer (who may be offered to practise)."""
+    return room.kind == "quick" and room.phase == "lobby" and len(room.active_racers) == 1

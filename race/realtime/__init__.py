@@ -1,0 +1,104 @@
+"""Socket.IO: binding it to an app, and wiring the race services behind it."""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Any
+
+from flask import Flask
+from flask_socketio import SocketIO
+
+from race.corpus import builtin
+from race.realtime.engine import Engine
+from race.realtime.heartbeat import Heartbeat
+from race.realtime.heartbeat import run_forever
+from race.realtime.racing import Racing
+from race.sink import MemorySink
+from race.sink import ResultsSink
+from race.store.base import Store
+from race.store.base import wall_ms
+from race.store.memory import MemoryStore
+
+#: Largest Socket.IO message accepted (a batch of 256 keys is ~4 KB; custom code ~8 KB).
+MAX_MESSAGE_BYTES = 64 * 1024
+
+
+@dataclass
+class Services:
+    """The race services of one app (one worker)."""
+
+    socketio: SocketIO
+    store: Store
+    engine: Engine
+    racing: Racing
+    heartbeat: Heartbeat
+    sink: ResultsSink
+    _started: bool = False
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def start_background(self) -> None:
+        """Start the heartbeat task once per worker."""
+        with self._lock:
+            if self._started:
+                return
+            self._started = True
+        sio = self.socketio
+        # The stub says int; the async libraries sleep fractions of a second.
+        sio.start_background_task(run_forever, self.heartbeat, sio.sleep)  # type: ignore[arg-type]
+
+
+def services(app: Flask) -> Services:
+    """Return the app's race services."""
+    found: Services = app.extensions["coderace"]
+    return found
+
+
+def _store(app: Flask) -> Store:
+    """Return the store the configuration asks for: Redis if ``REDIS_URL`` is set."""
+    url = app.config.get("REDIS_URL")
+    if not url:
+        return MemoryStore()
+    from race.store.redis import RedisStore
+    from race.store.redis import connect
+
+    return RedisStore(connect(url), prefix=app.config.get("REDIS_PREFIX", "cr:"))
+
+
+def init_app(app: Flask, store: Store | None = None, sink: ResultsSink | None = None) -> SocketIO:
+    """Bind a Socket.IO server to the app and build its race services.
+
+    Each app gets its own ``SocketIO`` (tests run several apps in one process).
+    """
+    options: dict[str, Any] = {}
+    if app.config.get("ASYNC_MODE"):
+        options["async_mode"] = app.config["ASYNC_MODE"]
+    if app.config.get("ALLOWED_ORIGINS"):
+        options["cors_allowed_origins"] = list(app.config["ALLOWED_ORIGINS"])
+    sio = SocketIO(
+        app,
+        message_queue=app.config.get("REDIS_URL"),
+        max_http_buffer_size=MAX_MESSAGE_BYTES,
+        async_handlers=False,
+        ping_interval=10,
+        ping_timeout=10,
+        **options,
+    )
+
+    def emit(event: str, data: Any, to: str) -> None:
+        sio.emit(event, data, to=to)
+
+    store = store or _store(app)
+    sink = sink or MemorySink()
+    corpus = app.config.get("CORPUS") or builtin()
+    engine = Engine(store, corpus, wall_ms, emit, app.config.get("TIMING"))
+    racing = Racing(engine)
+    heartbeat = Heartbeat(engine, racing, sink, f"{os.getpid()}-{id(app):x}")
+    app.extensions["coderace"] = Services(sio, store, engine, racing, heartbeat, sink)
+
+    from race.realtime import handlers
+
+    handlers.register(sio)
+    return sio

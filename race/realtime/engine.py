@@ -1,0 +1,235 @@
+"""The race engine: applies core room moves through the store and tells the room.
+
+Transport-free: handlers call it with an already validated request and the player's
+identity; it emits through the ``Emit`` callable it was given (Socket.IO in production, a
+list in unit tests). All race state lives in the store; the only thing kept here is a
+cache of folded typists, which any worker can rebuild from the store's logs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+from collections.abc import Callable
+from typing import Any
+from typing import Protocol
+
+from race.core import room as rooms
+from race.core.room import Kind
+from race.core.room import Refused
+from race.core.room import Role
+from race.core.room import Room
+from race.core.room import Timing
+from race.core.rules import Rules
+from race.core.snippet import Snippet
+from race.corpus import Corpus
+from race.realtime.identity import Player
+from race.realtime.views import room_view
+from race.store.base import Effects
+from race.store.base import Move
+from race.store.base import NoSuchRoom
+from race.store.base import Store
+
+
+class Emit(Protocol):
+    """Send an event to a Socket.IO room (a room code, or ``p:<player id>``)."""
+
+    def __call__(self, event: str, data: Any, to: str) -> None: ...
+
+
+def new_code() -> str:
+    """Return an unguessable room code: 96 random bits, URL-safe."""
+    return secrets.token_urlsafe(12)
+
+
+def player_room(player_id: str) -> str:
+    """Return the Socket.IO room every connection of a player joins."""
+    return f"p:{player_id}"
+
+
+class Engine:
+    """Rooms, matchmaking and host controls over the store."""
+
+    def __init__(
+        self,
+        store: Store,
+        corpus: Corpus,
+        clock: Callable[[], int],
+        emit: Emit,
+        timing: Timing | None = None,
+    ) -> None:
+        self.store = store
+        self.corpus = corpus
+        self.clock = clock
+        self.emit = emit
+        self.timing = timing or Timing()
+        #: Called after every move that changed a room (e.g. to end a race that is over).
+        self.watchers: list[Callable[[Room, Room], None]] = []
+
+    # --- helpers -------------------------------------------------------------------------
+
+    def effects(self, before: Room, after: Room) -> Effects:
+        """Derive the deadlines a move implies from the room before and after it."""
+        now = self.clock()
+        code, rnd = after.code, after.round
+        schedule: dict[str, int] = {}
+        cancel: list[str] = []
+        if after.phase == "countdown" and (
+            before.phase != "countdown" or before.starts_at != after.starts_at
+        ):
+            assert after.starts_at is not None and after.ends_at is not None
+            schedule[f"begin|{code}|{rnd}"] = after.starts_at
+            schedule[f"limit|{code}|{rnd}"] = after.ends_at
+        if before.phase == "countdown" and after.phase == "lobby":
+            cancel += [f"begin|{code}|{before.round}", f"limit|{code}|{before.round}"]
+        if rooms.is_lonely(after) and not rooms.is_lonely(before):
+            schedule[f"lonely|{code}|{rnd}"] = now + after.timing.lonely_after_ms
+        was = {s.player_id: s.connected for s in before.seats}
+        for seat in after.seats:
+            if was.get(seat.player_id, True) and not seat.connected and not seat.left:
+                schedule[f"drop|{code}|{seat.player_id}"] = now + after.timing.grace_ms
+            elif was.get(seat.player_id) is False and seat.connected:
+                cancel.append(f"drop|{code}|{seat.player_id}")
+        return Effects(schedule=schedule, cancel=tuple(cancel))
+
+    def update(self, code: str, move: Move) -> tuple[Room, Room]:
+        """Apply a move to a room, with its deadlines, and broadcast the new view."""
+        try:
+            before, after = self.store.update_room(code, move, self.effects)
+        except NoSuchRoom:
+            raise Refused("no_such_room", "there is no room with that code") from None
+        if after != before:
+            self.broadcast(after)
+            for watcher in self.watchers:
+                watcher(before, after)
+        return before, after
+
+    def broadcast(self, room: Room) -> None:
+        """Send the room's public view to everyone in it."""
+        self.emit("room", room_view(room, self.clock()), room.code)
+
+    def room(self, code: str) -> Room:
+        """Return a room or refuse with ``no_such_room``."""
+        room = self.store.get_room(code)
+        if room is None:
+            raise Refused("no_such_room", "there is no room with that code")
+        return room
+
+    def pick_snippet(
+        self,
+        language: str | None = None,
+        difficulty: str | None = None,
+        snippet_id: str | None = None,
+    ) -> Snippet:
+        """Return the snippet asked for, or a random one matching the filters."""
+        if snippet_id is not None:
+            snippet = self.corpus.get(snippet_id)
+            if snippet is None:
+                raise Refused("no_such_snippet", "there is no snippet with that id")
+            return snippet
+        choices = self.corpus.select(language=language, difficulty=difficulty)
+        if not choices:
+            raise Refused("no_such_snippet", "no snippet matches that language and difficulty")
+        return secrets.choice(choices)
+
+    def _create(self, kind: Kind, snippet: Snippet, **options: Any) -> Room:
+        now = self.clock()
+        for _ in range(5):
+            room = rooms.new_room(new_code(), kind, snippet, now, timing=self.timing, **options)
+            if self.store.create_room(room):
+                return room
+        raise Refused("busy", "could not allocate a room code; try again")
+
+    # --- joining -------------------------------------------------------------------------
+
+    def join(self, code: str, player: Player, role: Role) -> Room:
+        """Seat a player in a room (or resume their seat)."""
+        now = self.clock()
+        _, after = self.update(code, lambda r: rooms.join(r, player.id, player.name, role, now))
+        return after
+
+    def quick(self, player: Player, language: str | None) -> Room:
+        """Put a player in the open quick-race lobby for a language, or open a new one."""
+        key = language or "any"
+        for _ in range(8):
+            code = self.store.get_lobby(key)
+            if code is None:
+                room = self._create("quick", self.pick_snippet(language=language), lobby=key)
+                room = self.join(room.code, player, "racer")
+                if self.store.swap_lobby(key, None, room.code):
+                    return room
+                self.store.delete_room(room.code)
+                continue
+            try:
+                return self.join(code, player, "racer")
+            except Refused as refused:
+                if refused.code not in ("room_full", "race_started", "no_such_room", "kicked"):
+                    raise
+                self.store.swap_lobby(key, code, None)
+        raise Refused("busy", "the quick-race lobby is busy; try again")
+
+    def create_private(
+        self,
+        player: Player,
+        snippet: Snippet,
+        limit_ms: int | None,
+        rules: Rules | None = None,
+    ) -> Room:
+        """Open a private room with this player as host."""
+        room = self._create("private", snippet, limit_ms=limit_ms, rules=rules)
+        return self.join(room.code, player, "racer")
+
+    def practice(self, player: Player, snippet: Snippet) -> Room:
+        """Open a room of one and start it at once."""
+        room = self._create("practice", snippet)
+        self.join(room.code, player, "racer")
+        now = self.clock()
+        _, after = self.update(room.code, lambda r: rooms.start_practice(r, now))
+        return after
+
+    def keep_waiting(self, code: str, player: Player) -> None:
+        """A lone racer chose to keep waiting: ask again later."""
+        room = self.room(code)
+        if room.seat(player.id) is None:
+            raise Refused("not_in_room", "you are not in that room")
+        due = self.clock() + room.timing.lonely_after_ms
+        self.store.schedule(f"lonely|{code}|{room.round}", due)
+
+    def leave(self, code: str, player: Player) -> Room:
+        """Take a player out of a room for good."""
+        now = self.clock()
+        _, after = self.update(code, lambda r: rooms.leave(r, player.id, now))
+        return after
+
+    def disconnect(self, code: str, player: Player) -> None:
+        """A player's connection dropped: keep their seat for the grace window."""
+        with contextlib.suppress(Refused):
+            self.update(code, lambda r: rooms.disconnect(r, player.id))
+
+    # --- host controls -------------------------------------------------------------------
+
+    def kick(self, code: str, host: Player, target: str) -> None:
+        """Remove a player at the host's request."""
+        now = self.clock()
+        self.update(code, lambda r: rooms.kick(r, host.id, target, now))
+        self.emit("kicked", {"code": code}, player_room(target))
+
+    def lock(self, code: str, host: Player, locked: bool) -> None:
+        """Lock or unlock the room."""
+        self.update(code, lambda r: rooms.set_locked(r, host.id, locked))
+
+    def configure(
+        self, code: str, host: Player, snippet: Snippet | None, limit_ms: int | None
+    ) -> None:
+        """Change the snippet or the time limit."""
+        self.update(code, lambda r: rooms.configure(r, host.id, snippet=snippet, limit_ms=limit_ms))
+
+    def start(self, code: str, host: Player) -> None:
+        """Start a private room's countdown."""
+        now = self.clock()
+        self.update(code, lambda r: rooms.start(r, host.id, now))
+
+    def rematch(self, code: str, host: Player, snippet: Snippet | None) -> None:
+        """Open the next round."""
+        now = self.clock()
+        self.update(code, lambda r: rooms.rematch(r, host.id, now, snippet))

@@ -1,0 +1,222 @@
+"""Socket.IO event handlers: validate, call the engine, answer. Transport only."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable
+from typing import Any
+from typing import TypeVar
+
+from flask import current_app
+from flask import request
+from flask import session
+from flask_socketio import SocketIO
+from flask_socketio import emit
+from flask_socketio import join_room
+from flask_socketio import leave_room
+from pydantic import ValidationError
+
+from race.core import room as rooms
+from race.core.names import clean_name
+from race.core.room import Refused
+from race.core.snippet import Snippet
+from race.core.snippet import custom_snippet
+from race.realtime import schemas as s
+from race.realtime import services
+from race.realtime.engine import Engine
+from race.realtime.engine import player_room
+from race.realtime.identity import Player
+from race.realtime.identity import issue_token
+from race.realtime.identity import new_guest
+from race.realtime.identity import read_token
+from race.realtime.views import room_view
+from race.store.base import wall_ms
+
+log = logging.getLogger(__name__)
+M = TypeVar("M", bound=s.Message)
+
+
+def _player() -> Player:
+    pid, name = session["player"]
+    return Player(pid, name)
+
+
+def _engine() -> Engine:
+    return services(current_app).engine
+
+
+def _snippet(pick: s.Pick) -> Snippet | None:
+    """Return the snippet a request picks, or None if it picks none."""
+    if pick.custom is not None:
+        try:
+            return custom_snippet(pick.custom.code, pick.custom.language, pick.custom.indent)
+        except ValueError as exc:
+            raise Refused("bad_custom_code", str(exc)) from None
+    if pick.snippet_id is None and pick.language is None and pick.difficulty is None:
+        return None
+    return _engine().pick_snippet(pick.language, pick.difficulty, pick.snippet_id)
+
+
+def _limit(limit_s: int | None) -> int | None:
+    return None if limit_s is None else limit_s * 1000
+
+
+def _enter(code: str) -> dict[str, Any]:
+    """Move this connection into a room; return the join answer (room + your state)."""
+    svc = services(current_app)
+    player = _player()
+    previous = session.get("room")
+    if previous and previous != code:
+        leave_room(previous)
+        svc.store.drop_conn(previous, player.id, request.sid)  # type: ignore[attr-defined]
+        with contextlib.suppress(Refused):
+            svc.engine.leave(previous, player)
+    session["room"] = code
+    join_room(code)
+    svc.store.put_conn(code, player.id, request.sid)  # type: ignore[attr-defined]
+    room = svc.engine.room(code)
+    return {"room": room_view(room, wall_ms()), "you": svc.racing.you(room, player.id)}
+
+
+def register(sio: SocketIO) -> None:
+    """Register every event handler on a Socket.IO server."""
+
+    def on(name: str, schema: type[M]) -> Callable[[Callable[[M], dict[str, Any] | None]], None]:
+        def decorate(fn: Callable[[M], dict[str, Any] | None]) -> None:
+            def handler(*args: Any) -> dict[str, Any]:
+                try:
+                    if "player" not in session:
+                        raise Refused("no_session", "connect first")
+                    if len(args) != 1:
+                        raise Refused("bad_payload", "send exactly one object")
+                    result = fn(schema.model_validate(args[0]))
+                    return {"ok": True, **(result or {})}
+                except ValidationError as exc:
+                    code, message = "bad_payload", s.describe(exc)
+                except Refused as exc:
+                    code, message = exc.code, exc.message
+                emit("error", {"code": code, "message": message, "event": name})
+                return {"ok": False, "code": code, "message": message}
+
+            sio.on_event(name, handler)
+
+        return decorate
+
+    @sio.on("connect")
+    def connect(auth: Any = None) -> None:
+        svc = services(current_app)
+        secret = current_app.config["SECRET_KEY"]
+        try:
+            hello = s.Hello.model_validate(auth or {})
+        except ValidationError:
+            hello = s.Hello()
+        player = (read_token(secret, hello.token) if hello.token else None) or new_guest()
+        if hello.name:
+            with contextlib.suppress(ValueError):
+                player = Player(player.id, clean_name(hello.name))
+        session["player"] = (player.id, player.name)
+        join_room(player_room(player.id))
+        emit(
+            "welcome",
+            {
+                "player_id": player.id,
+                "name": player.name,
+                "token": issue_token(secret, player),
+                "server_ms": wall_ms(),
+            },
+        )
+        svc.start_background()
+
+    @sio.on("disconnect")
+    def disconnect(*_: Any) -> None:
+        code = session.get("room")
+        if not code or "player" not in session:
+            return
+        svc = services(current_app)
+        player = _player()
+        if svc.store.drop_conn(code, player.id, request.sid):  # type: ignore[attr-defined]
+            svc.engine.disconnect(code, player)
+
+    @sio.on("*")
+    def unknown(event: str, *_: Any) -> dict[str, Any]:
+        message = "unknown event"
+        emit("error", {"code": "unknown_event", "message": message, "event": str(event)[:64]})
+        return {"ok": False, "code": "unknown_event", "message": message}
+
+    @on("sync", s.Sync)
+    def sync(msg: s.Sync) -> dict[str, Any]:
+        return {"c": msg.c, "s": wall_ms()}
+
+    @on("set_name", s.SetName)
+    def set_name(msg: s.SetName) -> dict[str, Any]:
+        try:
+            name = clean_name(msg.name)
+        except ValueError as exc:
+            raise Refused("bad_name", str(exc)) from None
+        player = Player(_player().id, name)
+        session["player"] = (player.id, player.name)
+        code = session.get("room")
+        if code:
+            _engine().update(code, lambda r: rooms.rename(r, player.id, name))
+        return {"name": name, "token": issue_token(current_app.config["SECRET_KEY"], player)}
+
+    @on("quick", s.Quick)
+    def quick(msg: s.Quick) -> dict[str, Any]:
+        language = None if msg.language == "any" else msg.language
+        return _enter(_engine().quick(_player(), language).code)
+
+    @on("create", s.Create)
+    def create(msg: s.Create) -> dict[str, Any]:
+        engine = _engine()
+        snippet = _snippet(msg) or engine.pick_snippet()
+        return _enter(engine.create_private(_player(), snippet, _limit(msg.limit_s)).code)
+
+    @on("practice", s.Practice)
+    def practice(msg: s.Practice) -> dict[str, Any]:
+        engine = _engine()
+        snippet = _snippet(msg) or engine.pick_snippet()
+        return _enter(engine.practice(_player(), snippet).code)
+
+    @on("join", s.Join)
+    def join(msg: s.Join) -> dict[str, Any]:
+        _engine().join(msg.code, _player(), msg.role)
+        return _enter(msg.code)
+
+    @on("leave", s.InRoom)
+    def leave(msg: s.InRoom) -> None:
+        player = _player()
+        _engine().leave(msg.code, player)
+        if session.get("room") == msg.code:
+            session.pop("room")
+            leave_room(msg.code)
+            services(current_app).store.drop_conn(msg.code, player.id, request.sid)  # type: ignore[attr-defined]
+
+    @on("keys", s.Keys)
+    def keys(msg: s.Keys) -> dict[str, Any]:
+        racing = services(current_app).racing
+        return racing.keys(msg.code, msg.round, _player(), msg.seq, msg.keys)
+
+    @on("keep_waiting", s.InRoom)
+    def keep_waiting(msg: s.InRoom) -> None:
+        _engine().keep_waiting(msg.code, _player())
+
+    @on("configure", s.Configure)
+    def configure(msg: s.Configure) -> None:
+        _engine().configure(msg.code, _player(), _snippet(msg), _limit(msg.limit_s))
+
+    @on("lock", s.Lock)
+    def lock(msg: s.Lock) -> None:
+        _engine().lock(msg.code, _player(), msg.locked)
+
+    @on("kick", s.Kick)
+    def kick(msg: s.Kick) -> None:
+        _engine().kick(msg.code, _player(), msg.player_id)
+
+    @on("start", s.InRoom)
+    def start(msg: s.InRoom) -> None:
+        _engine().start(msg.code, _player())
+
+    @on("rematch", s.Rematch)
+    def rematch(msg: s.Rematch) -> None:
+        _engine().rematch(msg.code, _player(), _snippet(msg))

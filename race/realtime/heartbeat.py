@@ -1,0 +1,135 @@
+"""The background heartbeat: due deadlines, room ticks, and draining the results outbox.
+
+One task per worker runs ``beat`` every ``BEAT_S``. Deadlines are claimed atomically in
+the store, so each is applied by exactly one worker; each room's ticks are driven by the
+worker holding that room's tick lease.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from dataclasses import field
+
+from race.core import room as rooms
+from race.core.room import Refused
+from race.realtime.engine import Engine
+from race.realtime.racing import Racing
+from race.sink import ResultsSink
+
+log = logging.getLogger(__name__)
+
+BEAT_S = 0.05
+TICK_MS = 200
+OUTBOX_EVERY_MS = 1000
+LEASE_MS = 3000
+
+
+@dataclass
+class Stats:
+    """Counters the metrics endpoint reads."""
+
+    ticks: int = 0
+    tick_lag_ms: list[float] = field(default_factory=list)
+    deadlines: int = 0
+    persisted: int = 0
+    sink_errors: int = 0
+
+
+class Heartbeat:
+    """Runs the timed work of one worker."""
+
+    def __init__(self, engine: Engine, racing: Racing, sink: ResultsSink, worker_id: str) -> None:
+        self.engine = engine
+        self.racing = racing
+        self.store = engine.store
+        self.sink = sink
+        self.worker_id = worker_id
+        self.stats = Stats()
+        #: Rooms this worker ticks: (code, round) -> (next tick due, lease renewal due).
+        self._owned: dict[tuple[str, int], tuple[int, int]] = {}
+        self._next_outbox = 0
+
+    def beat(self) -> None:
+        """Do whatever is due now."""
+        now = self.engine.clock()
+        for item in self.store.claim_due(now):
+            self.stats.deadlines += 1
+            try:
+                self.dispatch(item, now)
+            except Exception:
+                log.exception("deadline %s failed", item)
+        self.ticks(now)
+        if now >= self._next_outbox:
+            self._next_outbox = now + OUTBOX_EVERY_MS
+            self.drain_outbox()
+
+    def dispatch(self, item: str, now: int) -> None:
+        """Apply one claimed deadline."""
+        kind, code, arg = item.split("|", 2)
+        if kind == "begin":
+            self.engine.update(code, lambda r: rooms.begin_racing(r, now))
+        elif kind == "limit":
+            self.racing.conclude(code, int(arg))
+        elif kind == "drop":
+            with contextlib.suppress(Refused):
+                self.engine.update(code, lambda r: rooms.drop(r, arg, now))
+        elif kind == "lonely":
+            room = self.store.get_room(code)
+            if room is not None and room.round == int(arg) and rooms.is_lonely(room):
+                waited = now - room.active_racers[0].joined_ms
+                self.engine.emit("lonely", {"code": code, "waited_ms": waited}, code)
+        else:
+            log.warning("unknown deadline %s", item)
+
+    def ticks(self, now: int) -> None:
+        """Send a progress tick for every live room this worker drives, when due.
+
+        A worker drives a room while it holds the room's tick lease, renewed every third
+        of its lifetime; if the worker dies, another takes the lease when it expires.
+        """
+        seen = set()
+        for room in self.store.live_rooms(now):
+            key = (room.code, room.round)
+            seen.add(key)
+            due, renew_at = self._owned.get(key, (now, now))
+            if now >= renew_at:
+                if not self.store.acquire_lease(f"tick|{room.code}", self.worker_id, LEASE_MS):
+                    self._owned.pop(key, None)
+                    continue
+                renew_at = now + LEASE_MS // 3
+            if now >= due:
+                self.racing.tick(room, now)
+                self.stats.ticks += 1
+                self.stats.tick_lag_ms.append(float(now - due))
+                del self.stats.tick_lag_ms[:-1000]
+                due = due + TICK_MS if now - due < TICK_MS else now + TICK_MS
+            self._owned[key] = (due, renew_at)
+        for key in list(self._owned):
+            if key not in seen:
+                del self._owned[key]
+
+    def drain_outbox(self) -> None:
+        """Hand waiting finished races to the sink; keep them if the sink fails."""
+        for record_id, payload in self.store.outbox_pending():
+            try:
+                self.sink.save(json.loads(payload))
+            except Exception as exc:
+                self.stats.sink_errors += 1
+                log.warning("results sink failed, %s stays in the outbox: %s", record_id, exc)
+                return
+            self.store.outbox_done(record_id)
+            self.stats.persisted += 1
+
+
+def run_forever(heartbeat: Heartbeat, sleep: Callable[[float], None]) -> None:
+    """Beat until the process ends; one failure never stops the loop."""
+    while True:
+        try:
+            heartbeat.beat()
+        except Exception:
+            log.exception("heartbeat failed")
+        sleep(BEAT_S)

@@ -1,0 +1,144 @@
+"""The closed set of messages a client may send, validated before any logic sees them."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from typing import Any
+from typing import Literal
+
+from pydantic import BaseModel
+from pydantic import ConfigDict
+from pydantic import Field
+from pydantic import ValidationError
+from pydantic import field_validator
+
+from race.core.keys import Key
+from race.core.keys import parse_keys
+from race.core.room import MAX_LIMIT_MS
+from race.core.room import MIN_LIMIT_MS
+from race.core.snippet import DIFFICULTIES
+from race.core.snippet import LANGUAGES
+
+Code = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{16}$")]
+PlayerId = Annotated[str, Field(pattern=r"^p[0-9a-f]{16}$")]
+SnippetId = Annotated[str, Field(pattern=r"^[a-z0-9-]{3,64}$")]
+Language = Literal[LANGUAGES]  # type: ignore[valid-type]
+Difficulty = Literal[DIFFICULTIES]  # type: ignore[valid-type]
+LimitS = Annotated[int, Field(ge=MIN_LIMIT_MS // 1000, le=MAX_LIMIT_MS // 1000)]
+#: Pasted custom code is checked against the real cap after normalising; this bounds the wire.
+MAX_CUSTOM_WIRE = 8_000
+
+
+class Message(BaseModel):
+    """Base of every incoming message: unknown fields and type coercion are refused."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Hello(Message):
+    """Connection auth: the token from a previous ``welcome``, and an optional name."""
+
+    token: Annotated[str, Field(max_length=512)] | None = None
+    name: Annotated[str, Field(max_length=64)] | None = None
+
+
+class Sync(Message):
+    """Clock sync probe: the client's clock reading, echoed back with the server's."""
+
+    c: Annotated[float, Field(ge=0, le=1e16)]
+
+
+class SetName(Message):
+    """Change the display name."""
+
+    name: Annotated[str, Field(max_length=64)]
+
+
+class Quick(Message):
+    """Join the open quick race for a language (or any)."""
+
+    language: Language | Literal["any"] = "any"
+
+
+class Custom(Message):
+    """Code a host pasted."""
+
+    code: Annotated[str, Field(min_length=1, max_length=MAX_CUSTOM_WIRE)]
+    language: Language = "python"
+    indent: Annotated[str, Field(pattern=r"^(tab|spaces:[1-8])$")] = "spaces:4"
+
+
+class Pick(Message):
+    """How a snippet is chosen: an id, or filters for a random pick, or custom code."""
+
+    snippet_id: SnippetId | None = None
+    language: Language | None = None
+    difficulty: Difficulty | None = None
+    custom: Custom | None = None
+
+
+class Create(Pick):
+    """Open a private room."""
+
+    limit_s: LimitS | None = None
+
+
+class Practice(Pick):
+    """Start a solo practice run."""
+
+
+class Join(Message):
+    """Join a room by code, to race or to watch."""
+
+    code: Code
+    role: Literal["racer", "spectator"] = "racer"
+
+
+class InRoom(Message):
+    """A message about one room."""
+
+    code: Code
+
+
+class Keys(InRoom):
+    """A batch of keystrokes."""
+
+    round: Annotated[int, Field(ge=1, le=1_000_000)]
+    seq: Annotated[int, Field(ge=0, le=100_000)]
+    keys: tuple[Key, ...]
+
+    @field_validator("keys", mode="plain")
+    @classmethod
+    def _keys(cls, raw: Any) -> tuple[Key, ...]:
+        return parse_keys(raw)
+
+
+class Configure(InRoom, Pick):
+    """Host: change the snippet and/or the time limit."""
+
+    limit_s: LimitS | None = None
+
+
+class Lock(InRoom):
+    """Host: lock or unlock the room."""
+
+    locked: bool
+
+
+class Kick(InRoom):
+    """Host: remove a player."""
+
+    player_id: PlayerId
+
+
+class Rematch(InRoom, Pick):
+    """Host: open the next round, on the same snippet unless one is picked."""
+
+
+def describe(exc: ValidationError) -> str:
+    """Summarise a validation error in one line, without echoing the input."""
+    parts = []
+    for err in exc.errors(include_input=False, include_url=False)[:3]:
+        where = ".".join(str(p) for p in err["loc"]) or "payload"
+        parts.append(f"{where}: {err['msg']}")
+    return "; ".join(parts)

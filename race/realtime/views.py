@@ -1,0 +1,55 @@
+"""What clients see: plain JSON views of rooms, seats and standings."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from race.core.room import Room
+from race.core.room import Seat
+
+
+def room_view(room: Room, now: int) -> dict[str, Any]:
+    """Return the public view of a room (the ``room`` event)."""
+    snippet = room.snippet
+    finished = sorted(
+        (s for s in room.racers if s.finish_ms is not None), key=lambda s: s.finish_ms or 0
+    )
+    places = {s.player_id: i for i, s in enumerate(finished, start=1)}
+    return {
+        "code": room.code,
+        "kind": room.kind,
+        "lobby": room.lobby,
+        "phase": room.phase,
+        "round": room.round,
+        "host": room.host_id,
+        "locked": room.locked,
+        "limit_ms": room.limit_ms,
+        "starts_at": room.starts_at,
+        "ends_at": room.ends_at,
+        "finished_at": room.finished_at,
+        "server_ms": now,
+        "rules": room.rules.to_dict(),
+        "snippet": {
+            "id": snippet.id,
+            "title": snippet.title,
+            "language": snippet.language,
+            "difficulty": snippet.difficulty,
+            "indent": snippet.indent,
+            "text": snippet.text,
+        },
+        "racers": [_seat(s, places.get(s.player_id)) for s in room.racers],
+        "spectators": [_seat(s, None) for s in room.spectators],
+        "standings": [asdict(s) for s in room.standings] or None,
+    }
+
+
+def _seat(seat: Seat, place: int | None) -> dict[str, Any]:
+    return {
+        "id": seat.player_id,
+        "name": seat.name,
+        "connected": seat.connected,
+        "left": seat.left,
+        "finished": seat.finish_ms is not None,
+        "place": place,
+    }

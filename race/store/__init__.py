@@ -1,0 +1,9 @@
+"""Shared race state behind one interface: in-process by default, Redis when scaled."""
+
+from __future__ import annotations
+
+from race.store.base import Effects
+from race.store.base import NoSuchRoom
+from race.store.base import Store
+
+__all__ = ["Effects", "NoSuchRoom", "Store"]

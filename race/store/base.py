@@ -1,0 +1,175 @@
+"""The store interface: rooms (compare-and-set), logs, progress, deadlines, leases, outbox.
+
+Every implementation passes ``tests/store/test_contract.py``. Room moves are pure functions
+from ``race.core.room``; ``update_room`` applies one atomically, retrying on conflict, and
+writes the move's side effects (deadlines, outbox records) in the same transaction.
+"""
+
+from __future__ import annotations
+
+import time
+from abc import ABC
+from abc import abstractmethod
+from collections.abc import Callable
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
+from typing import NamedTuple
+
+from race.core.room import Room
+
+#: Rooms, logs and progress vanish this long after their last write.
+ROOM_TTL_MS = 2 * 60 * 60 * 1000
+
+
+def wall_ms() -> int:
+    """Return the server clock in ms since the epoch (shared by all workers of a host)."""
+    return time.time_ns() // 1_000_000
+
+
+class Live(NamedTuple):
+    """A room in its race: what the ticker needs without reading the whole room."""
+
+    code: str
+    round: int
+    starts_at: int
+
+
+class NoSuchRoom(LookupError):
+    """The room code is unknown (never created, or expired)."""
+
+
+@dataclass(frozen=True)
+class Effects:
+    """What a room move needs written along with it, atomically."""
+
+    #: Deadlines to (re)schedule: item -> due time in server ms.
+    schedule: Mapping[str, int] = field(default_factory=dict)
+    #: Deadlines to cancel.
+    cancel: tuple[str, ...] = ()
+    #: Outbox records to add: id -> JSON payload (finished races waiting to be persisted).
+    outbox: Mapping[str, str] = field(default_factory=dict)
+
+
+#: Given the room before and after a move, say what else to write.
+EffectsFn = Callable[[Room, Room], Effects]
+Move = Callable[[Room], Room]
+
+
+class Store(ABC):
+    """Where race state lives, so that any worker can serve any player."""
+
+    # --- rooms ---------------------------------------------------------------------------
+
+    @abstractmethod
+    def create_room(self, room: Room, effects: Effects | None = None) -> bool:
+        """Store a new room; return False (and write nothing) if the code is taken."""
+
+    @abstractmethod
+    def get_room(self, code: str) -> Room | None:
+        """Return the room, or None if unknown or expired."""
+
+    @abstractmethod
+    def update_room(
+        self, code: str, move: Move, effects: EffectsFn | None = None
+    ) -> tuple[Room, Room]:
+        """Apply ``move`` atomically and return (before, after).
+
+        ``move`` may run more than once under contention, so it must be pure. If it raises
+        (``Refused``), nothing is written. Raises ``NoSuchRoom`` for an unknown code. A move
+        that returns the room unchanged writes nothing.
+        """
+
+    @abstractmethod
+    def delete_room(self, code: str) -> None:
+        """Forget a room (its logs and progress expire on their own)."""
+
+    @abstractmethod
+    def live_rooms(self, now: int) -> list[Live]:
+        """Return the rooms whose race has started by ``now`` and not finished."""
+
+    @abstractmethod
+    def room_count(self) -> dict[str, int]:
+        """Return how many rooms there are in each phase."""
+
+    # --- quick-race lobbies --------------------------------------------------------------
+
+    @abstractmethod
+    def get_lobby(self, key: str) -> str | None:
+        """Return the code of the open quick-race lobby for a key (a language or "any")."""
+
+    @abstractmethod
+    def swap_lobby(self, key: str, expect: str | None, new: str | None) -> bool:
+        """Set the open lobby for ``key`` to ``new`` if it is still ``expect``."""
+
+    # --- keystroke logs and progress ------------------------------------------------------
+
+    @abstractmethod
+    def append_batch(self, code: str, round_: int, player_id: str, seq: int, line: str) -> int:
+        """Append a log line if ``seq`` equals the log's length; return the length before.
+
+        So the line was appended iff the result equals ``seq``; a duplicate (``seq`` <
+        length) or a gap (``seq`` > length) appends nothing. Raises ``NoSuchRoom``.
+        """
+
+    @abstractmethod
+    def read_log(self, code: str, round_: int, player_id: str) -> list[str]:
+        """Return a player's log lines for a round, in arrival order."""
+
+    @abstractmethod
+    def put_progress(self, code: str, round_: int, player_id: str, data: str) -> None:
+        """Store a player's latest progress (a small JSON object)."""
+
+    @abstractmethod
+    def get_progress(self, code: str, round_: int) -> dict[str, str]:
+        """Return every player's latest progress for a round."""
+
+    # --- connections ---------------------------------------------------------------------
+
+    @abstractmethod
+    def put_conn(self, code: str, player_id: str, sid: str) -> None:
+        """Record the connection that currently holds a player's seat."""
+
+    @abstractmethod
+    def drop_conn(self, code: str, player_id: str, sid: str) -> bool:
+        """Forget the connection if it still holds the seat; True if it did."""
+
+    # --- deadlines -----------------------------------------------------------------------
+
+    @abstractmethod
+    def schedule(self, item: str, due_ms: int) -> None:
+        """Schedule (or move) a deadline."""
+
+    @abstractmethod
+    def cancel(self, item: str) -> None:
+        """Cancel a deadline if it is still pending."""
+
+    @abstractmethod
+    def claim_due(self, now: int, limit: int = 100) -> list[str]:
+        """Atomically take deadlines due by ``now``: each is returned to exactly one caller."""
+
+    # --- leases --------------------------------------------------------------------------
+
+    @abstractmethod
+    def acquire_lease(self, name: str, owner: str, ttl_ms: int) -> bool:
+        """Take or renew a lease; True if ``owner`` holds it for the next ``ttl_ms``."""
+
+    # --- outbox --------------------------------------------------------------------------
+
+    @abstractmethod
+    def outbox_pending(self, limit: int = 50) -> list[tuple[str, str]]:
+        """Return up to ``limit`` outbox records (id, payload), oldest first."""
+
+    @abstractmethod
+    def outbox_done(self, record_id: str) -> None:
+        """Remove a record once it is safely persisted."""
+
+    @abstractmethod
+    def outbox_size(self) -> int:
+        """Return how many records are waiting."""
+
+    # --- health --------------------------------------------------------------------------
+
+    @abstractmethod
+    def ping(self) -> None:
+        """Raise if the store cannot be reached."""

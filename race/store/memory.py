@@ -1,0 +1,227 @@
+"""The in-process store of the embedded default: plain dicts behind one lock."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from dataclasses import field
+
+from race.core.room import Room
+from race.store.base import ROOM_TTL_MS
+from race.store.base import Effects
+from race.store.base import EffectsFn
+from race.store.base import Live
+from race.store.base import Move
+from race.store.base import NoSuchRoom
+from race.store.base import Store
+from race.store.base import wall_ms
+
+
+@dataclass
+class _RoomEntry:
+    room: Room
+    expires: int
+    logs: dict[tuple[int, str], list[str]] = field(default_factory=dict)
+    progress: dict[int, dict[str, str]] = field(default_factory=dict)
+
+
+class MemoryStore(Store):
+    """Race state in this process; correct for one worker, invisible to any other."""
+
+    def __init__(self, clock: Callable[[], int] = wall_ms) -> None:
+        self._clock = clock
+        self._lock = threading.RLock()
+        self._rooms: dict[str, _RoomEntry] = {}
+        self._lobbies: dict[str, str] = {}
+        self._deadlines: dict[str, int] = {}
+        self._leases: dict[str, tuple[str, int]] = {}
+        self._outbox: dict[str, str] = {}
+        self._conns: dict[tuple[str, str], str] = {}
+        self._next_sweep = 0
+
+    def _entry(self, code: str) -> _RoomEntry | None:
+        entry = self._rooms.get(code)
+        if entry is not None and entry.expires <= self._clock():
+            del self._rooms[code]
+            return None
+        return entry
+
+    def _apply(self, effects: Effects | None) -> None:
+        if effects is None:
+            return
+        self._deadlines.update(effects.schedule)
+        for item in effects.cancel:
+            self._deadlines.pop(item, None)
+        for record_id, payload in effects.outbox.items():
+            self._outbox.setdefault(record_id, payload)
+
+    def create_room(self, room: Room, effects: Effects | None = None) -> bool:
+        """Store a new room; False if the code is taken."""
+        with self._lock:
+            if self._entry(room.code) is not None:
+                return False
+            self._rooms[room.code] = _RoomEntry(room, self._clock() + ROOM_TTL_MS)
+            self._apply(effects)
+            return True
+
+    def get_room(self, code: str) -> Room | None:
+        """Return the room or None."""
+        with self._lock:
+            entry = self._entry(code)
+            return None if entry is None else entry.room
+
+    def update_room(
+        self, code: str, move: Move, effects: EffectsFn | None = None
+    ) -> tuple[Room, Room]:
+        """Apply a move under the lock."""
+        with self._lock:
+            entry = self._entry(code)
+            if entry is None:
+                raise NoSuchRoom(code)
+            before = entry.room
+            after = move(before)
+            if after is not before and after != before:
+                entry.room = after
+                entry.expires = self._clock() + ROOM_TTL_MS
+                self._apply(effects(before, after) if effects else None)
+            return before, after
+
+    def delete_room(self, code: str) -> None:
+        """Forget a room and its logs."""
+        with self._lock:
+            self._rooms.pop(code, None)
+
+    def live_rooms(self, now: int) -> list[Live]:
+        """Return rooms racing now."""
+        with self._lock:
+            return [
+                Live(code, e.room.round, e.room.starts_at)
+                for code, e in self._rooms.items()
+                if e.room.phase in ("countdown", "racing")
+                and e.room.starts_at is not None
+                and e.room.starts_at <= now
+                and e.expires > now
+            ]
+
+    def room_count(self) -> dict[str, int]:
+        """Count rooms by phase."""
+        counts = {"lobby": 0, "countdown": 0, "racing": 0, "finished": 0}
+        with self._lock:
+            for entry in self._rooms.values():
+                counts[entry.room.phase] += 1
+        return counts
+
+    def get_lobby(self, key: str) -> str | None:
+        """Return the open lobby for a key."""
+        with self._lock:
+            return self._lobbies.get(key)
+
+    def swap_lobby(self, key: str, expect: str | None, new: str | None) -> bool:
+        """Compare-and-set the open lobby."""
+        with self._lock:
+            if self._lobbies.get(key) != expect:
+                return False
+            if new is None:
+                self._lobbies.pop(key, None)
+            else:
+                self._lobbies[key] = new
+            return True
+
+    def append_batch(self, code: str, round_: int, player_id: str, seq: int, line: str) -> int:
+        """Append if ``seq`` is the next position."""
+        with self._lock:
+            entry = self._entry(code)
+            if entry is None:
+                raise NoSuchRoom(code)
+            log = entry.logs.setdefault((round_, player_id), [])
+            before = len(log)
+            if seq == before:
+                log.append(line)
+            return before
+
+    def read_log(self, code: str, round_: int, player_id: str) -> list[str]:
+        """Return a copy of a log."""
+        with self._lock:
+            entry = self._entry(code)
+            return [] if entry is None else list(entry.logs.get((round_, player_id), []))
+
+    def put_progress(self, code: str, round_: int, player_id: str, data: str) -> None:
+        """Store a player's progress."""
+        with self._lock:
+            entry = self._entry(code)
+            if entry is not None:
+                entry.progress.setdefault(round_, {})[player_id] = data
+
+    def get_progress(self, code: str, round_: int) -> dict[str, str]:
+        """Return a round's progress."""
+        with self._lock:
+            entry = self._entry(code)
+            return {} if entry is None else dict(entry.progress.get(round_, {}))
+
+    def put_conn(self, code: str, player_id: str, sid: str) -> None:
+        """Record a seat's connection."""
+        with self._lock:
+            self._conns[(code, player_id)] = sid
+
+    def drop_conn(self, code: str, player_id: str, sid: str) -> bool:
+        """Forget the seat's connection if it is still ``sid``."""
+        with self._lock:
+            if self._conns.get((code, player_id)) != sid:
+                return False
+            del self._conns[(code, player_id)]
+            return True
+
+    def schedule(self, item: str, due_ms: int) -> None:
+        """Schedule a deadline."""
+        with self._lock:
+            self._deadlines[item] = due_ms
+
+    def cancel(self, item: str) -> None:
+        """Cancel a deadline."""
+        with self._lock:
+            self._deadlines.pop(item, None)
+
+    def claim_due(self, now: int, limit: int = 100) -> list[str]:
+        """Pop due deadlines, earliest first."""
+        with self._lock:
+            self._sweep(now)
+            due = sorted((t, item) for item, t in self._deadlines.items() if t <= now)[:limit]
+            for _, item in due:
+                del self._deadlines[item]
+            return [item for _, item in due]
+
+    def _sweep(self, now: int) -> None:
+        if now < self._next_sweep:
+            return
+        self._next_sweep = now + 1000
+        for code in [c for c, e in self._rooms.items() if e.expires <= now]:
+            del self._rooms[code]
+
+    def acquire_lease(self, name: str, owner: str, ttl_ms: int) -> bool:
+        """Take or renew a lease."""
+        with self._lock:
+            now = self._clock()
+            holder = self._leases.get(name)
+            if holder is None or holder[0] == owner or holder[1] <= now:
+                self._leases[name] = (owner, now + ttl_ms)
+                return True
+            return False
+
+    def outbox_pending(self, limit: int = 50) -> list[tuple[str, str]]:
+        """Return waiting records, oldest first."""
+        with self._lock:
+            return list(self._outbox.items())[:limit]
+
+    def outbox_done(self, record_id: str) -> None:
+        """Drop a persisted record."""
+        with self._lock:
+            self._outbox.pop(record_id, None)
+
+    def outbox_size(self) -> int:
+        """Count waiting records."""
+        with self._lock:
+            return len(self._outbox)
+
+    def ping(self) -> None:
+        """An in-process store is always reachable."""

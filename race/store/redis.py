@@ -1,0 +1,322 @@
+"""The Redis store: the same interface, shared by every worker; atomic where it must be.
+
+Room moves use WATCH/MULTI (optimistic compare-and-set, retried on conflict) so a pure
+move from ``race.core.room`` is applied exactly once against the latest room, together
+with its deadlines and outbox records. The small atomic operations (append a batch by
+sequence number, claim due deadlines, take a lease, swap the open lobby) are Lua scripts.
+Every room key carries a TTL, so abandoned rooms and their logs vanish on their own.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import redis as redis_lib
+from redis.exceptions import WatchError
+
+from race.core.room import Room
+from race.store.base import ROOM_TTL_MS
+from race.store.base import Effects
+from race.store.base import EffectsFn
+from race.store.base import Live
+from race.store.base import Move
+from race.store.base import NoSuchRoom
+from race.store.base import Store
+from race.store.base import wall_ms
+from race.store.codec import decode_room
+from race.store.codec import encode_room
+
+log = logging.getLogger(__name__)
+
+_APPEND = """
+local n = redis.call('LLEN', KEYS[1])
+if n == tonumber(ARGV[1]) then
+  redis.call('RPUSH', KEYS[1], ARGV[2])
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return n
+"""
+_CLAIM = """
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
+if #due > 0 then redis.call('ZREM', KEYS[1], unpack(due)) end
+return due
+"""
+_LEASE = """
+local holder = redis.call('GET', KEYS[1])
+if holder == false or holder == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 1
+end
+return 0
+"""
+_SWAP = """
+local cur = redis.call('GET', KEYS[1])
+if cur == false then cur = '' end
+if cur ~= ARGV[1] then return 0 end
+if ARGV[2] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[2]) end
+return 1
+"""
+_COMPARE_DEL = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+_LIVE = ("countdown", "racing")
+
+
+def connect(url: str) -> redis_lib.Redis:
+    """Return a client that notices dead connections (timeouts, health checks)."""
+    return redis_lib.Redis.from_url(
+        url,
+        decode_responses=True,
+        socket_timeout=5,
+        socket_connect_timeout=5,
+        socket_keepalive=True,
+        health_check_interval=10,
+        retry_on_timeout=True,
+        max_connections=64,
+    )
+
+
+class RedisStore(Store):
+    """Race state in Redis under a key prefix."""
+
+    def __init__(
+        self, client: redis_lib.Redis, prefix: str = "cr:", clock: Callable[[], int] = wall_ms
+    ) -> None:
+        # decode_responses=True makes every reply a str; redis-py's annotations cannot say so.
+        self.r: Any = client
+        self.p = prefix
+        self._clock = clock
+        self._append = client.register_script(_APPEND)
+        self._claim = client.register_script(_CLAIM)
+        self._lease = client.register_script(_LEASE)
+        self._swap = client.register_script(_SWAP)
+        self._compare_del = client.register_script(_COMPARE_DEL)
+
+    # --- keys ----------------------------------------------------------------------------
+
+    def _room(self, code: str) -> str:
+        return f"{self.p}room:{code}"
+
+    def _log(self, code: str, round_: int, player_id: str) -> str:
+        return f"{self.p}log:{code}:{round_}:{player_id}"
+
+    def _prog(self, code: str, round_: int) -> str:
+        return f"{self.p}prog:{code}:{round_}"
+
+    # --- rooms ---------------------------------------------------------------------------
+
+    def _write_room(
+        self, pipe: Any, before: Room | None, room: Room, effects: Effects | None
+    ) -> None:
+        """Queue the writes of a room and its effects on a MULTI pipeline."""
+        pipe.set(self._room(room.code), encode_room(room), px=ROOM_TTL_MS)
+        pipe.hset(f"{self.p}phases", room.code, room.phase)
+        pipe.zadd(f"{self.p}expiry", {room.code: self._clock() + ROOM_TTL_MS})
+        if before is not None and before.round != room.round:
+            pipe.zrem(f"{self.p}live", f"{room.code}|{before.round}")
+        member = f"{room.code}|{room.round}"
+        if room.phase in _LIVE and room.starts_at is not None:
+            pipe.zadd(f"{self.p}live", {member: room.starts_at})
+        else:
+            pipe.zrem(f"{self.p}live", member)
+        if effects is None:
+            return
+        if effects.schedule:
+            pipe.zadd(f"{self.p}deadlines", dict(effects.schedule))
+        if effects.cancel:
+            pipe.zrem(f"{self.p}deadlines", *effects.cancel)
+        for record_id, payload in effects.outbox.items():
+            pipe.hsetnx(f"{self.p}outbox", record_id, payload)
+            pipe.zadd(f"{self.p}outbox:order", {record_id: self._clock()}, nx=True)
+
+    def create_room(self, room: Room, effects: Effects | None = None) -> bool:
+        """Store a new room unless the code is taken."""
+        key = self._room(room.code)
+        with self.r.pipeline() as pipe:
+            try:
+                pipe.watch(key)
+                if pipe.exists(key):
+                    pipe.unwatch()
+                    return False
+                pipe.multi()
+                self._write_room(pipe, None, room, effects)
+                pipe.execute()
+                return True
+            except WatchError:
+                return False
+
+    def get_room(self, code: str) -> Room | None:
+        """Return the room or None."""
+        raw = self.r.get(self._room(code))
+        return None if raw is None else decode_room(raw)
+
+    def update_room(
+        self, code: str, move: Move, effects: EffectsFn | None = None
+    ) -> tuple[Room, Room]:
+        """Apply a move with WATCH/MULTI, retrying when another worker got there first."""
+        key = self._room(code)
+        with self.r.pipeline() as pipe:
+            while True:
+                try:
+                    pipe.watch(key)
+                    raw = pipe.get(key)
+                    if raw is None:
+                        pipe.unwatch()
+                        raise NoSuchRoom(code)
+                    before = decode_room(raw)
+                    try:
+                        after = move(before)
+                    except BaseException:
+                        pipe.unwatch()
+                        raise
+                    if after == before:
+                        pipe.unwatch()
+                        return before, after
+                    pipe.multi()
+                    self._write_room(
+                        pipe, before, after, effects(before, after) if effects else None
+                    )
+                    pipe.execute()
+                    return before, after
+                except WatchError:
+                    continue
+
+    def delete_room(self, code: str) -> None:
+        """Forget a room."""
+        room = self.get_room(code)
+        with self.r.pipeline(transaction=True) as pipe:
+            pipe.delete(self._room(code))
+            pipe.hdel(f"{self.p}phases", code)
+            pipe.zrem(f"{self.p}expiry", code)
+            if room is not None:
+                pipe.zrem(f"{self.p}live", f"{code}|{room.round}")
+            pipe.execute()
+
+    def live_rooms(self, now: int) -> list[Live]:
+        """Return rooms whose race has started by ``now``."""
+        members = self.r.zrangebyscore(f"{self.p}live", "-inf", now, withscores=True)
+        out = []
+        for member, score in members:
+            code, _, rnd = member.rpartition("|")
+            out.append(Live(code, int(rnd), int(score)))
+        return out
+
+    def room_count(self) -> dict[str, int]:
+        """Count rooms by phase."""
+        counts = {"lobby": 0, "countdown": 0, "racing": 0, "finished": 0}
+        for phase in self.r.hvals(f"{self.p}phases"):
+            counts[phase] = counts.get(phase, 0) + 1
+        return counts
+
+    # --- lobbies -------------------------------------------------------------------------
+
+    def get_lobby(self, key: str) -> str | None:
+        """Return the open lobby for a key."""
+        value: str | None = self.r.get(f"{self.p}lobby:{key}")
+        return value
+
+    def swap_lobby(self, key: str, expect: str | None, new: str | None) -> bool:
+        """Compare-and-set the open lobby."""
+        done = self._swap(keys=[f"{self.p}lobby:{key}"], args=[expect or "", new or ""])
+        return bool(done)
+
+    # --- logs, progress, connections --------------------------------------------------------
+
+    def append_batch(self, code: str, round_: int, player_id: str, seq: int, line: str) -> int:
+        """Append by sequence number (Lua), refreshing the log's TTL."""
+        if not self.r.exists(self._room(code)):
+            raise NoSuchRoom(code)
+        before = self._append(
+            keys=[self._log(code, round_, player_id)], args=[seq, line, ROOM_TTL_MS]
+        )
+        return int(before)
+
+    def read_log(self, code: str, round_: int, player_id: str) -> list[str]:
+        """Return a log's lines."""
+        lines: list[str] = self.r.lrange(self._log(code, round_, player_id), 0, -1)
+        return lines
+
+    def put_progress(self, code: str, round_: int, player_id: str, data: str) -> None:
+        """Store a player's progress."""
+        key = self._prog(code, round_)
+        with self.r.pipeline(transaction=False) as pipe:
+            pipe.hset(key, player_id, data)
+            pipe.pexpire(key, ROOM_TTL_MS)
+            pipe.execute()
+
+    def get_progress(self, code: str, round_: int) -> dict[str, str]:
+        """Return a round's progress."""
+        found: dict[str, str] = self.r.hgetall(self._prog(code, round_))
+        return found
+
+    def put_conn(self, code: str, player_id: str, sid: str) -> None:
+        """Record a seat's connection."""
+        self.r.set(f"{self.p}conn:{code}:{player_id}", sid, px=ROOM_TTL_MS)
+
+    def drop_conn(self, code: str, player_id: str, sid: str) -> bool:
+        """Forget the seat's connection if it is still ``sid``."""
+        return bool(self._compare_del(keys=[f"{self.p}conn:{code}:{player_id}"], args=[sid]))
+
+    # --- deadlines and leases ----------------------------------------------------------------
+
+    def schedule(self, item: str, due_ms: int) -> None:
+        """Schedule a deadline."""
+        self.r.zadd(f"{self.p}deadlines", {item: due_ms})
+
+    def cancel(self, item: str) -> None:
+        """Cancel a deadline."""
+        self.r.zrem(f"{self.p}deadlines", item)
+
+    def claim_due(self, now: int, limit: int = 100) -> list[str]:
+        """Claim due deadlines atomically (Lua): each goes to exactly one caller."""
+        self._sweep(now)
+        items: list[str] = self._claim(keys=[f"{self.p}deadlines"], args=[now, limit])
+        return items
+
+    def _sweep(self, now: int) -> None:
+        """Drop index entries of rooms whose keys expired."""
+        expired = self.r.zrangebyscore(f"{self.p}expiry", "-inf", now, start=0, num=100)
+        if not expired:
+            return
+        with self.r.pipeline(transaction=False) as pipe:
+            for code in expired:
+                pipe.exists(self._room(code))
+            alive = pipe.execute()
+        dead = [code for code, exists in zip(expired, alive, strict=True) if not exists]
+        if dead:
+            with self.r.pipeline(transaction=True) as pipe:
+                pipe.hdel(f"{self.p}phases", *dead)
+                pipe.zrem(f"{self.p}expiry", *dead)
+                pipe.execute()
+
+    def acquire_lease(self, name: str, owner: str, ttl_ms: int) -> bool:
+        """Take or renew a lease (Lua)."""
+        return bool(self._lease(keys=[f"{self.p}lease:{name}"], args=[owner, ttl_ms]))
+
+    # --- outbox --------------------------------------------------------------------------
+
+    def outbox_pending(self, limit: int = 50) -> list[tuple[str, str]]:
+        """Return waiting records, oldest first."""
+        ids: list[str] = self.r.zrange(f"{self.p}outbox:order", 0, limit - 1)
+        if not ids:
+            return []
+        payloads = self.r.hmget(f"{self.p}outbox", ids)
+        return [(i, p) for i, p in zip(ids, payloads, strict=True) if p is not None]
+
+    def outbox_done(self, record_id: str) -> None:
+        """Drop a persisted record."""
+        with self.r.pipeline(transaction=True) as pipe:
+            pipe.hdel(f"{self.p}outbox", record_id)
+            pipe.zrem(f"{self.p}outbox:order", record_id)
+            pipe.execute()
+
+    def outbox_size(self) -> int:
+        """Count waiting records."""
+        return int(self.r.hlen(f"{self.p}outbox"))
+
+    def ping(self) -> None:
+        """Raise if Redis cannot be reached."""
+        self.r.ping()

@@ -1,0 +1,85 @@
+"""Fixtures for live-race tests: a server on a loopback port with short timings."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from race import create_app
+from race.config import Config
+from race.core.room import Timing
+from race.corpus import Corpus
+from race.corpus import load_dir
+from tests.realtime.harness import Client
+from tests.realtime.harness import Server
+
+#: Short phases so a race takes seconds; the rules are the same as in production.
+FAST = Timing(
+    quick_countdown_ms=1500,
+    join_closes_ms=500,
+    private_countdown_ms=800,
+    practice_countdown_ms=300,
+    lonely_after_ms=1500,
+    grace_ms=1500,
+)
+
+SNIPPETS = {
+    "python/py-short.snip": (
+        "id: py-short\ntitle: Short Python\nlanguage: python\ndifficulty: easy\n"
+        "indent: spaces:4\n---\ndef add(a, b):\n    return a + b\nprint(add(1, 2))\n"
+    ),
+    "go/go-short.snip": (
+        "id: go-short\ntitle: Short Go\nlanguage: go\ndifficulty: easy\nindent: tab\n"
+        "---\nfunc main() {\n\tfmt.Println(1)\n}\n"
+    ),
+}
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Corpus:
+    """Return a tiny corpus of short snippets so races finish in seconds."""
+    folder = tmp_path / "corpus"
+    for name, text in SNIPPETS.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return load_dir(folder)
+
+
+@pytest.fixture
+def server(tmp_path: Path, corpus: Corpus) -> Iterator[Server]:
+    """Serve a fresh app (in-process store and sink) on a free loopback port."""
+    config = Config(
+        {
+            "CODERACE_INSTANCE": str(tmp_path / "instance"),
+            "CODERACE_TESTING": "1",
+            "CODERACE_WORKER": "threading",
+        }
+    ).as_mapping()
+    app = create_app({**config, "CORPUS": corpus, "TIMING": FAST})
+    srv = Server(app).start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def connect(server: Server) -> Iterator[Callable[..., Client]]:
+    """Return a factory of connected clients; all are closed after the test."""
+    clients: list[Client] = []
+
+    def make(name: str | None = None, token: str | None = None) -> Client:
+        client = Client(server.url, name=name, token=token)
+        clients.append(client)
+        return client
+
+    yield make
+    # Closing waits for the server's websocket close frame; close them all at once.
+    closers = [threading.Thread(target=c.close) for c in clients if c.sio.connected]
+    for t in closers:
+        t.start()
+    for t in closers:
+        t.join(timeout=5)

@@ -1,0 +1,94 @@
+"""Private rooms: custom code, kick, lock, host hand-over, rematch; spectators."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from race.core.scorer import Course
+from race.core.scorer import ideal_keys
+from tests.realtime.harness import Client
+from tests.realtime.harness import type_keys
+
+CUSTOM = "x = [1, 2]\r\nfor i in x:\r\n\tprint(i)   \r\n"
+
+
+def test_private_room_with_custom_code_kick_lock_handover_rematch(
+    connect: Callable[..., Client],
+) -> None:
+    host, bob, cy, dee = connect("Host"), connect("Bob"), connect("Cy"), connect("Dee")
+    made = host.ok("create", {"custom": {"code": CUSTOM, "language": "python"}, "limit_s": 60})
+    room = made["room"]
+    code = room["code"]
+    assert len(code) == 16 and room["kind"] == "private" and room["host"] == host.id
+    assert room["snippet"]["text"] == "x = [1, 2]\nfor i in x:\n    print(i)"
+    assert room["limit_ms"] == 60_000
+
+    bob.ok("join", {"code": code})
+    cy.ok("join", {"code": code})
+    host.ok("kick", {"code": code, "player_id": cy.id})
+    assert cy.wait("kicked")["code"] == code
+    again = cy.call("join", {"code": code})
+    assert again == {"ok": False, "code": "kicked", "message": again["message"]}
+
+    host.ok("lock", {"code": code, "locked": True})
+    locked = dee.call("join", {"code": code})
+    assert not locked["ok"] and locked["code"] == "room_locked"
+    assert dee.wait("error")["code"] == "room_locked"
+    host.ok("lock", {"code": code, "locked": False})
+
+    host.ok("leave", {"code": code})
+    view = bob.wait("room", lambda r: r["host"] != host.id)
+    assert view["host"] == bob.id and [r["id"] for r in view["racers"]] == [bob.id]
+
+    dee.ok("join", {"code": code})
+    bob.ok("start", {"code": code})
+    counting = bob.wait("room", lambda r: r["phase"] == "countdown")
+    keys = ideal_keys(Course(counting["snippet"]["text"]))
+    type_keys(bob, keys, counting["starts_at"])
+    type_keys(dee, keys, counting["starts_at"])
+    standings = bob.wait("standings")["standings"]
+    assert [s["player_id"] for s in standings] == [bob.id, dee.id] or [
+        s["player_id"] for s in standings
+    ] == [dee.id, bob.id]
+    assert all(s["completed"] for s in standings)
+
+    bob.ok("rematch", {"code": code, "snippet_id": "go-short"})
+    fresh = dee.wait("room", lambda r: r["round"] == 2)
+    assert fresh["phase"] == "lobby" and fresh["snippet"]["id"] == "go-short"
+    assert {r["id"] for r in fresh["racers"]} == {bob.id, dee.id}
+    assert fresh["standings"] is None
+
+
+def test_spectator_sees_progress_but_cannot_type(connect: Callable[..., Client]) -> None:
+    host, fan = connect("Host"), connect("Fan")
+    code = host.ok("create", {"snippet_id": "py-short"})["room"]["code"]
+    watched = fan.ok("join", {"code": code, "role": "spectator"})
+    assert [s["id"] for s in watched["room"]["spectators"]] == [fan.id]
+    assert [r["id"] for r in watched["room"]["racers"]] == [host.id]
+    host.ok("start", {"code": code})
+    counting = host.wait("room", lambda r: r["phase"] == "countdown")
+    keys = ideal_keys(Course(counting["snippet"]["text"]))
+    type_keys(host, keys[:10], counting["starts_at"])
+    tick = fan.wait("tick", lambda t: any(p["pos"] > 0 for p in t["players"]))
+    assert tick["players"][0]["id"] == host.id
+    fan.round, fan.seq = 1, 0
+    refused = fan.send_keys([(100, "d")])
+    assert refused["code"] == "not_racer"
+
+
+def test_only_the_host_controls_the_room(connect: Callable[..., Client]) -> None:
+    host, guest = connect(), connect()
+    code = host.ok("create", {})["room"]["code"]
+    guest.ok("join", {"code": code})
+    for event, payload in [
+        ("start", {"code": code}),
+        ("lock", {"code": code, "locked": True}),
+        ("kick", {"code": code, "player_id": host.id}),
+        ("configure", {"code": code, "limit_s": 30}),
+        ("rematch", {"code": code}),
+    ]:
+        answer = guest.call(event, payload)
+        assert answer["code"] == "not_host", (event, answer)
+    view = host.ok("join", {"code": code})["room"]
+    assert view["phase"] == "lobby" and not view["locked"] and len(view["racers"]) == 2
+    assert view["host"] == host.id

@@ -1,0 +1,83 @@
+"""The real entry point: ``race run`` under eventlet serves a race end to end."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from race.core.scorer import Course
+from race.core.scorer import ideal_keys
+from tests.realtime.harness import Client
+from tests.realtime.harness import type_keys
+
+pytestmark = pytest.mark.integration
+
+
+def free_port() -> int:
+    """Return a free loopback port."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[str]:
+    """Start ``race run`` in a subprocess, as the README does, and return its URL."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "CODERACE_INSTANCE": str(tmp_path / "instance"),
+        "CODERACE_WORKER": "eventlet",
+    }
+    race = Path(sys.executable).with_name("race")
+    log_path = tmp_path / "server.log"
+    log = log_path.open("w")
+    proc = subprocess.Popen(
+        [str(race), "run", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                if requests.get(url + "/", timeout=1).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(f"server did not start:\n{log_path.read_text()}")
+            time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        log.close()
+
+
+def test_race_run_serves_a_private_race_under_eventlet(served: str) -> None:
+    host, guest = Client(served, name="Host"), Client(served, name="Guest")
+    try:
+        made = host.ok("create", {"custom": {"code": "ok = 1\nprint(ok)\n"}, "limit_s": 30})
+        code = made["room"]["code"]
+        guest.ok("join", {"code": code})
+        host.ok("start", {"code": code})
+        room = host.wait("room", lambda r: r["phase"] == "countdown")
+        keys = ideal_keys(Course(room["snippet"]["text"]))
+        type_keys(host, keys, room["starts_at"])
+        type_keys(guest, keys, room["starts_at"])
+        standings = guest.wait("standings", timeout=15)["standings"]
+        assert [s["place"] for s in standings] == [1, 2]
+        assert all(s["completed"] for s in standings)
+        assert host.wait("standings")["standings"] == standings
+    finally:
+        host.close()
+        guest.close()

@@ -1,0 +1,224 @@
+"""The store contract: one suite, run against the in-process store and the real Redis."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import replace
+
+import pytest
+
+from race.core import room as rooms
+from race.core.room import Refused
+from race.core.room import Room
+from race.core.snippet import make_snippet
+from race.store.base import Effects
+from race.store.base import Live
+from race.store.base import NoSuchRoom
+from race.store.base import Store
+
+SNIPPET = make_snippet(
+    id="abc", title="T", language="python", difficulty="easy", indent="spaces:4", code="a\nb\nc"
+)
+
+
+def new(code: str = "R" * 16, kind: rooms.Kind = "private") -> Room:
+    """Return a fresh room."""
+    return rooms.new_room(code, kind, SNIPPET, 1_000)
+
+
+def test_create_get_and_refuse_a_taken_code(store: Store) -> None:
+    room = new()
+    assert store.get_room(room.code) is None
+    assert store.create_room(room)
+    assert store.get_room(room.code) == room
+    assert not store.create_room(replace(room, locked=True))
+    assert store.get_room(room.code) == room
+
+
+def test_update_applies_a_move_with_its_effects(store: Store) -> None:
+    store.create_room(new())
+    before, after = store.update_room(
+        "R" * 16,
+        lambda r: rooms.join(r, "p1", "Ann", "racer", 2_000),
+        lambda b, a: Effects(schedule={"x|1": 5_000}, outbox={"rec1": '{"a": 1}'}),
+    )
+    assert before.seats == () and [s.player_id for s in after.seats] == ["p1"]
+    assert store.get_room("R" * 16) == after
+    assert store.claim_due(5_000) == ["x|1"]
+    assert store.outbox_pending() == [("rec1", '{"a": 1}')]
+
+
+def test_refused_or_unchanged_moves_write_nothing(store: Store) -> None:
+    room = new()
+    store.create_room(room)
+
+    def refuse(_: Room) -> Room:
+        raise Refused("nope", "no")
+
+    with pytest.raises(Refused):
+        store.update_room(room.code, refuse, lambda b, a: Effects(schedule={"y|1": 1}))
+    before, after = store.update_room(
+        room.code, lambda r: r, lambda b, a: Effects(schedule={"z|1": 1})
+    )
+    assert before == after == room
+    assert store.claim_due(10**12) == []
+    with pytest.raises(NoSuchRoom):
+        store.update_room("N" * 16, lambda r: r)
+
+
+def test_concurrent_moves_all_land(store: Store) -> None:
+    store.create_room(new())
+    errors: list[BaseException] = []
+
+    def join(i: int) -> None:
+        try:
+            store.update_room("R" * 16, lambda r: rooms.join(r, f"p{i}", f"N{i}", "racer", 2_000))
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=join, args=(i,)) for i in range(10)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    room = store.get_room("R" * 16)
+    assert room is not None and sorted(s.player_id for s in room.seats) == sorted(
+        f"p{i}" for i in range(10)
+    )
+
+
+def test_live_rooms_and_counts_follow_the_phase(store: Store) -> None:
+    room = new()
+    store.create_room(room)
+    store.update_room(room.code, lambda r: rooms.join(r, "p1", "A", "racer", 1_000))
+    assert store.live_rooms(10**13) == []
+    _, counting = store.update_room(room.code, lambda r: rooms.start(r, "p1", 2_000))
+    assert counting.starts_at is not None
+    assert store.live_rooms(counting.starts_at - 1) == []
+    assert store.live_rooms(counting.starts_at) == [Live(room.code, 1, counting.starts_at)]
+    assert store.room_count()["countdown"] == 1
+    store.update_room(room.code, lambda r: rooms.end(r, (), counting.starts_at + 5))
+    assert store.live_rooms(10**13) == []
+    assert store.room_count() == {"lobby": 0, "countdown": 0, "racing": 0, "finished": 1}
+    store.delete_room(room.code)
+    assert store.get_room(room.code) is None and sum(store.room_count().values()) == 0
+
+
+def test_swap_lobby_is_compare_and_set(store: Store) -> None:
+    assert store.get_lobby("go") is None
+    assert store.swap_lobby("go", None, "A" * 16)
+    assert not store.swap_lobby("go", None, "B" * 16)
+    assert not store.swap_lobby("go", "B" * 16, None)
+    assert store.get_lobby("go") == "A" * 16
+    assert store.swap_lobby("go", "A" * 16, None)
+    assert store.get_lobby("go") is None
+
+
+def test_append_batch_by_sequence_number(store: Store) -> None:
+    store.create_room(new())
+    code = "R" * 16
+    assert store.append_batch(code, 1, "p1", 0, "zero") == 0
+    assert store.append_batch(code, 1, "p1", 1, "one") == 1
+    assert store.append_batch(code, 1, "p1", 1, "one again") == 2  # duplicate: ignored
+    assert store.append_batch(code, 1, "p1", 5, "gap") == 2  # gap: ignored
+    assert store.read_log(code, 1, "p1") == ["zero", "one"]
+    assert store.read_log(code, 2, "p1") == [] and store.read_log(code, 1, "p2") == []
+    with pytest.raises(NoSuchRoom):
+        store.append_batch("N" * 16, 1, "p1", 0, "x")
+
+
+def test_concurrent_appends_with_the_same_seq_land_once(store: Store) -> None:
+    store.create_room(new())
+    results: list[int] = []
+    threads = [
+        threading.Thread(
+            target=lambda: results.append(store.append_batch("R" * 16, 1, "p", 0, "x"))
+        )
+        for _ in range(8)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == [0] + [1] * 7
+    assert store.read_log("R" * 16, 1, "p") == ["x"]
+
+
+def test_progress_per_round(store: Store) -> None:
+    store.create_room(new())
+    store.put_progress("R" * 16, 1, "p1", '{"pos": 3}')
+    store.put_progress("R" * 16, 1, "p1", '{"pos": 4}')
+    store.put_progress("R" * 16, 1, "p2", '{"pos": 1}')
+    assert store.get_progress("R" * 16, 1) == {"p1": '{"pos": 4}', "p2": '{"pos": 1}'}
+    assert store.get_progress("R" * 16, 2) == {}
+
+
+def test_connections_are_compare_and_delete(store: Store) -> None:
+    store.put_conn("R" * 16, "p1", "sid-a")
+    store.put_conn("R" * 16, "p1", "sid-b")
+    assert not store.drop_conn("R" * 16, "p1", "sid-a")
+    assert store.drop_conn("R" * 16, "p1", "sid-b")
+    assert not store.drop_conn("R" * 16, "p1", "sid-b")
+
+
+def test_deadlines_are_claimed_once_in_order(store: Store) -> None:
+    store.schedule("b|1", 200)
+    store.schedule("a|1", 100)
+    store.schedule("c|1", 300)
+    store.schedule("c|1", 900)  # moved
+    store.schedule("d|1", 250)
+    store.cancel("d|1")
+    assert store.claim_due(50) == []
+    assert store.claim_due(300) == ["a|1", "b|1"]
+    assert store.claim_due(300) == []
+    assert store.claim_due(10_000) == ["c|1"]
+
+
+def test_concurrent_claimers_never_share_a_deadline(store: Store) -> None:
+    for i in range(200):
+        store.schedule(f"k|{i}", i)
+    claimed: list[list[str]] = []
+
+    def claim() -> None:
+        mine: list[str] = []
+        for _ in range(20):
+            mine += store.claim_due(10_000, limit=7)
+        claimed.append(mine)
+
+    threads = [threading.Thread(target=claim) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    everything = [item for mine in claimed for item in mine]
+    assert sorted(everything) == sorted(f"k|{i}" for i in range(200))
+
+
+def test_leases(store: Store) -> None:
+    assert store.acquire_lease("tick|R", "w1", 150)
+    assert store.acquire_lease("tick|R", "w1", 150)  # renewal
+    assert not store.acquire_lease("tick|R", "w2", 150)
+    time.sleep(0.25)
+    assert store.acquire_lease("tick|R", "w2", 150)
+    assert not store.acquire_lease("tick|R", "w1", 150)
+
+
+def test_outbox_keeps_the_first_record_of_an_id(store: Store) -> None:
+    store.create_room(new("A" * 16))
+    store.create_room(new("B" * 16))
+    store.update_room(
+        "A" * 16, lambda r: replace(r, locked=True), lambda b, a: Effects(outbox={"r1": "first"})
+    )
+    store.update_room(
+        "B" * 16, lambda r: replace(r, locked=True), lambda b, a: Effects(outbox={"r2": "second"})
+    )
+    store.update_room(
+        "A" * 16, lambda r: replace(r, locked=False), lambda b, a: Effects(outbox={"r1": "again"})
+    )
+    assert store.outbox_pending() == [("r1", "first"), ("r2", "second")]
+    assert store.outbox_size() == 2
+    store.outbox_done("r1")
+    assert store.outbox_pending() == [("r2", "second")] and store.outbox_size() == 1
+    store.ping()

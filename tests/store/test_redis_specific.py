@@ -1,0 +1,65 @@
+"""What only the Redis store needs: TTLs on every room key, and the room codec."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import redis
+
+from race.core import room as rooms
+from race.core.figures import Figures
+from race.core.review import Review
+from race.core.standings import standings
+from race.core.verdict import Verdict
+from race.store.base import ROOM_TTL_MS
+from race.store.codec import decode_room
+from race.store.codec import encode_room
+from race.store.redis import RedisStore
+from tests.store.conftest import redis_store
+from tests.store.test_contract import new
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def rstore(redis_client: redis.Redis) -> Iterator[RedisStore]:
+    """Return a Redis store on a fresh prefix."""
+    yield from redis_store(redis_client)
+
+
+def test_room_keys_expire(rstore: RedisStore) -> None:
+    room = new()
+    rstore.create_room(room)
+    rstore.append_batch(room.code, 1, "p1", 0, "line")
+    rstore.put_progress(room.code, 1, "p1", "{}")
+    rstore.put_conn(room.code, "p1", "sid")
+    for key in [
+        f"{rstore.p}room:{room.code}",
+        f"{rstore.p}log:{room.code}:1:p1",
+        f"{rstore.p}prog:{room.code}:1",
+        f"{rstore.p}conn:{room.code}:p1",
+    ]:
+        ttl = rstore.r.pttl(key)
+        assert 0 < ttl <= ROOM_TTL_MS, key
+
+
+def test_expired_rooms_leave_the_indexes(rstore: RedisStore) -> None:
+    room = new()
+    rstore.create_room(room)
+    rstore.r.delete(f"{rstore.p}room:{room.code}")  # as if its TTL ran out
+    rstore.r.zadd(f"{rstore.p}expiry", {room.code: 1})
+    rstore.claim_due(10**13)
+    assert sum(rstore.room_count().values()) == 0
+
+
+def test_codec_round_trips_a_finished_room() -> None:
+    room = new()
+    room = rooms.join(room, "p1", "Ann <b>", "racer", 1_100)
+    room = rooms.join(room, "p2", "Zoë", "spectator", 1_200)
+    room = rooms.start(room, "p1", 1_300)
+    room = rooms.finish(room, "p1", 9_000)
+    fig = Figures(61.5, 70.0, 97.1, 80.0, 9000, True, 1.0, 30, 1, 1, (), (("a", 1),))
+    reviews = {"p1": Review(fig, Verdict(False, ()))}
+    room = rooms.end(room, standings(room, reviews), 20_000)
+    assert decode_room(encode_room(room)) == room
