@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: setup run test lint fmt typecheck pytest bench clean
+.PHONY: setup run test lint fmt typecheck pytest bench bench-load clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -54,6 +54,10 @@ pytest: setup
 bench: setup
 	$(BIN)/python bench/scorer.py
 	$(BIN)/python bench/verdict_humans.py
+
+## bench-load: simulated racers against 1 and 2 real workers on Redis (prints a table)
+bench-load: setup
+	$(BIN)/python bench/load.py --workers 1 2 --racers 200 500 1000
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -1,45 +1,22 @@
-"""CodeRace: real-time multiplayer typing races for code, scored by the server."""
+"""CodeRace: real-time multiplayer typing races for code, scored by the server.
+
+Importing ``race`` loads nothing else, so the server entry point (``race.serve``) can
+monkey-patch for its async worker before Flask or any I/O library is imported.
+"""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Mapping
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flask import Flask
+if TYPE_CHECKING:
+    from flask import Flask
 
-from race.config import Config
+    from race.config import Config
 
 
 def create_app(config: Config | Mapping[str, object] | None = None) -> Flask:
-    """Create the Flask app: settings, then extensions and blueprints; nothing runs at import."""
-    root = Path(__file__).resolve().parent.parent
-    app = Flask(
-        __name__,
-        template_folder=str(root / "templates"),
-        static_folder=str(root / "static"),
-    )
-    settings = config.as_mapping() if isinstance(config, Config) else dict(config or {})
-    if "INSTANCE_PATH" not in settings:
-        settings = {**Config().as_mapping(), **settings}
-    app.config.update(settings)
-    instance = Path(app.config["INSTANCE_PATH"])
-    instance.mkdir(parents=True, exist_ok=True)
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _instance_secret(instance)
+    """Create the Flask app (built in ``race.app``)."""
+    from race.app import create_app as build
 
-    from race import realtime
-    from race.web import pages
-
-    app.register_blueprint(pages.bp)
-    realtime.init_app(app)
-    return app
-
-
-def _instance_secret(instance: Path) -> str:
-    """Return the embedded default's signing key, created once and kept under ``instance/``."""
-    path = instance / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_hex(32), encoding="utf-8")
-        path.chmod(0o600)
-    return path.read_text(encoding="utf-8").strip()
+    return build(config)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
+
+from race.core.room import Timing
 
 DEFAULT_INSTANCE = Path(__file__).resolve().parent.parent / "instance"
 
@@ -25,9 +28,25 @@ class Config:
         self.TESTING = env.get("CODERACE_TESTING") == "1"
         #: eventlet (default), gevent, or threading (tests run the server in a thread).
         self.ASYNC_MODE = env.get("CODERACE_WORKER", "eventlet")
+        #: Phase durations as JSON, e.g. '{"quick_countdown_ms": 8000}' (see core.room.Timing).
+        self.TIMING = _timing(env.get("CODERACE_TIMING"))
+        #: A folder of *.snip files to use instead of the built-in corpus.
+        self.CORPUS_DIR = env.get("CODERACE_CORPUS") or None
+        #: Racers a worker admits before refusing new joins as "busy".
+        self.MAX_RACERS = int(env.get("CODERACE_MAX_RACERS", "1000"))
         #: Origins allowed to open a socket, comma-separated; default: the page's own origin.
         self.ALLOWED_ORIGINS = [o for o in env.get("ALLOWED_ORIGINS", "").split(",") if o]
 
     def as_mapping(self) -> dict[str, object]:
         """Return the upper-case settings, as Flask's ``app.config`` wants them."""
         return {k: v for k, v in vars(self).items() if k.isupper()}
+
+
+def _timing(raw: str | None) -> Timing | None:
+    """Parse ``CODERACE_TIMING``; unknown fields fail loudly at start-up."""
+    if not raw:
+        return None
+    values = json.loads(raw)
+    if not isinstance(values, dict):
+        raise ValueError("CODERACE_TIMING must be a JSON object")
+    return Timing(**values)

@@ -3,24 +3,42 @@
 from __future__ import annotations
 
 import os
+import socket
 import threading
 from dataclasses import dataclass
 from dataclasses import field
+from pathlib import Path
 from typing import Any
 
+import socketio as python_socketio
 from flask import Flask
 from flask_socketio import SocketIO
 
 from race.corpus import builtin
+from race.corpus import load_dir
 from race.realtime.engine import Engine
 from race.realtime.heartbeat import Heartbeat
 from race.realtime.heartbeat import run_forever
+from race.realtime.metrics import Metrics
 from race.realtime.racing import Racing
 from race.sink import MemorySink
 from race.sink import ResultsSink
 from race.store.base import Store
 from race.store.base import wall_ms
 from race.store.memory import MemoryStore
+
+#: The message queue's Redis connections: its subscriber blocks on reads by design, so
+#: no read timeout; TCP keepalive probes notice a dead peer within about 25 s instead.
+REDIS_OPTIONS: dict[str, Any] = {
+    "socket_connect_timeout": 5,
+    "socket_keepalive": True,
+    "socket_keepalive_options": {
+        socket.TCP_KEEPIDLE: 10,
+        socket.TCP_KEEPINTVL: 5,
+        socket.TCP_KEEPCNT: 3,
+    },
+    "health_check_interval": 10,
+}
 
 #: Largest Socket.IO message accepted (a batch of 256 keys is ~4 KB; custom code ~8 KB).
 MAX_MESSAGE_BYTES = 64 * 1024
@@ -36,8 +54,25 @@ class Services:
     racing: Racing
     heartbeat: Heartbeat
     sink: ResultsSink
+    metrics: Metrics
+    #: Racers this worker admits; joins past it are refused as "busy".
+    capacity: int = 1000
+    #: Sockets connected to this worker.
+    connected: int = 0
     _started: bool = False
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def connect(self) -> None:
+        """Count a new connection."""
+        with self._lock:
+            self.connected += 1
+            self.metrics.sockets.set(self.connected)
+
+    def disconnect(self) -> None:
+        """Count a closed connection."""
+        with self._lock:
+            self.connected -= 1
+            self.metrics.sockets.set(self.connected)
 
     def start_background(self) -> None:
         """Start the heartbeat task once per worker."""
@@ -77,9 +112,14 @@ def init_app(app: Flask, store: Store | None = None, sink: ResultsSink | None = 
         options["async_mode"] = app.config["ASYNC_MODE"]
     if app.config.get("ALLOWED_ORIGINS"):
         options["cors_allowed_origins"] = list(app.config["ALLOWED_ORIGINS"])
+    if app.config.get("REDIS_URL"):
+        options["client_manager"] = python_socketio.RedisManager(
+            app.config["REDIS_URL"],
+            channel=f"{app.config.get('REDIS_PREFIX', 'cr:')}socketio",
+            redis_options=REDIS_OPTIONS,
+        )
     sio = SocketIO(
         app,
-        message_queue=app.config.get("REDIS_URL"),
         max_http_buffer_size=MAX_MESSAGE_BYTES,
         async_handlers=False,
         ping_interval=10,
@@ -92,13 +132,25 @@ def init_app(app: Flask, store: Store | None = None, sink: ResultsSink | None = 
 
     store = store or _store(app)
     sink = sink or MemorySink()
-    corpus = app.config.get("CORPUS") or builtin()
+    corpus = app.config.get("CORPUS") or (
+        load_dir(Path(app.config["CORPUS_DIR"])) if app.config.get("CORPUS_DIR") else builtin()
+    )
     engine = Engine(store, corpus, wall_ms, emit, app.config.get("TIMING"))
     racing = Racing(engine)
-    heartbeat = Heartbeat(engine, racing, sink, f"{os.getpid()}-{id(app):x}")
-    app.extensions["coderace"] = Services(sio, store, engine, racing, heartbeat, sink)
+    metrics = Metrics(store)
+    heartbeat = Heartbeat(engine, racing, sink, f"{os.getpid()}-{id(app):x}", metrics)
+    app.extensions["coderace"] = Services(
+        sio,
+        store,
+        engine,
+        racing,
+        heartbeat,
+        sink,
+        metrics,
+        int(app.config.get("MAX_RACERS", 1000)),
+    )
 
     from race.realtime import handlers
 
-    handlers.register(sio)
+    handlers.register(sio, app.extensions["coderace"])
     return sio

@@ -16,16 +16,19 @@ from flask_socketio import emit
 from flask_socketio import join_room
 from flask_socketio import leave_room
 from pydantic import ValidationError
+from socketio.exceptions import ConnectionRefusedError as SocketIORefused
 
 from race.core import room as rooms
 from race.core.names import clean_name
 from race.core.room import Refused
 from race.core.snippet import Snippet
 from race.core.snippet import custom_snippet
+from race.realtime import Services
 from race.realtime import schemas as s
 from race.realtime import services
 from race.realtime.engine import Engine
 from race.realtime.engine import player_room
+from race.realtime.heartbeat import is_store_error
 from race.realtime.identity import Player
 from race.realtime.identity import issue_token
 from race.realtime.identity import new_guest
@@ -35,6 +38,11 @@ from race.store.base import wall_ms
 
 log = logging.getLogger(__name__)
 M = TypeVar("M", bound=s.Message)
+
+
+def _reply(event: str, data: Any) -> None:
+    """Emit to this connection only, without a trip through the message queue."""
+    emit(event, data, ignore_queue=True)  # type: ignore[call-arg]  # a real option; not in the stub
 
 
 def _player() -> Player:
@@ -58,6 +66,14 @@ def _snippet(pick: s.Pick) -> Snippet | None:
     return _engine().pick_snippet(pick.language, pick.difficulty, pick.snippet_id)
 
 
+def _admit() -> None:
+    """Refuse a new seat while this worker is at capacity (admitted players come first)."""
+    svc = services(current_app)
+    if svc.connected > svc.capacity:
+        svc.metrics.refused_busy.inc()
+        raise Refused("busy", "server busy: this server is full, try again in a minute")
+
+
 def _limit(limit_s: int | None) -> int | None:
     return None if limit_s is None else limit_s * 1000
 
@@ -79,25 +95,46 @@ def _enter(code: str) -> dict[str, Any]:
     return {"room": room_view(room, wall_ms()), "you": svc.racing.you(room, player.id)}
 
 
-def register(sio: SocketIO) -> None:
+def answer(
+    name: str,
+    svc: Services,
+    call: Callable[[], dict[str, Any] | None],
+    send_error: Callable[[dict[str, Any]], None],
+) -> dict[str, Any]:
+    """Run a request; return its acknowledgement, and on refusal also send ``error``."""
+    try:
+        result = call()
+        svc.metrics.events.labels(name, "ok").inc()
+        return {"ok": True, **(result or {})}
+    except ValidationError as exc:
+        code, message = "bad_payload", s.describe(exc)
+    except Refused as exc:
+        code, message = exc.code, exc.message
+    except Exception as exc:
+        log.error("%s failed: %s: %s", name, type(exc).__name__, exc, exc_info=exc)
+        if is_store_error(exc):
+            svc.metrics.store_errors.inc()
+        code, message = "unavailable", "the server could not do that now; try again"
+    svc.metrics.events.labels(name, code).inc()
+    send_error({"code": code, "message": message, "event": name})
+    return {"ok": False, "code": code, "message": message}
+
+
+def register(sio: SocketIO, svc: Services) -> None:
     """Register every event handler on a Socket.IO server."""
+    server: Any = sio.server  # type: ignore[attr-defined]  # python-socketio's; the stub omits it
 
     def on(name: str, schema: type[M]) -> Callable[[Callable[[M], dict[str, Any] | None]], None]:
         def decorate(fn: Callable[[M], dict[str, Any] | None]) -> None:
             def handler(*args: Any) -> dict[str, Any]:
-                try:
+                def call() -> dict[str, Any] | None:
                     if "player" not in session:
                         raise Refused("no_session", "connect first")
                     if len(args) != 1:
                         raise Refused("bad_payload", "send exactly one object")
-                    result = fn(schema.model_validate(args[0]))
-                    return {"ok": True, **(result or {})}
-                except ValidationError as exc:
-                    code, message = "bad_payload", s.describe(exc)
-                except Refused as exc:
-                    code, message = exc.code, exc.message
-                emit("error", {"code": code, "message": message, "event": name})
-                return {"ok": False, "code": code, "message": message}
+                    return fn(schema.model_validate(args[0]))
+
+                return answer(name, svc, call, lambda error: _reply("error", error))
 
             sio.on_event(name, handler)
 
@@ -106,6 +143,10 @@ def register(sio: SocketIO) -> None:
     @sio.on("connect")
     def connect(auth: Any = None) -> None:
         svc = services(current_app)
+        if svc.connected >= svc.capacity * 5 // 4:
+            svc.metrics.refused_busy.inc()
+            raise SocketIORefused({"code": "busy", "message": "server busy: try again in a minute"})
+        svc.connect()
         secret = current_app.config["SECRET_KEY"]
         try:
             hello = s.Hello.model_validate(auth or {})
@@ -116,8 +157,9 @@ def register(sio: SocketIO) -> None:
             with contextlib.suppress(ValueError):
                 player = Player(player.id, clean_name(hello.name))
         session["player"] = (player.id, player.name)
+        server.save_session(request.sid, {"player": (player.id, player.name)})  # type: ignore[attr-defined]
         join_room(player_room(player.id))
-        emit(
+        _reply(
             "welcome",
             {
                 "player_id": player.id,
@@ -130,6 +172,7 @@ def register(sio: SocketIO) -> None:
 
     @sio.on("disconnect")
     def disconnect(*_: Any) -> None:
+        services(current_app).disconnect()
         code = session.get("room")
         if not code or "player" not in session:
             return
@@ -141,7 +184,8 @@ def register(sio: SocketIO) -> None:
     @sio.on("*")
     def unknown(event: str, *_: Any) -> dict[str, Any]:
         message = "unknown event"
-        emit("error", {"code": "unknown_event", "message": message, "event": str(event)[:64]})
+        error = {"code": "unknown_event", "message": message, "event": str(event)[:64]}
+        _reply("error", error)
         return {"ok": False, "code": "unknown_event", "message": message}
 
     @on("sync", s.Sync)
@@ -156,6 +200,7 @@ def register(sio: SocketIO) -> None:
             raise Refused("bad_name", str(exc)) from None
         player = Player(_player().id, name)
         session["player"] = (player.id, player.name)
+        server.save_session(request.sid, {"player": (player.id, player.name)})  # type: ignore[attr-defined]
         code = session.get("room")
         if code:
             _engine().update(code, lambda r: rooms.rename(r, player.id, name))
@@ -163,24 +208,30 @@ def register(sio: SocketIO) -> None:
 
     @on("quick", s.Quick)
     def quick(msg: s.Quick) -> dict[str, Any]:
+        _admit()
         language = None if msg.language == "any" else msg.language
         return _enter(_engine().quick(_player(), language).code)
 
     @on("create", s.Create)
     def create(msg: s.Create) -> dict[str, Any]:
+        _admit()
         engine = _engine()
         snippet = _snippet(msg) or engine.pick_snippet()
         return _enter(engine.create_private(_player(), snippet, _limit(msg.limit_s)).code)
 
     @on("practice", s.Practice)
     def practice(msg: s.Practice) -> dict[str, Any]:
+        _admit()
         engine = _engine()
         snippet = _snippet(msg) or engine.pick_snippet()
         return _enter(engine.practice(_player(), snippet).code)
 
     @on("join", s.Join)
     def join(msg: s.Join) -> dict[str, Any]:
-        _engine().join(msg.code, _player(), msg.role)
+        engine, player = _engine(), _player()
+        if engine.room(msg.code).seat(player.id) is None:
+            _admit()
+        engine.join(msg.code, player, msg.role)
         return _enter(msg.code)
 
     @on("leave", s.InRoom)
@@ -192,10 +243,7 @@ def register(sio: SocketIO) -> None:
             leave_room(msg.code)
             services(current_app).store.drop_conn(msg.code, player.id, request.sid)  # type: ignore[attr-defined]
 
-    @on("keys", s.Keys)
-    def keys(msg: s.Keys) -> dict[str, Any]:
-        racing = services(current_app).racing
-        return racing.keys(msg.code, msg.round, _player(), msg.seq, msg.keys)
+    keys_handler(sio, svc)
 
     @on("keep_waiting", s.InRoom)
     def keep_waiting(msg: s.InRoom) -> None:
@@ -220,3 +268,30 @@ def register(sio: SocketIO) -> None:
     @on("rematch", s.Rematch)
     def rematch(msg: s.Rematch) -> None:
         _engine().rematch(msg.code, _player(), _snippet(msg))
+
+
+def keys_handler(sio: SocketIO, svc: Services) -> None:
+    """Register ``keys``, the hottest event, straight on the Socket.IO server.
+
+    It needs no Flask request context (building one per batch cost ~10% of a worker's
+    CPU under load): identity comes from the Socket.IO session saved at connect.
+    """
+
+    server: Any = sio.server  # type: ignore[attr-defined]  # python-socketio's; the stub omits it
+
+    def keys(sid: str, *args: Any) -> dict[str, Any]:
+        def call() -> dict[str, Any]:
+            saved = server.get_session(sid)
+            if "player" not in saved:
+                raise Refused("no_session", "connect first")
+            if len(args) != 1:
+                raise Refused("bad_payload", "send exactly one object")
+            msg = s.Keys.model_validate(args[0])
+            player = Player(*saved["player"])
+            return svc.racing.keys(msg.code, msg.round, player, msg.seq, msg.keys)
+
+        return answer(
+            "keys", svc, call, lambda e: server.emit("error", e, to=sid, ignore_queue=True)
+        )
+
+    server.on("keys", keys)

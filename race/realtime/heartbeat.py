@@ -17,12 +17,16 @@ from dataclasses import field
 from race.core import room as rooms
 from race.core.room import Refused
 from race.realtime.engine import Engine
+from race.realtime.metrics import Metrics
 from race.realtime.racing import Racing
 from race.sink import ResultsSink
 
 log = logging.getLogger(__name__)
 
+#: Longest sleep between beats (deadlines are checked at least this often) ...
 BEAT_S = 0.05
+#: ... and shortest: a beat sleeps until the next tick is due, within these bounds.
+MIN_SLEEP_MS = 2
 TICK_MS = 200
 OUTBOX_EVERY_MS = 1000
 LEASE_MS = 3000
@@ -42,19 +46,27 @@ class Stats:
 class Heartbeat:
     """Runs the timed work of one worker."""
 
-    def __init__(self, engine: Engine, racing: Racing, sink: ResultsSink, worker_id: str) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        racing: Racing,
+        sink: ResultsSink,
+        worker_id: str,
+        metrics: Metrics | None = None,
+    ) -> None:
         self.engine = engine
         self.racing = racing
         self.store = engine.store
         self.sink = sink
         self.worker_id = worker_id
         self.stats = Stats()
-        #: Rooms this worker ticks: (code, round) -> (next tick due, lease renewal due).
-        self._owned: dict[tuple[str, int], tuple[int, int]] = {}
+        self.metrics = metrics
+        #: Rooms this worker ticks: (code, round) -> (next tick due, lease renewal, ticks sent).
+        self._owned: dict[tuple[str, int], tuple[int, int, int]] = {}
         self._next_outbox = 0
 
-    def beat(self) -> None:
-        """Do whatever is due now."""
+    def beat(self) -> float:
+        """Do whatever is due now; return how long to sleep before the next beat (s)."""
         now = self.engine.clock()
         for item in self.store.claim_due(now):
             self.stats.deadlines += 1
@@ -66,6 +78,9 @@ class Heartbeat:
         if now >= self._next_outbox:
             self._next_outbox = now + OUTBOX_EVERY_MS
             self.drain_outbox()
+        next_tick = min((due for due, _, _ in self._owned.values()), default=now + TICK_MS)
+        wait_ms = next_tick - self.engine.clock()
+        return min(max(wait_ms, MIN_SLEEP_MS), BEAT_S * 1000) / 1000
 
     def dispatch(self, item: str, now: int) -> None:
         """Apply one claimed deadline."""
@@ -95,19 +110,23 @@ class Heartbeat:
         for room in self.store.live_rooms(now):
             key = (room.code, room.round)
             seen.add(key)
-            due, renew_at = self._owned.get(key, (now, now))
+            due, renew_at, sent = self._owned.get(key, (now, now, 0))
             if now >= renew_at:
                 if not self.store.acquire_lease(f"tick|{room.code}", self.worker_id, LEASE_MS):
                     self._owned.pop(key, None)
                     continue
                 renew_at = now + LEASE_MS // 3
             if now >= due:
-                self.racing.tick(room, now)
+                sent += 1
+                self.racing.tick(room, now, sent, now - due)
                 self.stats.ticks += 1
                 self.stats.tick_lag_ms.append(float(now - due))
                 del self.stats.tick_lag_ms[:-1000]
+                if self.metrics is not None:
+                    self.metrics.ticks.inc()
+                    self.metrics.tick_lag.observe((now - due) / 1000)
                 due = due + TICK_MS if now - due < TICK_MS else now + TICK_MS
-            self._owned[key] = (due, renew_at)
+            self._owned[key] = (due, renew_at, sent)
         for key in list(self._owned):
             if key not in seen:
                 del self._owned[key]
@@ -129,7 +148,15 @@ def run_forever(heartbeat: Heartbeat, sleep: Callable[[float], None]) -> None:
     """Beat until the process ends; one failure never stops the loop."""
     while True:
         try:
-            heartbeat.beat()
-        except Exception:
-            log.exception("heartbeat failed")
-        sleep(BEAT_S)
+            pause = heartbeat.beat()
+        except Exception as exc:
+            log.error("heartbeat failed: %s: %s", type(exc).__name__, exc, exc_info=exc)
+            if heartbeat.metrics is not None and is_store_error(exc):
+                heartbeat.metrics.store_errors.inc()
+            pause = 1.0  # back off while the store is away
+        sleep(pause)
+
+
+def is_store_error(exc: BaseException) -> bool:
+    """Tell whether an exception came from the store's client library (Redis)."""
+    return type(exc).__module__.split(".")[0] == "redis"

@@ -23,6 +23,7 @@ from race.core.review import Review
 from race.core.review import review
 from race.core.room import Refused
 from race.core.room import Room
+from race.core.room import Seat
 from race.core.scorer import Course
 from race.core.scorer import Typist
 from race.core.standings import standings
@@ -33,6 +34,10 @@ from race.store.base import Live
 
 #: Keys claimed this far after they arrived are nonsense, refused rather than judged.
 FAR_FUTURE_MS = 5_000
+#: A batch may be checked against a room read this recently (the room is re-read whenever
+#: the cached view would refuse it, and every finish re-reads it): one store trip fewer
+#: per batch on the hottest path.
+ROOM_CACHE_MS = 500
 #: Typists kept per worker; older ones are rebuilt from the log when needed.
 CACHE_SIZE = 20_000
 
@@ -50,6 +55,8 @@ class Racing:
         self.store = engine.store
         self._typists: OrderedDict[tuple[str, int, str], tuple[Typist, int]] = OrderedDict()
         self._courses: dict[tuple[str, int], Course] = {}
+        #: Rooms as last read by the keys path: code -> (when, room).
+        self._rooms: dict[str, tuple[int, Room]] = {}
         engine.watchers.append(self._after_change)
 
     def _after_change(self, before: Room, after: Room) -> None:
@@ -106,18 +113,23 @@ class Racing:
     ) -> dict[str, Any]:
         """Take one batch: log it, fold it, store progress; finish the player if done."""
         now = self.engine.clock()
-        room = self.engine.room(code)
-        seat = room.seat(player.id)
-        if seat is None or seat.role != "racer":
-            raise Refused("not_racer", "only racers in this room can type")
-        if seat.left:
-            raise Refused("left", "you left this race")
-        if round_ != room.round:
-            raise Refused("stale_round", "that batch belongs to another round")
-        if not room.typing_open(now):
-            if room.phase == "lobby" or (room.starts_at is not None and now < room.starts_at):
-                raise Refused("not_started", "the race has not started yet")
-            raise Refused("time_up", "the race is over")
+        cached_room = self._rooms.get(code)
+        if cached_room is not None and now - cached_room[0] <= ROOM_CACHE_MS:
+            room, fresh = cached_room[1], False
+        else:
+            room, fresh = self.engine.room(code), True
+        try:
+            seat = _typing_seat(room, player.id, round_, now)
+        except Refused:
+            if fresh:
+                raise
+            room = self.engine.room(code)  # the cached view may be stale: ask again
+            seat = _typing_seat(room, player.id, round_, now)
+            fresh = True
+        if fresh:
+            if len(self._rooms) >= CACHE_SIZE:
+                self._rooms.clear()
+            self._rooms[code] = (now, room)
         assert room.starts_at is not None
         recv = now - room.starts_at
         times = [t for t, _ in keys]
@@ -127,30 +139,50 @@ class Racing:
                 "key times must be ms since the race start, and not in the future",
             )
         line = json.dumps({"seq": seq, "recv_ms": recv, "keys": keys}, separators=(",", ":"))
-        before = self.store.append_batch(code, round_, player.id, seq, line)
-        if seq > before:
-            raise Refused("seq_gap", f"expected batch {before}; resend from there")
-        typist = self._typist(room, player.id, before)
-        if seq == before:
-            typist.feed(keys)
-            self._remember(room, player.id, typist, before + 1)
-            progress = typist.progress()
-            data = {
-                "pos": progress.pos,
-                "net": progress.net_chars,
-                "err": len(progress.error_run),
-                "fin": progress.finish_ms,
-            }
-            self.store.put_progress(code, round_, player.id, json.dumps(data))
-            if progress.finish_ms is not None and seat.finish_ms is None:
-                self._finish(room, player.id, progress.finish_ms)
+        key = (code, round_, player.id)
+        cached = self._typists.get(key)
+        if cached is not None and cached[1] == seq:
+            typist = cached[0]
+        else:
+            lines = self.store.read_log(code, round_, player.id)
+            if seq != len(lines):
+                return self._not_next(room, player.id, seq, len(lines))
+            typist = self._typist(room, player.id, seq)
+        # Fold first, then append the batch and the progress it gives in one store step.
+        typist.feed(keys)
+        progress = typist.progress()
+        data = {
+            "pos": progress.pos,
+            "net": progress.net_chars,
+            "err": len(progress.error_run),
+            "fin": progress.finish_ms,
+        }
+        before = self.store.append_batch(
+            code, round_, player.id, seq, line, progress=json.dumps(data, separators=(",", ":"))
+        )
+        if before != seq:  # another connection of this player got there first
+            self._typists.pop(key, None)
+            return self._not_next(room, player.id, seq, before)
+        self._remember(room, player.id, typist, seq + 1)
+        if progress.finish_ms is not None and seat.finish_ms is None:
+            self._finish(room, player.id, progress.finish_ms)
+        return self._ack(typist, seq + 1, duplicate=False)
+
+    def _not_next(self, room: Room, player_id: str, seq: int, length: int) -> dict[str, Any]:
+        """Answer a batch that is not the next one: ignore a duplicate, refuse a gap."""
+        if seq > length:
+            raise Refused("seq_gap", f"expected batch {length}; resend from there")
+        return self._ack(self._typist(room, player_id, length), length, duplicate=True)
+
+    @staticmethod
+    def _ack(typist: Typist, next_seq: int, duplicate: bool) -> dict[str, Any]:
         progress = typist.progress()
         return {
-            "seq": before + 1 if seq == before else before,
+            "seq": next_seq,
             "pos": progress.pos,
             "error_run": progress.error_run,
             "finished": progress.finished,
-            "duplicate": seq < before,
+            "duplicate": duplicate,
         }
 
     def _finish(self, room: Room, player_id: str, finish_ms: int) -> None:
@@ -158,8 +190,8 @@ class Racing:
 
     # --- ticks ---------------------------------------------------------------------------
 
-    def tick(self, live: Live, now: int) -> dict[str, Any]:
-        """Build and send one progress tick for a racing room."""
+    def tick(self, live: Live, now: int, n: int = 0, lag: int = 0) -> dict[str, Any]:
+        """Build and send one progress tick for a racing room (``n``-th by this worker)."""
         elapsed = now - live.starts_at
         players = []
         for pid, raw in self.store.get_progress(live.code, live.round).items():
@@ -174,7 +206,14 @@ class Racing:
                     "done": fin is not None,
                 }
             )
-        tick = {"code": live.code, "round": live.round, "t": now, "players": players}
+        tick = {
+            "code": live.code,
+            "round": live.round,
+            "t": now,
+            "n": n,
+            "lag": lag,
+            "players": players,
+        }
         self.engine.emit("tick", tick, live.code)
         return tick
 
@@ -238,7 +277,24 @@ class Racing:
         for seat in after.racers:
             self._typists.pop((code, round_, seat.player_id), None)
         self._courses.pop((code, round_), None)
+        self._rooms.pop(code, None)
         return True
+
+
+def _typing_seat(room: Room, player_id: str, round_: int, now: int) -> Seat:
+    """Return the seat that may type in this room now, or refuse saying why not."""
+    seat = room.seat(player_id)
+    if seat is None or seat.role != "racer":
+        raise Refused("not_racer", "only racers in this room can type")
+    if seat.left:
+        raise Refused("left", "you left this race")
+    if round_ != room.round:
+        raise Refused("stale_round", "that batch belongs to another round")
+    if not room.typing_open(now):
+        if room.phase == "lobby" or (room.starts_at is not None and now < room.starts_at):
+            raise Refused("not_started", "the race has not started yet")
+        raise Refused("time_up", "the race is over")
+    return seat
 
 
 def _record(room: Room, reviews: dict[str, Review], logs: dict[str, list[str]]) -> dict[str, Any]:

@@ -105,11 +105,22 @@ class Store(ABC):
     # --- keystroke logs and progress ------------------------------------------------------
 
     @abstractmethod
-    def append_batch(self, code: str, round_: int, player_id: str, seq: int, line: str) -> int:
+    def append_batch(
+        self,
+        code: str,
+        round_: int,
+        player_id: str,
+        seq: int,
+        line: str,
+        *,
+        progress: str | None = None,
+    ) -> int:
         """Append a log line if ``seq`` equals the log's length; return the length before.
 
         So the line was appended iff the result equals ``seq``; a duplicate (``seq`` <
-        length) or a gap (``seq`` > length) appends nothing. Raises ``NoSuchRoom``.
+        length) or a gap (``seq`` > length) appends nothing. When the line is appended and
+        ``progress`` is given, it becomes the player's progress in the same step.
+        Raises ``NoSuchRoom``.
         """
 
     @abstractmethod

@@ -128,8 +128,17 @@ class MemoryStore(Store):
                 self._lobbies[key] = new
             return True
 
-    def append_batch(self, code: str, round_: int, player_id: str, seq: int, line: str) -> int:
-        """Append if ``seq`` is the next position."""
+    def append_batch(
+        self,
+        code: str,
+        round_: int,
+        player_id: str,
+        seq: int,
+        line: str,
+        *,
+        progress: str | None = None,
+    ) -> int:
+        """Append if ``seq`` is the next position (and store the progress with it)."""
         with self._lock:
             entry = self._entry(code)
             if entry is None:
@@ -138,6 +147,8 @@ class MemoryStore(Store):
             before = len(log)
             if seq == before:
                 log.append(line)
+                if progress is not None:
+                    entry.progress.setdefault(round_, {})[player_id] = progress
             return before
 
     def read_log(self, code: str, round_: int, player_id: str) -> list[str]:

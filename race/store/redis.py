@@ -31,11 +31,16 @@ from race.store.codec import encode_room
 log = logging.getLogger(__name__)
 
 _APPEND = """
+if redis.call('EXISTS', KEYS[3]) == 0 then return -1 end
 local n = redis.call('LLEN', KEYS[1])
 if n == tonumber(ARGV[1]) then
   redis.call('RPUSH', KEYS[1], ARGV[2])
+  redis.call('PEXPIRE', KEYS[1], ARGV[3])
+  if ARGV[5] == '1' then
+    redis.call('HSET', KEYS[2], ARGV[4], ARGV[6])
+    redis.call('PEXPIRE', KEYS[2], ARGV[3])
+  end
 end
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return n
 """
 _CLAIM = """
@@ -63,20 +68,27 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 """
 _LIVE = ("countdown", "racing")
+#: Decoded rooms kept per worker (only reused while the stored JSON is unchanged).
+DECODED_CACHE = 10_000
 
 
-def connect(url: str) -> redis_lib.Redis:
-    """Return a client that notices dead connections (timeouts, health checks)."""
-    return redis_lib.Redis.from_url(
+def connect(url: str, max_connections: int = 64) -> redis_lib.Redis:
+    """Return a client that notices dead connections (timeouts, health checks).
+
+    The pool blocks (up to 5 s) instead of failing when every connection is busy, so a
+    burst of events waits for a connection rather than erroring out.
+    """
+    pool = redis_lib.BlockingConnectionPool.from_url(
         url,
+        max_connections=max_connections,
+        timeout=5,
         decode_responses=True,
         socket_timeout=5,
         socket_connect_timeout=5,
         socket_keepalive=True,
         health_check_interval=10,
-        retry_on_timeout=True,
-        max_connections=64,
     )
+    return redis_lib.Redis(connection_pool=pool)  # retries on timeouts by default
 
 
 class RedisStore(Store):
@@ -89,6 +101,8 @@ class RedisStore(Store):
         self.r: Any = client
         self.p = prefix
         self._clock = clock
+        #: The last JSON read for each room and its decoded room (rooms are immutable).
+        self._decoded: dict[str, tuple[str, Room]] = {}
         self._append = client.register_script(_APPEND)
         self._claim = client.register_script(_CLAIM)
         self._lease = client.register_script(_LEASE)
@@ -149,9 +163,18 @@ class RedisStore(Store):
                 return False
 
     def get_room(self, code: str) -> Room | None:
-        """Return the room or None."""
+        """Return the room or None (decoding only when it changed since the last read)."""
         raw = self.r.get(self._room(code))
-        return None if raw is None else decode_room(raw)
+        if raw is None:
+            return None
+        cached = self._decoded.get(code)
+        if cached is not None and cached[0] == raw:
+            return cached[1]
+        room = decode_room(raw)
+        if len(self._decoded) >= DECODED_CACHE:
+            self._decoded.clear()
+        self._decoded[code] = (raw, room)
+        return room
 
     def update_room(
         self, code: str, move: Move, effects: EffectsFn | None = None
@@ -225,14 +248,25 @@ class RedisStore(Store):
 
     # --- logs, progress, connections --------------------------------------------------------
 
-    def append_batch(self, code: str, round_: int, player_id: str, seq: int, line: str) -> int:
-        """Append by sequence number (Lua), refreshing the log's TTL."""
-        if not self.r.exists(self._room(code)):
+    def append_batch(
+        self,
+        code: str,
+        round_: int,
+        player_id: str,
+        seq: int,
+        line: str,
+        *,
+        progress: str | None = None,
+    ) -> int:
+        """Append by sequence number and store the progress, in one Lua step."""
+        keys = [self._log(code, round_, player_id), self._prog(code, round_), self._room(code)]
+        args: list[str | int] = [
+            seq, line, ROOM_TTL_MS, player_id, "0" if progress is None else "1", progress or ""
+        ]  # fmt: skip
+        before = int(self._append(keys=keys, args=args))
+        if before < 0:
             raise NoSuchRoom(code)
-        before = self._append(
-            keys=[self._log(code, round_, player_id)], args=[seq, line, ROOM_TTL_MS]
-        )
-        return int(before)
+        return before
 
     def read_log(self, code: str, round_: int, player_id: str) -> list[str]:
         """Return a log's lines."""

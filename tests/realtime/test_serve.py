@@ -61,6 +61,7 @@ def served(tmp_path: Path) -> Iterator[str]:
         proc.terminate()
         proc.wait(timeout=10)
         log.close()
+    assert "monkey_patching" not in log_path.read_text(), "eventlet was patched too late"
 
 
 def test_race_run_serves_a_private_race_under_eventlet(served: str) -> None:

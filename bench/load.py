@@ -1,0 +1,266 @@
+"""Load benchmark: simulated racers play real races through the documented protocol.
+
+Starts W real workers (``python -m race.serve``) sharing the real Redis, connects N racers
+(asyncio python-socketio clients, spread over the workers), seats them in private rooms of
+5 on a long custom snippet, and has them type at a chosen WPM with human-like timing,
+sending a batch every ``--period`` ms. Prints one table row per run; asserts nothing.
+
+    .venv/bin/python bench/load.py --workers 1 2 --racers 200 500 1000 --seconds 30
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import math
+import random
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from dataclasses import field
+from pathlib import Path
+from typing import Any
+
+import socketio
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from race.core.room import Timing
+from race.core.scorer import Course
+from race.core.scorer import ideal_keys
+from tests.scale.cluster import Cluster
+
+LINE = "total = total + weights[i] * values[i]  # accumulate\n"
+CODE = (LINE * 40)[:1990]
+ROOM = 5
+
+
+def now_ms() -> int:
+    """Return the shared wall clock in ms."""
+    return time.time_ns() // 1_000_000
+
+
+@dataclass
+class Stats:
+    """What every racer measured."""
+
+    batch_rtt: list[float] = field(default_factory=list)
+    tick_delay: list[float] = field(default_factory=list)
+    tick_lag: list[float] = field(default_factory=list)
+    ticks_got: int = 0
+    ticks_expected: int = 0
+    batches: int = 0
+    refused: dict[str, int] = field(default_factory=dict)
+    connect_failed: int = 0
+
+
+class Racer:
+    """One simulated player."""
+
+    def __init__(self, url: str, stats: Stats, wpm: float, period: int, seed: int) -> None:
+        self.url = url
+        self.stats = stats
+        self.period = period
+        self.rng = random.Random(seed)
+        self.mean_gap = 12_000 / wpm
+        self.sio = socketio.AsyncClient(reconnection=False)
+        self.code = ""
+        self.round = 1
+        self.seq = 0
+        self.room: dict[str, Any] = {}
+        self.first_n: int | None = None
+        self.last_n = 0
+        self.got = 0
+        self.counting = False
+        self.sio.on("tick", self.on_tick)
+        self.sio.on("room", self.on_room)
+
+    async def on_tick(self, tick: dict[str, Any]) -> None:
+        """Record tick delivery delay, lag and sequence."""
+        if not self.counting:
+            return
+        self.stats.tick_delay.append(now_ms() - tick["t"])
+        self.stats.tick_lag.append(tick["lag"])
+        if self.first_n is None:
+            self.first_n = tick["n"]
+        self.last_n = tick["n"]
+        self.got += 1
+
+    async def on_room(self, room: dict[str, Any]) -> None:
+        """Keep the latest room view."""
+        self.room = room
+
+    async def connect(self) -> bool:
+        """Connect; False if the server refused."""
+        try:
+            await self.sio.connect(self.url, transports=["websocket"], wait_timeout=20)
+            return True
+        except socketio.exceptions.ConnectionError:
+            self.stats.connect_failed += 1
+            return False
+
+    async def call(self, event: str, data: Any) -> dict[str, Any]:
+        """Send and await the acknowledgement."""
+        answer: dict[str, Any] = await self.sio.call(event, data, timeout=30)
+        if not answer.get("ok"):
+            self.stats.refused[answer.get("code", "?")] = (
+                self.stats.refused.get(answer.get("code", "?"), 0) + 1
+            )
+        return answer
+
+    async def type_for(self, seconds: float, starts_at: int, keys: list[str]) -> None:
+        """Type in real time for ``seconds``, one batch every period."""
+        sigma = 0.5
+        mu = math.log(self.mean_gap) - sigma**2 / 2
+        t = max(now_ms(), starts_at) - starts_at + self.rng.randint(0, self.period)
+        stamps: list[tuple[int, str]] = []
+        for key in keys:
+            t += max(15, round(self.rng.lognormvariate(mu, sigma)))
+            stamps.append((t, key))
+        end = now_ms() + seconds * 1000
+        i = 0
+        self.counting = True
+        while now_ms() < end and i < len(stamps):
+            await asyncio.sleep(self.period / 1000)
+            elapsed = now_ms() - starts_at
+            batch = []
+            while i < len(stamps) and stamps[i][0] <= elapsed:
+                batch.append(list(stamps[i]))
+                i += 1
+            if not batch:
+                continue
+            sent = time.perf_counter()
+            ack = await self.call(
+                "keys", {"code": self.code, "round": self.round, "seq": self.seq, "keys": batch}
+            )
+            self.stats.batch_rtt.append((time.perf_counter() - sent) * 1000)
+            self.stats.batches += 1
+            if ack.get("ok"):
+                self.seq = ack["seq"]
+        self.counting = False
+        if self.first_n is not None:
+            self.stats.ticks_expected += self.last_n - self.first_n + 1
+            self.stats.ticks_got += self.got
+
+
+def pct(xs: list[float], q: float) -> float:
+    """Return the q-th percentile (0-100) of xs, or nan."""
+    if not xs:
+        return math.nan
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(q / 100 * len(xs)))]
+
+
+async def run_load(
+    urls: list[str], racers: int, wpm: float, period: int, seconds: float
+) -> dict[str, Any]:
+    """Seat and race ``racers`` simulated players; return the measured figures."""
+    stats = Stats()
+    crowd = [Racer(urls[i % len(urls)], stats, wpm, period, seed=i) for i in range(racers)]
+    connected = []
+    for start in range(0, racers, 50):
+        group = crowd[start : start + 50]
+        oks = await asyncio.gather(*(r.connect() for r in group))
+        connected += [r for r, ok in zip(group, oks, strict=True) if ok]
+    rooms: list[list[Racer]] = [connected[i : i + ROOM] for i in range(0, len(connected), ROOM)]
+    keys = ideal_keys(Course(CODE.rstrip()))
+    starts = []
+    for group in rooms:
+        host = group[0]
+        made = await host.call("create", {"custom": {"code": CODE}, "limit_s": 600})
+        if not made.get("ok"):
+            continue
+        host.code = made["room"]["code"]
+        for r in group[1:]:
+            r.code = host.code
+        answers = await asyncio.gather(*(r.call("join", {"code": host.code}) for r in group[1:]))
+        del answers
+        await host.call("start", {"code": host.code})
+        starts.append(group)
+    await asyncio.sleep(6)  # countdowns end
+    seated = [r for group in starts for r in group if r.room.get("starts_at")]
+    begin = time.perf_counter()
+    await asyncio.gather(*(r.type_for(seconds, r.room["starts_at"], keys) for r in seated))
+    wall = time.perf_counter() - begin
+    for r in crowd:
+        if r.sio.connected:
+            await r.sio.disconnect()
+    return {
+        "racers": len(seated),
+        "batches_s": stats.batches / wall,
+        "ticks_s": stats.ticks_got / wall,
+        "delivery": stats.ticks_got / stats.ticks_expected if stats.ticks_expected else math.nan,
+        "rtt": stats.batch_rtt,
+        "delay": stats.tick_delay,
+        "lag": stats.tick_lag,
+        "refused": stats.refused,
+        "connect_failed": stats.connect_failed,
+    }
+
+
+def row(workers: int, wanted: int, r: dict[str, Any]) -> str:
+    """Format one result row."""
+
+    def trio(xs: list[float]) -> str:
+        return f"{pct(xs, 50):5.0f} {pct(xs, 99):5.0f} {max(xs, default=math.nan):6.0f}"
+
+    refused = ",".join(f"{k}:{v}" for k, v in r["refused"].items()) or "-"
+    return (
+        f"{workers:>3} {wanted:>6} {r['racers']:>6} {r['batches_s']:>8.0f} {r['ticks_s']:>8.0f} "
+        f"{r['delivery'] * 100:>7.1f}% | {trio(r['rtt'])} | {trio(r['delay'])} | {trio(r['lag'])} "
+        f"| {refused} {r['connect_failed'] or ''}"
+    )
+
+
+def main() -> None:
+    """Run the benchmark matrix and print the table."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--racers", type=int, nargs="+", default=[200, 500, 1000])
+    parser.add_argument("--wpm", type=float, default=70.0)
+    parser.add_argument("--period", type=int, default=200, help="ms between a racer's batches")
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--worker-type", default="eventlet")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/0")
+    parser.add_argument("--capacity", type=int, default=10_000, help="CODERACE_MAX_RACERS")
+    args = parser.parse_args()
+    timing = Timing(private_countdown_ms=4000)
+    print(
+        f"{args.wpm:.0f} WPM, a batch every {args.period} ms, {args.seconds:.0f} s of typing, "
+        f"rooms of {ROOM}, {args.worker_type} workers, Redis store + message queue"
+    )
+    print(
+        "  W wanted racers  batch/s  ticks/s delivery | batch rtt ms p50 p99 max | "
+        "tick delivery ms p50 p99 max | tick lag ms p50 p99 max | refused"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "corpus"
+        corpus.mkdir()
+        for workers in args.workers:
+            for racers in args.racers:
+                folder = Path(tmp) / f"w{workers}-r{racers}"
+                folder.mkdir()
+                cluster = Cluster(
+                    folder,
+                    workers,
+                    args.worker_type,
+                    args.redis,
+                    timing,
+                    Path(__file__).parent.parent / "race" / "corpus",
+                    env={"CODERACE_MAX_RACERS": str(10_000)},
+                )
+                cluster.start()
+                try:
+                    result = asyncio.run(
+                        run_load(cluster.urls, racers, args.wpm, args.period, args.seconds)
+                    )
+                finally:
+                    cluster.stop()
+                print(row(workers, racers, result), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,50 @@
+"""Prometheus metrics of one worker (its own registry, so tests can run several apps)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from prometheus_client import CollectorRegistry
+from prometheus_client import Counter
+from prometheus_client import Gauge
+from prometheus_client import Histogram
+
+from race.store.base import Store
+
+
+class Metrics:
+    """The instruments the handlers and the heartbeat update, and the collectors /metrics reads."""
+
+    def __init__(self, store: Store) -> None:
+        self.registry = CollectorRegistry()
+        r = self.registry
+        self.sockets = Gauge(
+            "coderace_connected_sockets", "Sockets connected to this worker", registry=r
+        )
+        self.events = Counter(
+            "coderace_events_total", "Socket.IO events handled, by event and outcome",
+            ["event", "outcome"], registry=r,
+        )  # fmt: skip
+        self.tick_lag = Histogram(
+            "coderace_tick_lag_seconds", "Time from a room tick being due to its being sent",
+            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0), registry=r,
+        )  # fmt: skip
+        self.ticks = Counter("coderace_ticks_total", "Room ticks sent by this worker", registry=r)
+        self.store_errors = Counter(
+            "coderace_store_errors_total", "Store (Redis) errors seen by this worker", registry=r
+        )
+        self.refused_busy = Counter(
+            "coderace_busy_refusals_total", "Joins refused because the worker was full", registry=r
+        )
+        rooms = Gauge("coderace_rooms", "Rooms by phase (whole deployment)", ["phase"], registry=r)
+        for phase in ("lobby", "countdown", "racing", "finished"):
+            rooms.labels(phase).set_function(_phase_count(store, phase))
+        outbox = Gauge(
+            "coderace_outbox_waiting", "Finished races waiting to be persisted", registry=r
+        )
+        outbox.set_function(store.outbox_size)
+
+
+def _phase_count(store: Store, phase: str) -> Callable[[], float]:
+    """Return a reader of how many rooms are in a phase."""
+    return lambda: float(store.room_count().get(phase, 0))

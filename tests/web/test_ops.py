@@ -1,0 +1,38 @@
+"""/healthz and /metrics on a worker."""
+
+from __future__ import annotations
+
+from flask.testing import FlaskClient
+
+
+def test_healthz_reports_the_store(client: FlaskClient) -> None:
+    answer = client.get("/healthz")
+    assert answer.status_code == 200
+    body = answer.get_json()
+    assert body["ok"] is True and body["store"] == "ok"
+
+
+def test_healthz_fails_when_a_dependency_is_down(client: FlaskClient) -> None:
+    def down() -> None:
+        raise ConnectionError("no route")
+
+    client.application.extensions.setdefault("coderace_health", {})["fake"] = down
+    answer = client.get("/healthz")
+    assert answer.status_code == 503
+    assert answer.get_json()["fake"] == "error: ConnectionError"
+
+
+def test_metrics_are_prometheus_text(client: FlaskClient) -> None:
+    answer = client.get("/metrics")
+    assert answer.status_code == 200
+    assert answer.mimetype == "text/plain"
+    text = answer.get_data(as_text=True)
+    for name in (
+        "coderace_connected_sockets",
+        "coderace_events_total",
+        "coderace_tick_lag_seconds_bucket",
+        "coderace_store_errors_total",
+        "coderace_outbox_waiting",
+        'coderace_rooms{phase="racing"}',
+    ):
+        assert name in text, name
