@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: setup run test lint fmt typecheck pytest bench bench-load clean
+.PHONY: setup run test lint fmt typecheck pytest bench bench-load browser clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -47,7 +47,14 @@ fmt: setup
 typecheck: setup
 	$(BIN)/mypy
 
-pytest: setup
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+## browser: Debian's Chromium for the browser tests (Playwright drives it; its own download is not used)
+browser:
+	@[ -x /usr/bin/chromium ] || [ -n "$$CHROMIUM_PATH" ] || \
+	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+
+pytest: setup browser
 	$(BIN)/pytest
 
 ## bench: print throughput figures (no assertions)

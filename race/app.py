@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from race.config import Config
 
@@ -31,10 +32,17 @@ def create_app(config: Config | Mapping[str, object] | None = None) -> Flask:
     from race import realtime
     from race.web import ops
     from race.web import pages
+    from race.web import vendor
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(ops.bp)
+    app.register_blueprint(vendor.bp)
     realtime.init_app(app)
+    proxies = int(app.config.get("TRUSTED_PROXIES", 0))
+    if proxies:  # outside the Socket.IO middleware, so the handshake sees the client's address
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
+        )
     return app
 
 

@@ -34,6 +34,11 @@ class Config:
         self.CORPUS_DIR = env.get("CODERACE_CORPUS") or None
         #: Racers a worker admits before refusing new joins as "busy".
         self.MAX_RACERS = int(env.get("CODERACE_MAX_RACERS", "1000"))
+        #: Rate limits, e.g. "joins_per_ip=40/minute;events_per_connection=30/second".
+        self.RATE_LIMITS = env.get("RATE_LIMITS") or None
+        #: Proxies in front whose X-Forwarded-For/-Proto to trust (1 behind the nginx of
+        #: docker-compose.yml); 0 trusts none, so clients cannot spoof their address.
+        self.TRUSTED_PROXIES = int(env.get("TRUSTED_PROXIES", "0"))
         #: Origins allowed to open a socket, comma-separated; default: the page's own origin.
         self.ALLOWED_ORIGINS = [o for o in env.get("ALLOWED_ORIGINS", "").split(",") if o]
 

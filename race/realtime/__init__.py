@@ -21,6 +21,8 @@ from race.realtime.heartbeat import Heartbeat
 from race.realtime.heartbeat import run_forever
 from race.realtime.metrics import Metrics
 from race.realtime.racing import Racing
+from race.realtime.throttle import Budgets
+from race.realtime.throttle import Throttle
 from race.sink import MemorySink
 from race.sink import ResultsSink
 from race.store.base import Store
@@ -55,6 +57,7 @@ class Services:
     heartbeat: Heartbeat
     sink: ResultsSink
     metrics: Metrics
+    throttle: Throttle
     #: Racers this worker admits; joins past it are refused as "busy".
     capacity: int = 1000
     #: Sockets connected to this worker.
@@ -139,6 +142,11 @@ def init_app(app: Flask, store: Store | None = None, sink: ResultsSink | None = 
     racing = Racing(engine)
     metrics = Metrics(store)
     heartbeat = Heartbeat(engine, racing, sink, f"{os.getpid()}-{id(app):x}", metrics)
+    throttle = Throttle(
+        Budgets.parse_setting(app.config.get("RATE_LIMITS")),
+        app.config.get("REDIS_URL"),
+        app.config.get("REDIS_PREFIX", "cr:"),
+    )
     app.extensions["coderace"] = Services(
         sio,
         store,
@@ -147,6 +155,7 @@ def init_app(app: Flask, store: Store | None = None, sink: ResultsSink | None = 
         heartbeat,
         sink,
         metrics,
+        throttle,
         int(app.config.get("MAX_RACERS", 1000)),
     )
 

@@ -66,8 +66,13 @@ def _snippet(pick: s.Pick) -> Snippet | None:
     return _engine().pick_snippet(pick.language, pick.difficulty, pick.snippet_id)
 
 
-def _admit() -> None:
-    """Refuse a new seat while this worker is at capacity (admitted players come first)."""
+def _throttle_join(creates_room: bool = False) -> None:
+    """Spend a join (and a room creation) of the client IP's budget."""
+    services(current_app).throttle.join(session.get("ip", "unknown"), creates_room)
+
+
+def _admit_seat() -> None:
+    """Refuse a new seat while this worker is full (admitted players come first)."""
     svc = services(current_app)
     if svc.connected > svc.capacity:
         svc.metrics.refused_busy.inc()
@@ -97,12 +102,14 @@ def _enter(code: str) -> dict[str, Any]:
 
 def answer(
     name: str,
+    sid: str,
     svc: Services,
     call: Callable[[], dict[str, Any] | None],
     send_error: Callable[[dict[str, Any]], None],
 ) -> dict[str, Any]:
     """Run a request; return its acknowledgement, and on refusal also send ``error``."""
     try:
+        svc.throttle.event(sid)
         result = call()
         svc.metrics.events.labels(name, "ok").inc()
         return {"ok": True, **(result or {})}
@@ -134,7 +141,8 @@ def register(sio: SocketIO, svc: Services) -> None:
                         raise Refused("bad_payload", "send exactly one object")
                     return fn(schema.model_validate(args[0]))
 
-                return answer(name, svc, call, lambda error: _reply("error", error))
+                sid = request.sid  # type: ignore[attr-defined]
+                return answer(name, sid, svc, call, lambda error: _reply("error", error))
 
             sio.on_event(name, handler)
 
@@ -145,8 +153,12 @@ def register(sio: SocketIO, svc: Services) -> None:
         svc = services(current_app)
         if svc.connected >= svc.capacity * 5 // 4:
             svc.metrics.refused_busy.inc()
-            raise SocketIORefused({"code": "busy", "message": "server busy: try again in a minute"})
+            raise SocketIORefused("server busy: try again in a minute", {"code": "busy"})
+        ip = request.remote_addr or "unknown"
+        if not svc.throttle.connect(ip):
+            raise SocketIORefused("too many connections; wait a minute", {"code": "rate_limited"})
         svc.connect()
+        session["ip"] = ip
         secret = current_app.config["SECRET_KEY"]
         try:
             hello = s.Hello.model_validate(auth or {})
@@ -208,20 +220,23 @@ def register(sio: SocketIO, svc: Services) -> None:
 
     @on("quick", s.Quick)
     def quick(msg: s.Quick) -> dict[str, Any]:
-        _admit()
+        _throttle_join()
+        _admit_seat()
         language = None if msg.language == "any" else msg.language
         return _enter(_engine().quick(_player(), language).code)
 
     @on("create", s.Create)
     def create(msg: s.Create) -> dict[str, Any]:
-        _admit()
+        _throttle_join(creates_room=True)
+        _admit_seat()
         engine = _engine()
         snippet = _snippet(msg) or engine.pick_snippet()
         return _enter(engine.create_private(_player(), snippet, _limit(msg.limit_s)).code)
 
     @on("practice", s.Practice)
     def practice(msg: s.Practice) -> dict[str, Any]:
-        _admit()
+        _throttle_join(creates_room=True)
+        _admit_seat()
         engine = _engine()
         snippet = _snippet(msg) or engine.pick_snippet()
         return _enter(engine.practice(_player(), snippet).code)
@@ -229,8 +244,9 @@ def register(sio: SocketIO, svc: Services) -> None:
     @on("join", s.Join)
     def join(msg: s.Join) -> dict[str, Any]:
         engine, player = _engine(), _player()
+        _throttle_join()  # every attempt counts: room codes cannot be guessed fast
         if engine.room(msg.code).seat(player.id) is None:
-            _admit()
+            _admit_seat()
         engine.join(msg.code, player, msg.role)
         return _enter(msg.code)
 
@@ -291,7 +307,7 @@ def keys_handler(sio: SocketIO, svc: Services) -> None:
             return svc.racing.keys(msg.code, msg.round, player, msg.seq, msg.keys)
 
         return answer(
-            "keys", svc, call, lambda e: server.emit("error", e, to=sid, ignore_queue=True)
+            "keys", sid, svc, call, lambda e: server.emit("error", e, to=sid, ignore_queue=True)
         )
 
     server.on("keys", keys)

@@ -65,23 +65,31 @@ class Racing:
             self.conclude(after.code, after.round)
 
     def _course(self, room: Room) -> Course:
+        """Return the prepared snippet of a room's round (rebuilt if the host changed it)."""
         key = (room.code, room.round)
         course = self._courses.get(key)
-        if course is None:
+        snippet = room.snippet
+        if (
+            course is None
+            or course.text != snippet.text
+            or course.rules != room.rules
+            or course.unit != snippet.indent_unit
+        ):
             if len(self._courses) > CACHE_SIZE:
                 self._courses.clear()
-            course = Course(room.snippet.text, room.rules, room.snippet.indent_unit)
+            course = Course(snippet.text, room.rules, snippet.indent_unit)
             self._courses[key] = course
         return course
 
     def _typist(self, room: Room, player_id: str, batches: int) -> Typist:
         """Return the player's typist after ``batches`` batches, from cache or the log."""
         key = (room.code, room.round, player_id)
+        course = self._course(room)
         cached = self._typists.get(key)
-        if cached is not None and cached[1] == batches:
+        if cached is not None and cached[1] == batches and cached[0].course is course:
             self._typists.move_to_end(key)
             return cached[0]
-        typist = Typist(self._course(room))
+        typist = Typist(course)
         for line in self.store.read_log(room.code, room.round, player_id)[:batches]:
             typist.feed(json.loads(line)["keys"])
         return typist
@@ -141,7 +149,7 @@ class Racing:
         line = json.dumps({"seq": seq, "recv_ms": recv, "keys": keys}, separators=(",", ":"))
         key = (code, round_, player.id)
         cached = self._typists.get(key)
-        if cached is not None and cached[1] == seq:
+        if cached is not None and cached[1] == seq and cached[0].course is self._course(room):
             typist = cached[0]
         else:
             lines = self.store.read_log(code, round_, player.id)

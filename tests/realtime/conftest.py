@@ -51,19 +51,32 @@ def corpus(tmp_path: Path) -> Corpus:
 
 
 @pytest.fixture
-def server(tmp_path: Path, corpus: Corpus) -> Iterator[Server]:
+def server_factory(tmp_path: Path, corpus: Corpus) -> Iterator[Callable[..., Server]]:
+    """Return a factory of started servers (extra settings as keyword arguments)."""
+    started: list[Server] = []
+
+    def make(**settings: object) -> Server:
+        config = Config(
+            {
+                "CODERACE_INSTANCE": str(tmp_path / f"instance{len(started)}"),
+                "CODERACE_TESTING": "1",
+                "CODERACE_WORKER": "threading",
+            }
+        ).as_mapping()
+        app = create_app({**config, "CORPUS": corpus, "TIMING": FAST, **settings})
+        srv = Server(app).start()
+        started.append(srv)
+        return srv
+
+    yield make
+    for srv in started:
+        srv.stop()
+
+
+@pytest.fixture
+def server(server_factory: Callable[..., Server]) -> Server:
     """Serve a fresh app (in-process store and sink) on a free loopback port."""
-    config = Config(
-        {
-            "CODERACE_INSTANCE": str(tmp_path / "instance"),
-            "CODERACE_TESTING": "1",
-            "CODERACE_WORKER": "threading",
-        }
-    ).as_mapping()
-    app = create_app({**config, "CORPUS": corpus, "TIMING": FAST})
-    srv = Server(app).start()
-    yield srv
-    srv.stop()
+    return server_factory()
 
 
 @pytest.fixture

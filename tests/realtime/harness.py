@@ -25,6 +25,8 @@ class Server:
     def __init__(self, app: Flask) -> None:
         self.app = app
         self._http: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True)
+        # Accepted sockets inherit it: replies are not held back by Nagle's algorithm.
+        self._http.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.url = f"http://127.0.0.1:{self._http.server_port}"
         self._thread = threading.Thread(target=self._http.serve_forever, daemon=True)
 
@@ -115,10 +117,13 @@ class Client:
     def close(self) -> None:
         """Disconnect (the test server never answers the close frame, so don't wait for it)."""
         ws = getattr(self.sio.eio, "ws", None)
-        if ws is not None and ws.sock is not None:
+        sock = getattr(ws, "sock", None)
+        if sock is not None:
             with contextlib.suppress(OSError):
-                ws.sock.shutdown(socket.SHUT_RDWR)
+                sock.shutdown(socket.SHUT_RDWR)
         self.sio.disconnect()
+        if sock is not None:
+            sock.close()
 
 
 def server_ms() -> int:

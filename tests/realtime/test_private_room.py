@@ -92,3 +92,17 @@ def test_only_the_host_controls_the_room(connect: Callable[..., Client]) -> None
     view = host.ok("join", {"code": code})["room"]
     assert view["phase"] == "lobby" and not view["locked"] and len(view["racers"]) == 2
     assert view["host"] == host.id
+
+
+def test_keys_are_scored_against_the_snippet_the_host_chose_last(
+    connect: Callable[..., Client],
+) -> None:
+    host = connect()
+    code = host.ok("create", {"snippet_id": "go-short"})["room"]["code"]
+    host.ok("configure", {"code": code, "snippet_id": "py-short"})
+    host.ok("start", {"code": code})
+    room = host.wait("room", lambda r: r["phase"] == "countdown")
+    assert room["snippet"]["id"] == "py-short"
+    keys = ideal_keys(Course(room["snippet"]["text"]))
+    acks = type_keys(host, keys[:6], room["starts_at"])
+    assert acks[-1]["pos"] == 6 and acks[-1]["error_run"] == ""

@@ -1,18 +1,48 @@
-"""The home page and the snippet listing."""
+"""The pages, the snippet API and the vendor allowlist, through the Flask test client."""
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from markupsafe import escape
 
+from race import create_app
+from race.config import Config
 from race.corpus import builtin
+from race.corpus import load_dir
+from race.web.vendor import ASSETS
+from race.web.vendor import node_modules
+from tests.realtime.conftest import SNIPPETS
+
+CODE = "AbCdEfGh_-123456"
 
 
-def test_index_lists_the_corpus(client: FlaskClient) -> None:
-    page = client.get("/")
+def page_data(html: str) -> dict[str, object]:
+    """Return the JSON the race page hands its script."""
+    found = re.search(r'<script type="application/json" id="page-data">(.*?)</script>', html)
+    assert found, "the race page carries its data"
+    data: dict[str, object] = json.loads(found.group(1))
+    return data
+
+
+def test_home_offers_quick_race_private_room_and_practice(client: FlaskClient) -> None:
+    html = client.get("/").get_data(as_text=True)
+    assert 'action="/play/quick"' in html
+    assert 'href="/play/private"' in html
+    assert 'href="/play/practice"' in html
+    for language in builtin().languages():
+        assert f'<option value="{language}">' in html
+    assert re.search(r'<section class="card" id="leaderboard" hidden', html)
+    assert 'type="importmap"' in html
+
+
+def test_snippets_page_lists_the_corpus(client: FlaskClient) -> None:
+    page = client.get("/snippets")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     for snippet in builtin():
@@ -24,6 +54,93 @@ def test_snippet_api(client: FlaskClient) -> None:
     data = client.get("/api/snippets").get_json()
     assert len(data) == len(builtin())
     assert {"id", "title", "language", "difficulty", "lines", "chars"} <= set(data[0])
+
+
+def test_pages_list_the_corpus_races_pick_from(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    for name, text in SNIPPETS.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text)
+    config = Config({"CODERACE_INSTANCE": str(tmp_path / "i"), "CODERACE_TESTING": "1"})
+    client = create_app({**config.as_mapping(), "CORPUS": load_dir(folder)}).test_client()
+    assert {s["id"] for s in client.get("/api/snippets").get_json()} == {"py-short", "go-short"}
+    assert page_data(client.get("/play/quick").get_data(as_text=True))["languages"] == [
+        "go",
+        "python",
+    ]
+
+
+def test_room_page_for_a_well_formed_code(client: FlaskClient) -> None:
+    page = client.get(f"/r/{CODE}")
+    assert page.status_code == 200
+    data = page_data(page.get_data(as_text=True))
+    assert data["code"] == CODE and data["mode"] == "join" and data["watch"] is False
+    watching = page_data(client.get(f"/r/{CODE}?watch=1").get_data(as_text=True))
+    assert watching["watch"] is True
+    grammars = data["grammars"]
+    assert isinstance(grammars, dict) and grammars["html"] == "/vendor/hljs/xml.js"
+
+
+@pytest.mark.parametrize("code", ["short", "AbCdEfGh_-12345!", "x" * 17, "<script>x</script>"])
+def test_room_page_refuses_malformed_codes(client: FlaskClient, code: str) -> None:
+    assert client.get(f"/r/{code}").status_code == 404
+
+
+def test_play_pages_ask_for_a_room(client: FlaskClient) -> None:
+    for mode in ("quick", "private", "practice"):
+        data = page_data(client.get(f"/play/{mode}?language=go").get_data(as_text=True))
+        assert data["code"] is None and data["mode"] == mode and data["language"] == "go"
+    odd = page_data(client.get("/play/quick?language=<b>cobol</b>").get_data(as_text=True))
+    assert odd["language"] == "any"
+    assert client.get("/play/tournament").status_code == 404
+
+
+def test_page_data_cannot_break_out_of_its_script(client: FlaskClient) -> None:
+    html = client.get("/play/quick?language=</script><script>alert(1)</script>").get_data(
+        as_text=True
+    )
+    assert "<script>alert(1)" not in html
+
+
+def test_every_vendor_asset_is_served_from_node_modules(client: FlaskClient, app: Flask) -> None:
+    with app.app_context():
+        root = node_modules()
+    if not (root / "socket.io-client").is_dir():
+        pytest.skip("node_modules is not installed (run `make setup`)")
+    for name, relative in ASSETS.items():
+        answer = client.get(f"/vendor/{name}")
+        assert answer.status_code == 200, name
+        assert answer.get_data() == (root / relative).read_bytes()
+        if name.endswith(".js"):
+            assert answer.mimetype == "text/javascript", name
+        answer.close()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/vendor/",
+        "/vendor/nope.js",
+        "/vendor/socket.io-client/package.json",
+        "/vendor/../package.json",
+        "/vendor/..%2fpackage.json",
+        "/vendor/%2e%2e/%2e%2e/pyproject.toml",
+        "/vendor/hljs/../../pyproject.toml",
+        "/vendor//etc/passwd",
+        "/vendor/hljs/core.js/..",
+        "/vendor/hljs/python.js%00",
+        "/vendor/HLJS/CORE.JS",
+        "/vendor/hljs/brainfuck.js",
+    ],
+)
+def test_vendor_serves_only_the_allowlist(client: FlaskClient, path: str) -> None:
+    answer = client.get(path, follow_redirects=True)
+    assert answer.status_code == 404, path
+
+
+def test_vendor_allowlist_points_inside_node_modules() -> None:
+    for relative in ASSETS.values():
+        assert not Path(relative).is_absolute() and ".." not in Path(relative).parts
 
 
 def test_secret_key_is_created_once_per_instance(app: Flask, tmp_path: Path) -> None:

@@ -1,0 +1,46 @@
+// The race page's "what next" buttons: keep waiting, practise solo, race again, rematch.
+import { byId } from "./dom.js";
+import { notify } from "./status.js";
+
+/** Return the snippet pick that runs the same snippet again (custom code is sent back). */
+export function snippetPick(room) {
+  const sn = room.snippet;
+  if (sn.id !== "custom") return { snippet_id: sn.id };
+  return { custom: { code: sn.text, language: sn.language, indent: sn.indent } };
+}
+
+/**
+ * Wire the buttons. `getRoom()` returns the current room view; `adopt(room, you)` takes a
+ * join answer (a new room replaces the page's room).
+ */
+export function wireActions(conn, getRoom, adopt) {
+  const go = async (event, payload) => {
+    const answer = await conn.request(event, payload);
+    if (answer.ok && answer.room) adopt(answer.room, answer.you);
+    else if (!answer.ok) notify(answer.message || "That did not work.", "error");
+  };
+  byId("keep-waiting").addEventListener("click", () => {
+    byId("lonely").hidden = true;
+    conn.request("keep_waiting", { code: getRoom().code });
+  });
+  byId("go-solo").addEventListener("click", () => {
+    const lobby = getRoom()?.lobby;
+    go("practice", lobby && lobby !== "any" ? { language: lobby } : {});
+  });
+  byId("again-btn").addEventListener("click", () => {
+    const room = getRoom();
+    if (room.kind === "practice") go("practice", snippetPick(room));
+    else go("quick", { language: room.lobby || "any" });
+  });
+  byId("practice-btn").addEventListener("click", () => go("practice", snippetPick(getRoom())));
+  byId("rematch-btn").addEventListener("click", () => go("rematch", { code: getRoom().code }));
+}
+
+/** Show the buttons that fit the room and this player once a race is over. */
+export function showActions(room, me, spectator) {
+  const kind = room.kind;
+  byId("again-btn").hidden = spectator || kind === "private";
+  byId("again-btn").textContent = kind === "practice" ? "Practise again" : "Race again";
+  byId("rematch-btn").hidden = !(kind === "private" && room.host === me);
+  byId("practice-btn").hidden = spectator || kind === "practice";
+}

@@ -1,0 +1,148 @@
+// The socket: connecting with this tab's identity, requests with acks, and server clock sync.
+import { io } from "socket.io-client";
+import * as identity from "./identity.js";
+
+const PROBES = 5;
+const REQUEST_TIMEOUT_MS = 5000;
+
+const clientNow = () => performance.timeOrigin + performance.now();
+
+/**
+ * One Socket.IO connection. Emits (as DOM events on itself):
+ * "welcome" (detail: {player_id, name, token}), "ready" (connected, clock synced),
+ * "down" (connection lost), and "event" (detail: {name, data}) for every server event.
+ */
+export class Connection extends EventTarget {
+  constructor() {
+    super();
+    this.offset = 0;
+    this.rtt = null;
+    this.player = null;
+    this.connected = false;
+    this.refusals = 0;
+    this.downSince = null;
+    this.socket = io({
+      auth: (cb) => cb(this.#auth()),
+      transports: ["websocket", "polling"],
+      reconnectionDelay: 300,
+      reconnectionDelayMax: 1500,
+      randomizationFactor: 0.3,
+    });
+    this.socket.on("welcome", (data) => this.#welcome(data));
+    this.socket.on("disconnect", () => this.#down());
+    this.socket.on("connect_error", (err) => this.#refused(err));
+    this.socket.onAny((name, data) => this.#fire("event", { name, data }));
+    // The browser knows before the socket does: drop at once, reconnect as soon as it is back.
+    window.addEventListener("offline", () => this.socket.io.engine?.close());
+    window.addEventListener("online", () => {
+      if (!this.socket.connected) this.socket.disconnect().connect(); // skip the backoff wait
+    });
+  }
+
+  #auth() {
+    const auth = {};
+    const token = identity.token();
+    const name = identity.savedName();
+    if (token) auth.token = token;
+    if (name && !identity.checkName(name).error) auth.name = name;
+    return auth;
+  }
+
+  #fire(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+
+  async #welcome(data) {
+    this.player = { id: data.player_id, name: data.name };
+    identity.saveToken(data.token);
+    this.offset = data.server_ms - clientNow();
+    this.#fire("welcome", data);
+    await this.sync();
+    if (!this.socket.connected) return;
+    this.connected = true;
+    this.downSince = null;
+    this.refusals = 0;
+    this.#fire("ready", this.player);
+  }
+
+  // A handshake the server refused (busy, rate_limited) is not retried by the client
+  // library: try again later ourselves, a little later each time.
+  #refused(err) {
+    this.#down();
+    if (this.socket.active) return; // a transport error: the library reconnects by itself
+    this.refusals = (this.refusals || 0) + 1;
+    const code = (err && err.data && err.data.code) || "refused";
+    this.#fire("refused", { code, message: err && err.message });
+    const delay = Math.min(15000, 1000 * 2 ** this.refusals) * (0.75 + Math.random() / 2);
+    setTimeout(() => this.socket.connect(), delay);
+  }
+
+  #down() {
+    if (this.downSince === null) this.downSince = performance.now();
+    const was = this.connected;
+    this.connected = false;
+    if (was) this.#fire("down", null);
+  }
+
+  /** Drop the connection and reconnect at once (it has stopped answering). */
+  reconnectNow() {
+    if (this.socket.connected) this.socket.io.engine?.close();
+  }
+
+  /** Return how long the connection has been down (ms), or 0 while up. */
+  downFor() {
+    return this.downSince === null ? 0 : performance.now() - this.downSince;
+  }
+
+  /** Estimate the server clock: offset of the lowest-RTT probe out of a few. */
+  async sync() {
+    let best = null;
+    for (let i = 0; i < PROBES; i += 1) {
+      const c = clientNow();
+      const ack = await this.request("sync", { c }, 2000);
+      const back = clientNow();
+      if (!ack.ok) continue;
+      const rtt = back - c;
+      if (best === null || rtt < best.rtt) best = { rtt, offset: ack.s - (c + rtt / 2) };
+    }
+    if (best !== null) {
+      this.offset = best.offset;
+      this.rtt = best.rtt;
+    }
+  }
+
+  /** Return the server's clock now (ms since the epoch), by the synced offset. */
+  serverNow() {
+    return clientNow() + this.offset;
+  }
+
+  /**
+   * Send a request; resolve with the server's answer ({ok: true, ...} or {ok: false, code,
+   * message}), or {ok: false, code: "offline" | "timeout"} when no answer can come.
+   */
+  request(event, payload, timeoutMs = REQUEST_TIMEOUT_MS) {
+    return new Promise((resolve) => {
+      if (!this.socket.connected) {
+        resolve({ ok: false, code: "offline", message: "not connected" });
+        return;
+      }
+      this.socket.timeout(timeoutMs).emit(event, payload, (err, answer) => {
+        if (err) resolve({ ok: false, code: "timeout", message: "no answer from the server" });
+        else resolve(answer);
+      });
+    });
+  }
+
+  /** Ask the server to change the display name; remember it if accepted. */
+  async setName(raw) {
+    const { name, error } = identity.checkName(raw);
+    if (error) return { ok: false, code: "bad_name", message: error };
+    const answer = await this.request("set_name", { name });
+    if (answer.ok) {
+      identity.saveName(answer.name);
+      identity.saveToken(answer.token);
+      this.player = { ...this.player, name: answer.name };
+    }
+    return answer;
+  }
+}

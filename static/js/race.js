@@ -1,0 +1,311 @@
+// The race page controller: joins the room, wires typing to the socket, follows the phases.
+import { showActions, wireActions } from "./actions.js";
+import { byId, el, fill, ordinal, reducedMotion } from "./dom.js";
+import { KeyInput } from "./input.js";
+import { Lobby } from "./lobby.js";
+import { Connection } from "./net.js";
+import { CodeView } from "./render.js";
+import { Results } from "./results.js";
+import { KeySender } from "./sender.js";
+import { GONE, hintText, notify, setHeader, setNet, showGone, tickClock } from "./status.js";
+import { Track } from "./track.js";
+import { Course, Mirror, indentUnit } from "./typing.js";
+
+//: After this long without a connection, keys are no longer taken (the server would flag them).
+const PAUSE_AFTER_MS = 2000;
+const page = JSON.parse(byId("page-data").textContent);
+const conn = new Connection();
+const view = new CodeView(byId("code"));
+const track = new Track(byId("track"));
+const results = new Results();
+const lobby = new Lobby(conn, {
+  languages: page.languages,
+  customLanguages: page.custom_languages,
+  difficulties: page.difficulties,
+  notify,
+});
+const sender = new KeySender(conn, { onAck, onRefused });
+const input = new KeyInput(byId("type-input"), onKey);
+const s = {
+  code: page.code,
+  role: page.watch ? "spectator" : "racer",
+  me: null,
+  room: null,
+  course: null,
+  mirror: null,
+  lastT: 0,
+  standings: null,
+  finishShown: false,
+  gone: false,
+  entering: false,
+};
+
+// --- joining ---------------------------------------------------------------------------
+
+async function enter() {
+  if (s.entering || s.gone) return;
+  s.entering = true;
+  const lang = page.language && page.language !== "any" ? { language: page.language } : {};
+  let answer;
+  if (s.code) answer = await conn.request("join", { code: s.code, role: s.role });
+  else if (page.mode === "quick")
+    answer = await conn.request("quick", { language: page.language || "any" });
+  else if (page.mode === "practice") answer = await conn.request("practice", lang);
+  else answer = await conn.request("create", lang);
+  s.entering = false;
+  if (answer.ok) adopt(answer.room, answer.you);
+  else if (GONE.has(answer.code)) leaveFor(answer.code);
+  else if (answer.code !== "offline") notify(answer.message || "Could not join the room.", "error");
+}
+
+function leaveFor(code) {
+  s.gone = true;
+  sender.stop();
+  input.setEnabled(false);
+  showGone(code, s.code);
+}
+
+/** Take a join answer: the room and the server's state of this player. */
+function adopt(room, you) {
+  if (s.code !== room.code) {
+    s.code = room.code;
+    const watch = you.role === "spectator" ? "?watch=1" : "";
+    history.replaceState(null, "", `/r/${room.code}${watch}`);
+  }
+  s.role = you.role || s.role;
+  byId("lonely").hidden = true;
+  applyRoom(room, you);
+}
+
+function nowT() {
+  return conn.serverNow() - (s.room?.starts_at ?? conn.serverNow());
+}
+
+function applyRoom(room, you = null) {
+  const old = s.room;
+  const newRound = !old || old.code !== room.code || old.round !== room.round;
+  const sn = room.snippet;
+  const newSnippet =
+    newRound ||
+    old.snippet.text !== sn.text ||
+    old.snippet.indent !== sn.indent ||
+    old.snippet.language !== sn.language;
+  s.room = room;
+  if (newSnippet) {
+    s.course = new Course(sn.text, room.rules, indentUnit(sn.indent));
+    s.mirror = new Mirror(s.course);
+    view.show(sn, s.course, page.grammars);
+    view.setState(s.mirror.pos, "");
+  }
+  if (newRound) {
+    s.standings = null;
+    s.finishShown = false;
+    s.lastT = 0;
+    sender.stop();
+    track.reset();
+    byId("results").hidden = true;
+    byId("finish").hidden = true;
+  }
+  if (you && s.role === "racer") {
+    if (newRound || !sender.active) {
+      s.mirror.reset(you.pos, you.error_run);
+      sender.begin(room.code, room.round, you.seq);
+    } else {
+      const { lost } = sender.resume(you, nowT());
+      replay(you.pos, you.error_run);
+      if (lost)
+        notify(
+          `${lost} keys typed while offline were too old to send; carry on from here.`,
+          "error",
+        );
+    }
+    view.setState(s.mirror.pos, s.mirror.errorRun);
+  } else if (newRound && s.role === "racer") {
+    sender.begin(room.code, room.round, 0);
+  }
+  render();
+}
+
+/** Reset the mirror to the server's state and replay the keys it has not acknowledged yet. */
+function replay(pos, errorRun) {
+  s.mirror.reset(pos, errorRun);
+  for (const item of sender.pending()) {
+    s.mirror.feed(item.key);
+    item.pos = s.mirror.pos;
+    item.err = s.mirror.errorRun;
+  }
+  view.setState(s.mirror.pos, s.mirror.errorRun);
+}
+
+// --- rendering -------------------------------------------------------------------------
+
+function render() {
+  const room = s.room;
+  if (!room) return;
+  const spectator = s.role === "spectator";
+  setHeader(room, spectator);
+  const hostView =
+    room.kind === "private" &&
+    (room.phase === "lobby" || (room.phase === "finished" && room.host === s.me));
+  byId("lobby").hidden = s.gone || !(room.phase === "lobby" || hostView);
+  if (!byId("lobby").hidden) lobby.render(room, s.me);
+  track.setRoom(room, spectator ? null : s.me);
+  view.setOwnCaret(!spectator);
+  const seat = room.racers.find((r) => r.id === s.me);
+  if (seat && seat.place && !s.finishShown) {
+    s.finishShown = true;
+    const finish = byId("finish");
+    fill(
+      finish,
+      el("strong", {}, "You finished"),
+      el("span", {}, ` — ${ordinal(seat.place)} place`),
+    );
+    finish.hidden = false;
+  }
+  if (room.phase !== "lobby" || room.racers.filter((r) => !r.left).length > 1)
+    byId("lonely").hidden = true;
+  if (room.phase === "finished" && !s.standings && room.standings) {
+    setTimeout(() => {
+      if (!s.standings && s.room === room) showResults(room.standings, null);
+    }, 800);
+  }
+  showActions(room, s.me, spectator);
+}
+
+function showResults(standings, details) {
+  sender.stop();
+  view.setGhosts([]);
+  track.setFinal(standings);
+  results.show(standings, details, s.me);
+  const box = byId("results");
+  const first = box.hidden;
+  box.hidden = false;
+  byId("finish").hidden = true;
+  if (first) box.scrollIntoView({ behavior: reducedMotion() ? "auto" : "smooth", block: "start" });
+}
+
+// --- typing ----------------------------------------------------------------------------
+
+function typingOpen() {
+  const room = s.room;
+  if (!room || s.gone || s.role !== "racer" || s.standings || !room.starts_at) return false;
+  if (room.phase !== "countdown" && room.phase !== "racing") return false;
+  if (!conn.connected && conn.downFor() > PAUSE_AFTER_MS) return false;
+  const now = conn.serverNow();
+  return now >= room.starts_at && now <= room.ends_at && !s.mirror.finished;
+}
+
+function onKey(key) {
+  if (!typingOpen()) return;
+  const t = Math.max(Math.round(conn.serverNow() - s.room.starts_at), s.lastT, 0);
+  s.lastT = t;
+  s.mirror.feed(key);
+  sender.push({ t, key, pos: s.mirror.pos, err: s.mirror.errorRun });
+  view.setState(s.mirror.pos, s.mirror.errorRun);
+}
+
+function onAck(ack, batch) {
+  const last = batch.items[batch.items.length - 1];
+  if (ack.pos !== last.pos || ack.error_run !== last.err) replay(ack.pos, ack.error_run);
+}
+
+async function onRefused(answer) {
+  if (answer.code === "time_up") notify("Time is up.", "info");
+  else if (!sender.active) notify(answer.message || "Keys were refused.", "error");
+  else {
+    if (answer.code === "bad_timestamp") {
+      sender.queue = []; // timed by a clock that drifted: resync, and carry on from the server
+      await conn.sync();
+    }
+    enter(); // resume from the server's own state of this player
+  }
+}
+
+let lastHint = null;
+function frame() {
+  const room = s.room;
+  const now = conn.serverNow();
+  tickClock(room, now);
+  const armed =
+    !!room &&
+    s.role === "racer" &&
+    !s.gone &&
+    !s.standings &&
+    (room.phase === "countdown" || room.phase === "racing") &&
+    !s.mirror.finished;
+  if (armed !== input.enabled) input.setEnabled(armed);
+  const paused = !conn.connected && conn.downFor() > PAUSE_AFTER_MS && conn.player;
+  const net = conn.connected
+    ? "online"
+    : conn.player
+      ? paused && armed
+        ? "paused"
+        : "down"
+      : "connecting";
+  if (net !== byId("net-state").dataset.state) setNet(net);
+  const text = hintText({
+    room,
+    spectator: s.role === "spectator",
+    finished: s.mirror?.finished,
+    waiting: !!room && conn.serverNow() < room.starts_at,
+    focused: input.focused,
+  });
+  if (text !== lastHint) byId("hint").textContent = lastHint = text;
+  requestAnimationFrame(frame);
+}
+
+// --- server events ---------------------------------------------------------------------
+
+const handlers = {
+  room(room) {
+    if (room.code === s.code) applyRoom(room);
+  },
+  tick(tick) {
+    const room = s.room;
+    if (!room || tick.code !== room.code || tick.round !== room.round || s.standings) return;
+    track.setTick(tick, s.course);
+    const names = new Map(room.racers.map((r) => [r.id, r.name]));
+    const others = tick.players.filter((p) => p.id !== s.me || s.role === "spectator");
+    view.setGhosts(
+      others.map((p) => ({
+        id: p.id,
+        pos: p.pos,
+        name: names.get(p.id) || "",
+        color: track.colorOf(p.id),
+        done: p.done,
+      })),
+    );
+  },
+  standings(data) {
+    if (!s.room || data.code !== s.room.code || data.round !== s.room.round) return;
+    s.standings = data;
+    showResults(data.standings, data.details);
+  },
+  lonely(data) {
+    if (data.code === s.code && s.role === "racer" && s.room?.phase === "lobby")
+      byId("lonely").hidden = false;
+  },
+  kicked(data) {
+    if (data.code === s.code) leaveFor("kicked");
+  },
+};
+
+conn.addEventListener("event", (e) => handlers[e.detail.name]?.(e.detail.data));
+conn.addEventListener("welcome", (e) => {
+  s.me = e.detail.player_id;
+});
+conn.addEventListener("ready", () => enter());
+conn.addEventListener("down", () => sender.hold());
+conn.addEventListener("refused", (e) => {
+  const busy = e.detail.code === "busy" || e.detail.code === "rate_limited";
+  notify(
+    busy ? "The server is busy; trying again shortly…" : "Could not connect; trying again…",
+    "error",
+  );
+});
+
+wireActions(conn, () => s.room, adopt);
+byId("code").addEventListener("focus", () => input.enabled && input.focus());
+window.addEventListener("resize", () => view.relayout());
+
+requestAnimationFrame(frame);

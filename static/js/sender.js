@@ -1,0 +1,153 @@
+// Keystroke batches: every 150 ms, one in flight, numbered per round, resent after a drop.
+const BATCH_MS = 150;
+const MAX_KEYS = 256;
+const RETRY_MS = 150;
+const ACK_TIMEOUT_MS = 2000;
+//: Keys older than this when the connection comes back are dropped: the server would flag
+//: them as stale (it accepts keys up to 5 s after their own time).
+const STALE_MS = 4500;
+//: Refusals worth sending the same batch again for, a little later.
+const RETRY = new Set(["not_started", "busy", "unavailable", "rate_limited"]);
+//: Refusals after which the round's typing is over for this tab.
+const FINAL = new Set([
+  "time_up",
+  "stale_round",
+  "left",
+  "not_racer",
+  "no_such_room",
+  "bad_payload",
+]);
+
+/**
+ * Queues typed keys and sends them as `keys` batches. Each queued item is
+ * {t, key, pos, err}: the key and the mirror's state after it, to check acks against.
+ * Callbacks: onAck(ack, batch), onRefused(answer).
+ */
+export class KeySender {
+  constructor(conn, { onAck, onRefused }) {
+    this.conn = conn;
+    this.onAck = onAck;
+    this.onRefused = onRefused;
+    this.code = null;
+    this.round = 0;
+    this.seq = 0;
+    this.queue = [];
+    this.inflight = null;
+    this.active = false;
+    this.held = false;
+    this.timer = null;
+    this.attempt = 0;
+  }
+
+  /** Hold batches back (the connection dropped) until `resume`. */
+  hold() {
+    this.held = true;
+  }
+
+  /** Start (or restart) sending for a round, from the server's batch count. */
+  begin(code, round, seq) {
+    this.code = code;
+    this.round = round;
+    this.seq = seq;
+    this.queue = [];
+    this.inflight = null;
+    this.active = true;
+    this.held = false;
+    this.attempt += 1;
+    if (this.timer === null) this.timer = setInterval(() => this.flush(), BATCH_MS);
+  }
+
+  /** Stop sending (the round is over, or this tab may not type). */
+  stop() {
+    this.active = false;
+    this.queue = [];
+    this.inflight = null;
+    this.attempt += 1;
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Queue one key with the mirror state after it. */
+  push(item) {
+    if (this.active) this.queue.push(item);
+  }
+
+  /** Return the items not yet acknowledged (in flight first), in typing order. */
+  pending() {
+    return this.inflight ? [...this.inflight.items, ...this.queue] : [...this.queue];
+  }
+
+  /** Send the next batch if none is in flight. */
+  flush() {
+    if (!this.active || this.held || !this.conn.connected) return;
+    if (this.inflight === null) {
+      if (!this.queue.length) return;
+      const items = this.queue.splice(0, MAX_KEYS);
+      this.inflight = { seq: this.seq, items, sent: false };
+    }
+    if (this.inflight.sent) return;
+    this.#send(this.inflight);
+  }
+
+  async #send(batch) {
+    batch.sent = true;
+    const attempt = this.attempt;
+    const payload = {
+      code: this.code,
+      round: this.round,
+      seq: batch.seq,
+      keys: batch.items.map((item) => [item.t, item.key]),
+    };
+    const ack = await this.conn.request("keys", payload, ACK_TIMEOUT_MS);
+    if (attempt !== this.attempt || this.inflight !== batch) return; // resumed or stopped since
+    if (ack.ok) {
+      this.seq = ack.seq;
+      this.inflight = null;
+      this.onAck(ack, batch);
+      return;
+    }
+    if (ack.code === "offline") {
+      batch.sent = false; // resent after the resume
+    } else if (ack.code === "timeout") {
+      // No answer in time: the connection is probably dead without knowing it yet.
+      batch.sent = false;
+      this.conn.reconnectNow();
+    } else if (RETRY.has(ack.code)) {
+      setTimeout(
+        () => {
+          if (this.inflight === batch) batch.sent = false;
+        },
+        ack.code === "not_started" ? RETRY_MS : RETRY_MS * 4,
+      );
+    } else if (FINAL.has(ack.code)) {
+      this.stop();
+      this.onRefused(ack);
+    } else {
+      // Refused and not applied (seq_gap, bad_timestamp, ...): the server's state is the
+      // truth; the controller resumes from it and the keys typed since are replayed on top.
+      this.inflight = null;
+      this.onRefused(ack);
+    }
+  }
+
+  /**
+   * Resume after a reconnect from the server's `you`: drop what the server already has,
+   * renumber what it lacks. Returns {items, lost}: the items to replay on the server's
+   * state, and how many too-old keys were dropped instead of sent.
+   */
+  resume(you, nowT) {
+    this.attempt += 1;
+    this.held = false;
+    this.seq = you.seq;
+    let items = this.queue;
+    if (this.inflight && this.inflight.seq >= you.seq) items = [...this.inflight.items, ...items];
+    this.inflight = null;
+    let lost = 0;
+    if (items.length && nowT - items[0].t > STALE_MS) {
+      lost = items.length;
+      items = [];
+    }
+    this.queue = items;
+    return { items, lost };
+  }
+}

@@ -1,0 +1,154 @@
+// The typing rules, mirrored from race/core/scorer.py so keystrokes render at once.
+// The server's fold is the truth: the mirror is reset to its pos/error_run when an ack disagrees.
+// Positions count code points, like Python strings (the text is split with Array.from).
+
+const WORD = /^[A-Za-z0-9_]$/;
+const isWord = (ch) => WORD.test(ch);
+const isBlank = (ch) => ch === " " || ch === "\t";
+
+/** Return what one Tab types for an indent style ("tab" or "spaces:N"). */
+export function indentUnit(indent) {
+  const match = /^spaces:([1-8])$/.exec(indent || "");
+  if (indent === "tab") return "\t";
+  return " ".repeat(match ? Number(match[1]) : 4);
+}
+
+/** A snippet prepared for typing: its characters and the auto-indentation tables. */
+export class Course {
+  constructor(text, rules = {}, unit = "    ") {
+    const chars = Array.from(text);
+    const n = chars.length;
+    this.chars = chars;
+    this.length = n;
+    this.unit = unit;
+    this.skipIndent = rules.skip_indent !== false;
+    this.maxErrorRun = rules.max_error_run ?? 10;
+    this.isAuto = new Array(n + 1).fill(false);
+    this.skipTo = Array.from({ length: n + 1 }, (_, i) => i);
+    if (this.skipIndent) {
+      let lineStart = 0;
+      while (lineStart <= n) {
+        let end = lineStart;
+        while (end < n && isBlank(chars[end])) end += 1;
+        for (let i = lineStart; i < end; i += 1) {
+          this.isAuto[i] = true;
+          this.skipTo[i] = end;
+        }
+        const nl = chars.indexOf("\n", end);
+        if (nl < 0) break;
+        lineStart = nl + 1;
+      }
+    }
+    this.autoBefore = new Array(n + 1).fill(0);
+    for (let i = 0; i < n; i += 1) this.autoBefore[i + 1] = this.autoBefore[i] + this.isAuto[i];
+    this.typeable = n - this.autoBefore[n];
+  }
+
+  /** Return the cursor before the first key (past any leading indentation). */
+  get start() {
+    return this.skipTo[0];
+  }
+
+  /** Return the share of typeable characters before a cursor, 0..1. */
+  progress(pos) {
+    const p = Math.max(0, Math.min(pos, this.length));
+    return this.typeable ? (p - this.autoBefore[p]) / this.typeable : 1;
+  }
+}
+
+/** Return where Ctrl+Backspace stops in the typed characters (an array). */
+export function wordCut(typed, end) {
+  let i = end;
+  while (i > 0 && isBlank(typed[i - 1])) i -= 1;
+  if (i > 0 && isWord(typed[i - 1])) {
+    while (i > 0 && isWord(typed[i - 1])) i -= 1;
+  } else {
+    while (i > 0 && !isWord(typed[i - 1]) && !isBlank(typed[i - 1]) && typed[i - 1] !== "\n") {
+      i -= 1;
+    }
+  }
+  return end > 0 ? Math.min(i, end - 1) : 0;
+}
+
+/** One player's typing state (cursor and error run), folded key by key like the server. */
+export class Mirror {
+  constructor(course, pos = course.start, errorRun = "") {
+    this.course = course;
+    this.reset(pos, errorRun);
+  }
+
+  /** Jump to a state the server reported. */
+  reset(pos, errorRun = "") {
+    this.pos = pos;
+    this.err = Array.from(errorRun);
+    this.finished = pos >= this.course.length;
+  }
+
+  /** Return the error run as a string. */
+  get errorRun() {
+    return this.err.join("");
+  }
+
+  /** Fold one key: a printable character, "Enter", "Tab", "Backspace" or "C-Backspace". */
+  feed(key) {
+    if (this.finished) return;
+    if (key === "Enter") this.#type("\n", true);
+    else if (key === "Tab") this.#tab();
+    else if (key === "Backspace") this.#backspace();
+    else if (key === "C-Backspace") this.#wordBackspace();
+    else this.#type(key, true);
+  }
+
+  #type(ch, skip) {
+    const c = this.course;
+    if (!this.err.length && this.pos < c.length && c.chars[this.pos] === ch) {
+      this.pos += 1;
+      if (skip && ch === "\n") this.pos = c.skipTo[this.pos];
+      if (this.pos === c.length) this.finished = true;
+    } else if (this.err.length < c.maxErrorRun) {
+      this.err.push(ch);
+    }
+  }
+
+  #backOverIndent(pos) {
+    let p = pos;
+    while (p > 0 && this.course.isAuto[p]) p -= 1;
+    return Math.max(p, this.course.start);
+  }
+
+  #backspace() {
+    if (this.err.length) this.err.pop();
+    else if (this.pos > this.course.start) this.pos = this.#backOverIndent(this.pos - 1);
+  }
+
+  #wordBackspace() {
+    const c = this.course;
+    const pos = this.pos;
+    if (!this.err.length && pos > c.start && (c.chars[pos - 1] === "\n" || c.isAuto[pos - 1])) {
+      this.pos = this.#backOverIndent(pos - 1);
+      return;
+    }
+    const typed = c.chars.slice(0, pos).concat(this.err);
+    const cut = wordCut(typed, typed.length);
+    if (cut >= pos) {
+      this.err = this.err.slice(0, cut - pos);
+    } else {
+      this.err = [];
+      this.pos = Math.max(c.skipTo[cut], c.start);
+    }
+  }
+
+  #tab() {
+    const c = this.course;
+    let unit = c.unit;
+    if (unit !== "\t") {
+      const typed = c.chars.slice(0, this.pos).concat(this.err);
+      const column = typed.length - (typed.lastIndexOf("\n") + 1);
+      unit = " ".repeat(unit.length - (column % unit.length));
+    }
+    for (const ch of unit) {
+      this.#type(ch, false);
+      if (this.finished) break;
+    }
+  }
+}

@@ -1,0 +1,181 @@
+"""Races in a real Chromium: quick race, practice with its chart, a dropped network, lonely."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import replace
+
+import pytest
+
+from race.core.scorer import Course
+from race.core.scorer import fold
+from tests.browser.conftest import PHONE
+from tests.browser.conftest import TIMING
+from tests.browser.conftest import Player
+from tests.browser.conftest import playwright_expect
+from tests.browser.conftest import press
+from tests.browser.conftest import type_together
+from tests.browser.conftest import wait_phase
+from tests.browser.conftest import wait_typing
+
+pytestmark = pytest.mark.integration
+expect = playwright_expect()
+ROOM_URL = re.compile(r"/r/[A-Za-z0-9_-]{16}$")
+
+
+def quick_race(one: Player) -> str:
+    """Start a quick Python race from the home page; return the room code."""
+    one.page.goto("/")
+    one.page.select_option("#quick-language", "python")
+    one.page.click("#quick-go")
+    one.page.wait_for_url(ROOM_URL)
+    return one.page.url.rsplit("/", 1)[1]
+
+
+def practice(one: Player) -> None:
+    """Start a solo practice run from the home page and wait for the start."""
+    one.page.goto("/")
+    one.page.select_option("#quick-language", "python")
+    one.page.click("#practise")
+    one.page.wait_for_url(ROOM_URL)
+    wait_typing(one.page)
+
+
+def done_chars(one: Player) -> int:
+    """Return how many snippet characters the page shows as typed."""
+    return one.page.locator("#code .ch.done").count()
+
+
+def test_two_browsers_race_a_quick_race_to_the_standings(player: Callable[..., Player]) -> None:
+    ada = player("Ada", color_scheme="dark")
+    bob = player("Bob", viewport=PHONE)
+    code = quick_race(ada)
+    expect(ada.page.locator("#lobby-msg")).to_contain_text("Waiting for another racer")
+    assert quick_race(bob) == code
+    expect(ada.page.locator("#countdown")).to_be_visible()
+    wait_typing(ada.page)
+    wait_typing(bob.page)
+
+    keys = ada.snippet_keys()
+    half = len(keys) // 2
+    type_together([(ada.page, keys[:half]), (bob.page, keys[: half - 4])], seed=3)
+    expect(ada.page.locator("#code .ghost")).to_have_count(1)
+    expect(ada.page.locator("#code .ghost .tag")).to_have_text("Bob")
+    expect(ada.page.locator(".lane")).to_have_count(2)
+    ada.shot("race-desktop")
+    bob.shot("race-375")
+
+    type_together([(ada.page, keys[half:])], seed=4)
+    expect(ada.page.locator("#finish")).to_contain_text("You finished — 1st place")
+    expect(bob.page.locator(".lane[data-id] .lane-status").first).to_have_text("1st")
+    type_together([(bob.page, keys[half - 4 :])], seed=5)
+
+    for one in (ada, bob):
+        expect(one.page.locator("#results")).to_be_visible()
+        rows = one.page.locator("#standings-body tr")
+        expect(rows).to_have_count(2)
+        expect(rows.nth(0)).to_contain_text("Ada")
+        expect(rows.nth(1)).to_contain_text("Bob")
+        expect(one.page.locator(".flag-tag")).to_have_count(0)
+        expect(one.page.locator("#chart canvas").first).to_be_visible()
+        assert not one.errors and not one.dialogs
+    expect(ada.page.locator("#result-who")).to_have_text("Your race")
+    ada.shot("results-desktop")
+    bob.shot("results-375")
+
+
+def test_practice_shows_figures_chart_and_missed_characters(player: Callable[..., Player]) -> None:
+    solo = player("Solo")
+    practice(solo)
+    expect(solo.page.locator("#snippet-meta")).to_contain_text("Practice")
+    keys = solo.snippet_keys()
+    expected = keys[6]
+    # Two typos before the seventh key, fixed with Backspace; then Ctrl+Backspace over a word.
+    stream = [*keys[:6], "#", "#", "Backspace", "Backspace", *keys[6:12], "C-Backspace"]
+    type_together([(solo.page, stream)], seed=7)
+    expect(solo.page.locator("#code .err-run")).to_have_count(0)
+    course = Course(solo.snippet_text())
+    after = fold(course, [(0, k) for k in stream]).pos
+    assert after < fold(course, [(0, k) for k in keys[:12]]).pos
+    expect(solo.page.locator("#code .ch.done")).to_have_count(after)
+    redo = next(
+        i for i in range(len(keys)) if fold(course, [(0, k) for k in keys[:i]]).pos == after
+    )
+    type_together([(solo.page, keys[redo:])], seed=8)
+
+    expect(solo.page.locator("#results")).to_be_visible()
+    expect(solo.page.locator("#chart canvas").first).to_be_visible()
+    expect(solo.page.locator("#missed li kbd").first).to_have_text(expected)
+    stats = solo.page.locator("#stats .stat")
+    expect(stats).to_have_count(6)
+    expect(stats.nth(2)).not_to_contain_text("100.0")
+    expect(solo.page.locator("#standings-body tr")).to_have_count(1)
+    expect(solo.page.locator("#again-btn")).to_have_text("Practise again")
+    solo.shot("practice-results-desktop")
+    assert not solo.errors
+
+
+def test_paste_and_modifier_keys_type_nothing_and_tab_indents(
+    player: Callable[..., Player],
+) -> None:
+    solo = player("Paster", permissions=["clipboard-read", "clipboard-write"])
+    practice(solo)
+    solo.page.evaluate("navigator.clipboard.writeText('from os import path')")
+    solo.page.keyboard.press("Control+V")
+    solo.page.keyboard.press("Control+a")
+    solo.page.keyboard.press("Alt+x")
+    time.sleep(0.4)
+    assert done_chars(solo) == 0
+    expect(solo.page.locator("#code .err-run")).to_have_count(0)
+    assert solo.page.evaluate("document.activeElement.id") == "type-input"
+    solo.page.mouse.click(5, 5)  # clicking the page keeps the keyboard in the race
+    assert solo.page.evaluate("document.activeElement.id") == "type-input"
+
+    solo.page.keyboard.press("Tab")  # an indent, where none belongs: four wrong spaces
+    expect(solo.page.locator("#code .err-run")).to_have_text("····")
+    assert solo.page.evaluate("document.activeElement.id") == "type-input"
+    solo.page.keyboard.press("Control+Backspace")
+    expect(solo.page.locator("#code .err-run")).to_have_count(0)
+
+
+def test_racer_whose_network_drops_resumes_and_finishes(player: Callable[..., Player]) -> None:
+    ann = player("Ann")
+    practice(ann)
+    keys = ann.snippet_keys()
+    third = len(keys) // 3
+    type_together([(ann.page, keys[:third])], seed=11)
+
+    ann.context.set_offline(True)
+    expect(ann.page.locator("#net-banner")).to_be_visible()
+    type_together([(ann.page, keys[third : third + 3])], seed=12)  # kept and sent later
+    shown = done_chars(ann)
+    time.sleep(2.3)
+    expect(ann.page.locator("#net-detail")).to_contain_text("paused")
+    press(ann.page, keys[third + 3])  # too long offline: not taken
+    assert done_chars(ann) == shown
+    ann.context.set_offline(False)
+    expect(ann.page.locator("#net-banner")).to_be_hidden()
+    expect(ann.page.locator("#net-state")).to_have_attribute("data-state", "online")
+    assert done_chars(ann) == shown
+
+    type_together([(ann.page, keys[third + 3 :])], seed=13)
+    expect(ann.page.locator("#results")).to_be_visible()
+    row = ann.page.locator("#standings-body tr").first
+    expect(row).not_to_contain_text("DNF")
+    expect(ann.page.locator(".flag-tag")).to_have_count(0)
+    assert not ann.errors
+
+
+@pytest.mark.parametrize("live", [replace(TIMING, lonely_after_ms=1500)], indirect=True)
+def test_lonely_quick_racer_can_practise_solo(player: Callable[..., Player]) -> None:
+    solo = player("Lonely")
+    code = quick_race(solo)
+    expect(solo.page.locator("#lonely")).to_be_visible(timeout=8000)
+    solo.shot("lonely-desktop")
+    solo.page.click("#go-solo")
+    solo.page.wait_for_url(lambda url: ROOM_URL.search(url) is not None and code not in url)
+    wait_phase(solo.page, "racing")
+    expect(solo.page.locator("#snippet-meta")).to_contain_text("Practice")
+    expect(solo.page.locator("#lonely")).to_be_hidden()

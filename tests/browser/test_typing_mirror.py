@@ -1,0 +1,114 @@
+"""The browser's typing mirror (static/js/typing.js) folds keys exactly like the server's scorer."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from race.core.rules import Rules
+from race.core.scorer import Course
+from race.core.scorer import Typist
+from race.core.scorer import ideal_keys
+from race.core.snippet import indent_unit
+from race.core.snippet import normalise
+from race.corpus import builtin
+
+ROOT = Path(__file__).resolve().parents[2]
+DRIVER = Path(__file__).with_name("mirror_driver.mjs")
+TYPING_JS = ROOT / "static" / "js" / "typing.js"
+
+EXTRA = [
+    ("def f(x):\n\tif x:\n\t\treturn [x, 'é']\n\treturn None", "tab"),
+    (
+        'fn main() {\n  let v = vec![1, 2];\n  for i in v {\n    println!("{i}");\n  }\n}',
+        "spaces:2",
+    ),
+    ("    x = 1\n  y = 2\n\nz = 'ü🙂' # emoji\n        w", "spaces:4"),
+    ("a\n\n\n    b\n\tc", "spaces:8"),
+]
+NOISE = [*"abcxyz_01 ({[]}).,;:'\"\\#@!é🙂", "Enter", "Tab", "Backspace", "C-Backspace"]
+
+
+def node() -> str:
+    """Return the node binary, or skip (fail on CI) without it."""
+    found = shutil.which("node")
+    if found is None:
+        message = "node is needed to run the browser's typing rules (make setup installs it)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
+
+
+def stream(rng: random.Random, course: Course) -> list[str]:
+    """Return a key stream mixing the right keys with typos, fixes, Tabs and Enters."""
+    right = ideal_keys(course)
+    keys: list[str] = []
+    i = 0
+    while i < len(right) and len(keys) < 400:
+        roll = rng.random()
+        if roll < 0.72:
+            keys.append(right[i])
+            i += 1
+        elif roll < 0.9:
+            keys.extend(rng.choice(NOISE) for _ in range(rng.randint(1, 14)))
+        else:
+            keys.extend(rng.choice(["Backspace", "C-Backspace"]) for _ in range(rng.randint(1, 4)))
+            i = max(0, i - rng.randint(0, 3))
+    keys.extend(rng.choice(NOISE) for _ in range(rng.randint(0, 5)))
+    return keys
+
+
+def cases() -> list[dict[str, Any]]:
+    """Return random streams over corpus snippets and awkward hand-made ones."""
+    rng = random.Random(20240611)
+    texts = [(s.text, s.indent) for s in builtin()]
+    texts += [(normalise(t, indent), indent) for t, indent in EXTRA]
+    out = []
+    for n in range(240):
+        text, indent = texts[n % len(texts)]
+        rules: dict[str, object] = rng.choice([{}, {"skip_indent": False}, {"max_error_run": 3}])
+        course = Course(text, Rules.from_mapping(rules), indent_unit(indent))
+        out.append({"text": text, "indent": indent, "rules": rules, "keys": stream(rng, course)})
+    return out
+
+
+def server_states(case: dict[str, Any]) -> list[list[object]]:
+    """Fold a case key by key with the server's scorer."""
+    rules = Rules.from_mapping(case["rules"])
+    course = Course(case["text"], rules, indent_unit(case["indent"]))
+    typist = Typist(course)
+    states: list[list[object]] = [[typist.pos, typist.error_run]]
+    key: str
+    for t, key in enumerate(case["keys"]):
+        typist.feed([(t, key)])
+        states.append([typist.pos, typist.error_run])
+    return states
+
+
+def test_browser_mirror_matches_the_server_scorer_key_by_key() -> None:
+    all_cases = cases()
+    run = subprocess.run(
+        [node(), str(DRIVER), str(TYPING_JS)],
+        input=json.dumps(all_cases),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    browser = json.loads(run.stdout)
+    assert len(browser) == len(all_cases)
+    for case, got in zip(all_cases, browser, strict=True):
+        want = server_states(case)
+        for i, (mine, theirs) in enumerate(zip(got, want, strict=True)):
+            assert mine == theirs, (
+                f"after key {i} of {case['keys'][:i]!r} on {case['text']!r}: "
+                f"browser {mine}, server {theirs}"
+            )

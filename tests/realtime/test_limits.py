@@ -1,0 +1,78 @@
+"""Rate limits per connection and per IP, and the origin check on the handshake."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+import requests
+import socketio
+
+from tests.realtime.harness import Client
+from tests.realtime.harness import Server
+
+
+def test_a_flooding_connection_is_throttled_and_others_are_not(
+    server_factory: Callable[..., Server],
+) -> None:
+    srv = server_factory(RATE_LIMITS="events_per_connection=5/second")
+    flood, calm = Client(srv.url), Client(srv.url)
+    try:
+        answers = [flood.call("sync", {"c": 1.0}) for _ in range(12)]
+        codes = [a.get("code") for a in answers if not a["ok"]]
+        assert codes and set(codes) == {"rate_limited"}
+        assert sum(a["ok"] for a in answers) == 5
+        assert calm.call("sync", {"c": 1.0})["ok"]
+    finally:
+        flood.close()
+        calm.close()
+
+
+def test_joins_and_room_codes_are_limited_per_ip(server_factory: Callable[..., Server]) -> None:
+    srv = server_factory(RATE_LIMITS="joins_per_ip=4/minute;rooms_per_ip=2/minute")
+    a, b = Client(srv.url), Client(srv.url)
+    try:
+        code = a.ok("create", {"snippet_id": "py-short"})["room"]["code"]
+        assert a.call("create", {})["ok"]
+        assert a.call("practice", {})["code"] == "rate_limited"  # third room in a minute
+        # Guessing codes spends the same budget as joining, from any connection of the IP.
+        assert b.call("join", {"code": "Z" * 16})["code"] == "no_such_room"
+        answer = b.call("join", {"code": code})
+        assert answer["code"] == "rate_limited" and "wait a minute" in answer["message"]
+    finally:
+        a.close()
+        b.close()
+
+
+def test_connections_are_limited_per_ip(server_factory: Callable[..., Server]) -> None:
+    srv = server_factory(RATE_LIMITS="connects_per_ip=3/minute")
+    clients = [Client(srv.url) for _ in range(3)]
+    refusals: list[object] = []
+    raw = socketio.Client(reconnection=False)
+    raw.on("connect_error", refusals.append)
+    try:
+        with pytest.raises(socketio.exceptions.ConnectionError):
+            raw.connect(srv.url, transports=["websocket"], wait_timeout=5)
+        assert refusals == [
+            {"message": "too many connections; wait a minute", "data": {"code": "rate_limited"}}
+        ]
+    finally:
+        for c in clients:
+            c.close()
+
+
+def test_foreign_origins_cannot_open_a_socket(server: Server) -> None:
+    url = server.url + "/socket.io/?EIO=4&transport=polling"
+    assert requests.get(url, headers={"Origin": server.url}, timeout=5).status_code == 200
+    foreign = requests.get(url, headers={"Origin": "https://evil.example"}, timeout=5)
+    assert foreign.status_code == 400
+
+
+def test_rate_limit_setting_is_validated() -> None:
+    from race.realtime.throttle import Budgets
+
+    assert Budgets.parse_setting("joins_per_ip=9/minute").joins_per_ip == "9/minute"
+    with pytest.raises(ValueError, match="unknown budget"):
+        Budgets.parse_setting("jumps_per_ip=1/second")
+    with pytest.raises(ValueError):
+        Budgets.parse_setting("joins_per_ip=lots")
