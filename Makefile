@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: setup run test lint fmt typecheck pytest bench bench-load browser clean
+.PHONY: setup run migrate test lint fmt typecheck pytest bench bench-db bench-load browser clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -29,9 +29,13 @@ $(NODE_STAMP): package.json package-lock.json
 ## setup: create the virtualenv, install CodeRace with its dev tools and the browser libraries
 setup: $(STAMP) $(NODE_STAMP)
 
-## run: set up and serve CodeRace on the embedded default (http://$(HOST):$(PORT))
-run: setup
+## run: set up, migrate the embedded SQLite, and serve CodeRace (http://$(HOST):$(PORT))
+run: setup migrate
 	$(BIN)/race run --host $(HOST) --port $(PORT)
+
+## migrate: bring the results database (DATABASE_URL, else SQLite under instance/) up to date
+migrate: setup
+	$(BIN)/race db upgrade
 
 ## test: set up, lint, type-check and run the whole test suite (what CI runs)
 test: setup lint typecheck pytest
@@ -61,6 +65,11 @@ pytest: setup browser
 bench: setup
 	$(BIN)/python bench/scorer.py
 	$(BIN)/python bench/verdict_humans.py
+
+## bench-db: seed 1,000,000 results into Postgres (schema `bench`, once) and time the leaderboard queries
+bench-db: setup
+	$(BIN)/python bench/seed_results.py --results 1000000
+	$(BIN)/python bench/leaderboard.py
 
 ## bench-load: simulated racers against 1 and 2 real workers on Redis (prints a table)
 bench-load: setup

@@ -30,6 +30,9 @@ def create_app(config: Config | Mapping[str, object] | None = None) -> Flask:
         app.config["SECRET_KEY"] = _instance_secret(instance)
 
     from race import realtime
+    from race.db.app import init_app as init_db
+    from race.web import accounts
+    from race.web import board
     from race.web import ops
     from race.web import pages
     from race.web import vendor
@@ -37,6 +40,9 @@ def create_app(config: Config | Mapping[str, object] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(ops.bp)
     app.register_blueprint(vendor.bp)
+    app.register_blueprint(board.bp)
+    app.register_blueprint(accounts.bp)
+    init_db(app)
     realtime.init_app(app)
     proxies = int(app.config.get("TRUSTED_PROXIES", 0))
     if proxies:  # outside the Socket.IO middleware, so the handshake sees the client's address

@@ -12,6 +12,8 @@ import click
 from race.core.keylog import LogError
 from race.core.keylog import parse_log
 from race.core.review import review
+from race.db.cli import db
+from race.db.cli import migrate_embedded
 
 
 @click.group()
@@ -23,7 +25,12 @@ def main() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
 def run(host: str, port: int) -> None:
-    """Serve CodeRace on the embedded default (or as configured by the environment)."""
+    """Serve CodeRace on the embedded default (or as configured by the environment).
+
+    The embedded SQLite database is migrated first; any other database must already be
+    (``race db upgrade``), or the server refuses to start.
+    """
+    migrate_embedded()
     # A fresh interpreter, so the async library's monkey patching comes before any import.
     argv = [sys.executable, "-m", "race.serve", "--host", host, "--port", str(port)]
     os.execv(sys.executable, argv)  # noqa: S606
@@ -61,3 +68,6 @@ def verify(logs: tuple[Path, ...]) -> None:
         click.echo(json.dumps(line, ensure_ascii=False))
     if failed:
         sys.exit(2)
+
+
+main.add_command(db)

@@ -22,6 +22,10 @@ class Config:
         self.DATABASE_URL = env.get(
             "DATABASE_URL", f"sqlite:///{self.INSTANCE_PATH / 'coderace.db'}"
         )
+        #: The signed session cookie (Flask): holds the logged-in account and CSRF secrets.
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        #: Send the session cookie over HTTPS only: set COOKIE_SECURE=1 behind TLS.
+        self.SESSION_COOKIE_SECURE = env.get("COOKIE_SECURE") == "1"
         self.REDIS_URL = env.get("REDIS_URL") or None
         #: Key prefix in Redis, so several deployments (or test runs) can share one server.
         self.REDIS_PREFIX = env.get("REDIS_PREFIX", "cr:")

@@ -105,6 +105,17 @@ def _store(app: Flask) -> Store:
     return RedisStore(connect(url), prefix=app.config.get("REDIS_PREFIX", "cr:"))
 
 
+def _sink(app: Flask) -> ResultsSink:
+    """Return the results sink: the database when the app has one (see ``race.db.app``)."""
+    db = app.extensions.get("coderace_db")
+    if db is None:
+        return MemorySink()
+    from race.db.sink import DatabaseSink
+    from race.db.sink import RecordingSink
+
+    return RecordingSink(db.engine) if app.config.get("TESTING") else DatabaseSink(db.engine)
+
+
 def init_app(app: Flask, store: Store | None = None, sink: ResultsSink | None = None) -> SocketIO:
     """Bind a Socket.IO server to the app and build its race services.
 
@@ -134,7 +145,7 @@ def init_app(app: Flask, store: Store | None = None, sink: ResultsSink | None = 
         sio.emit(event, data, to=to)
 
     store = store or _store(app)
-    sink = sink or MemorySink()
+    sink = sink or _sink(app)
     corpus = app.config.get("CORPUS") or (
         load_dir(Path(app.config["CORPUS_DIR"])) if app.config.get("CORPUS_DIR") else builtin()
     )

@@ -35,6 +35,7 @@ from race.realtime.identity import new_guest
 from race.realtime.identity import read_token
 from race.realtime.views import room_view
 from race.store.base import wall_ms
+from race.web import accounts
 
 log = logging.getLogger(__name__)
 M = TypeVar("M", bound=s.Message)
@@ -164,10 +165,17 @@ def register(sio: SocketIO, svc: Services) -> None:
             hello = s.Hello.model_validate(auth or {})
         except ValidationError:
             hello = s.Hello()
-        player = (read_token(secret, hello.token) if hello.token else None) or new_guest()
-        if hello.name:
-            with contextlib.suppress(ValueError):
-                player = Player(player.id, clean_name(hello.name))
+        # A logged-in account (the Flask session cookie) comes first; then this tab's token,
+        # unless it names an account that has logged out; else a new guest.
+        player = accounts.account_player(session)
+        if player is None:
+            player = read_token(secret, hello.token) if hello.token else None
+            if player is not None and not accounts.token_usable(player.id):
+                player = None
+            player = player or new_guest()
+            if hello.name:
+                with contextlib.suppress(ValueError):
+                    player = Player(player.id, clean_name(hello.name))
         session["player"] = (player.id, player.name)
         server.save_session(request.sid, {"player": (player.id, player.name)})  # type: ignore[attr-defined]
         join_room(player_room(player.id))

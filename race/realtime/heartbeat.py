@@ -138,7 +138,9 @@ class Heartbeat:
                 self.sink.save(json.loads(payload))
             except Exception as exc:
                 self.stats.sink_errors += 1
-                log.warning("results sink failed, %s stays in the outbox: %s", record_id, exc)
+                # A write still in progress is routine; anything else is worth a warning.
+                level = logging.DEBUG if type(exc).__name__ == "WritePending" else logging.WARNING
+                log.log(level, "results sink: %s stays in the outbox: %s", record_id, exc)
                 return
             self.store.outbox_done(record_id)
             self.stats.persisted += 1

@@ -11,6 +11,7 @@ CORE = Path(__file__).resolve().parents[2] / "race" / "core"
 #: Standard-library modules that do no I/O and read no clock.
 ALLOWED = {
     "__future__",
+    "array",
     "bisect",
     "collections",
     "collections.abc",

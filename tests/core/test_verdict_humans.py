@@ -92,3 +92,26 @@ def test_real_humans_keep_their_accuracy_above_the_floor(group: str) -> None:
     lowest = min(min(h.accuracy, h.strict_accuracy) for h in people)
     print(f"\n{group}: lowest accuracy over a whole test {lowest:.1f} %")
     assert lowest > Thresholds().accuracy_floor + 10  # a margin of ten points
+
+
+def test_real_humans_never_share_a_rhythm() -> None:
+    """No two real people (fast ones included) look like a replay of each other."""
+    from race.core.replay import rhythm
+    from race.core.replay import same_rhythm
+
+    humans.require_data()
+    people = [h for h in humans.load_humans() if h.group in GROUPS and not h.flags]
+    name, course = humans.courses()[-1]
+    sigs = []
+    for person in people[::4]:  # ~110 people, ~6,000 pairs
+        seed = person.pid * 100
+        sigs.append(rhythm(humans.batches(humans.stream(person, course, seed), seed)))
+    matches = [
+        (i, j)
+        for i, a in enumerate(sigs)
+        for j in range(i + 1, len(sigs))
+        if same_rhythm(a, sigs[j])
+    ]
+    pairs = len(sigs) * (len(sigs) - 1) // 2
+    print(f"\nreplay check on {name}: {len(sigs)} people, {pairs} pairs, {len(matches)} matches")
+    assert matches == []

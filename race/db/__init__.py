@@ -1,0 +1,1 @@
+"""The results database: models, migrations, queries and the results sink."""

@@ -1,0 +1,168 @@
+"""Saving a finished race record (``race.realtime.racing._record``), exactly once.
+
+The race row's key is the race id and each result's unique key is (race, player); every
+insert is ``ON CONFLICT DO NOTHING``, and the bests are only counted by the call that
+inserted the race, so a retried or duplicated record adds nothing. The caller commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zlib
+from collections.abc import Iterable
+from datetime import UTC
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from race.core.snippet import Snippet as CorpusSnippet
+from race.db import bests
+from race.db.dialect import insert
+from race.db.models import KeyLog
+from race.db.models import Player
+from race.db.models import Race
+from race.db.models import Rejected
+from race.db.models import Result
+from race.db.models import Snippet
+
+
+def from_ms(ms: int) -> datetime:
+    """Return an aware UTC datetime for server milliseconds since the epoch."""
+    return datetime.fromtimestamp(ms / 1000, UTC)
+
+
+def content_hash(indent: str, text: str) -> str:
+    """Return the version key of a snippet's text (with its indent style)."""
+    return hashlib.sha256(f"{indent}\n{text}".encode()).hexdigest()
+
+
+def snippet_version(session: Session, snippet: dict[str, Any], now: datetime) -> int:
+    """Return the id of this exact snippet text, adding the version if it is new."""
+    digest = content_hash(snippet["indent"], snippet["text"])
+    slug = str(snippet["id"])
+    stmt = insert(session, Snippet).values(
+        slug=slug,
+        content_hash=digest,
+        title=snippet["title"],
+        language=snippet["language"],
+        difficulty=snippet["difficulty"],
+        indent=snippet["indent"],
+        text=snippet["text"],
+        created_at=now,
+    )
+    session.execute(stmt.on_conflict_do_nothing(index_elements=["slug", "content_hash"]))
+    found = select(Snippet.id).where(Snippet.slug == slug, Snippet.content_hash == digest)
+    return int(session.scalars(found).one())
+
+
+def sync_corpus(session: Session, snippets: Iterable[CorpusSnippet], now: datetime) -> int:
+    """Add the version of every corpus snippet that is not stored yet; return how many."""
+    known = {
+        (slug, digest)
+        for slug, digest in session.execute(select(Snippet.slug, Snippet.content_hash))
+    }
+    added = 0
+    for s in snippets:
+        if (s.id, content_hash(s.indent, s.text)) not in known:
+            fields = ("id", "title", "language", "difficulty", "indent", "text")
+            snippet_version(session, {k: getattr(s, k) for k in fields}, now)
+            added += 1
+    return added
+
+
+def touch_player(session: Session, player_id: str, name: str, now: datetime) -> None:
+    """Add a guest on first sight; a guest's name follows their latest result."""
+    stmt = insert(session, Player).values(id=player_id, name=name, created_at=now)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[Player.id],
+        set_={"name": stmt.excluded.name},
+        where=Player.username.is_(None),
+    )
+    session.execute(stmt)
+
+
+def pack_log(lines: list[str]) -> KeyLog:
+    """Return a keystroke log (its JSONL lines) compressed for storage."""
+    raw = "\n".join(lines).encode()
+    return KeyLog(codec="zlib", data=zlib.compress(raw, 6), lines=len(lines), size=len(raw))
+
+
+def unpack_log(log: KeyLog) -> list[str]:
+    """Return the JSONL lines of a stored keystroke log."""
+    if log.codec != "zlib":
+        raise ValueError(f"unknown keylog codec {log.codec!r}")
+    raw = zlib.decompress(log.data).decode()
+    return raw.split("\n") if raw else []
+
+
+def save_race(session: Session, record: dict[str, Any], now: datetime | None = None) -> bool:
+    """Write a finished race and its results; False if the race was already saved."""
+    now = now or datetime.now(UTC)
+    snippet = record["snippet"]
+    snippet_id = snippet_version(session, snippet, now)
+    finished = from_ms(int(record["finished_at"]))
+    race = {
+        "id": str(record["race_id"]),
+        "code": str(record["code"]),
+        "round": int(record["round"]),
+        "mode": str(record["kind"]),
+        "language": str(snippet["language"]),
+        "snippet_id": snippet_id,
+        "rules": dict(record["rules"]),
+        "limit_ms": int(record["limit_ms"]),
+        "started_at": from_ms(int(record["starts_at"])),
+        "finished_at": finished,
+    }
+    added = session.execute(
+        insert(session, Race).values(race).on_conflict_do_nothing(index_elements=[Race.id])
+    )
+    if added.rowcount == 0:  # type: ignore[attr-defined]
+        return False
+    series, missed, logs = record["series"], record["missed"], record["logs"]
+    for standing in record["standings"]:
+        pid = str(standing["player_id"])
+        touch_player(session, pid, standing["name"], now)
+        result = Result(
+            race_id=race["id"],
+            player_id=pid,
+            name=standing["name"],
+            place=int(standing["place"]),
+            net_wpm=float(standing["net_wpm"]),
+            raw_wpm=float(standing["raw_wpm"]),
+            accuracy=float(standing["accuracy"]),
+            consistency=float(standing["consistency"]),
+            progress=float(standing["progress"]),
+            duration_ms=int(standing["duration_ms"]),
+            completed=bool(standing["completed"]),
+            flagged=bool(standing["flagged"]),
+            reasons=list(standing.get("reasons", [])),
+            series=[[p["wpm"], p["raw"], p["errors"]] for p in series.get(pid, [])],
+            missed=[list(m) for m in missed.get(pid, [])],
+            language=race["language"],
+            snippet_id=snippet_id,
+            finished_at=finished,
+        )
+        session.add(result)
+        session.flush()
+        if pid in logs:
+            keylog = pack_log([str(line) for line in logs[pid]])
+            keylog.result_id = result.id
+            session.add(keylog)
+        if bests.eligible(result.completed, result.flagged, str(snippet["id"])):
+            bests.record(session, result, now)
+    session.flush()
+    return True
+
+
+def reject(session: Session, record: dict[str, Any], error: str) -> None:
+    """Keep a record that can never be saved, with the reason, for a person to look at."""
+    stmt = insert(session, Rejected).values(
+        race_id=str(record.get("race_id", "?"))[:64],
+        payload=json.dumps(record),
+        error=error[:2000],
+        created_at=datetime.now(UTC),
+    )
+    session.execute(stmt.on_conflict_do_nothing(index_elements=["race_id"]))

@@ -1,0 +1,239 @@
+"""Accounts: register (a guest claims their history), log in, log out; identity at connect.
+
+Passwords are hashed with Argon2id (argon2-cffi) in a real OS thread when the worker is
+green, so hashing never stalls the races of the worker. Forms carry CSRF tokens
+(Flask-WTF); the session cookie is signed by Flask. After login the cookie holds the
+account's player id, and the socket's ``connect`` takes it over any token.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from collections.abc import Callable
+from datetime import UTC
+from datetime import datetime
+from typing import Any
+from typing import TypeVar
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError
+from argon2.exceptions import VerificationError
+from flask import Blueprint
+from flask import current_app
+from flask import flash
+from flask import jsonify
+from flask import redirect
+from flask import render_template
+from flask import session
+from flask import url_for
+from flask.sessions import SessionMixin
+from flask.typing import ResponseReturnValue
+from flask_wtf import FlaskForm
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import OperationalError
+from wtforms import HiddenField
+from wtforms import PasswordField
+from wtforms import StringField
+from wtforms.validators import EqualTo
+from wtforms.validators import InputRequired
+from wtforms.validators import Length
+from wtforms.validators import ValidationError
+
+from race.core.names import clean_name
+from race.db import accounts
+from race.db.app import database
+from race.db.app import db_session
+from race.realtime.identity import Player
+from race.realtime.identity import new_guest
+from race.realtime.identity import read_token
+from race.web.board import database_down
+
+log = logging.getLogger(__name__)
+bp = Blueprint("accounts", __name__)
+bp.register_error_handler(OperationalError, database_down)
+T = TypeVar("T")
+
+MIN_PASSWORD = 8
+MAX_PASSWORD = 128
+_hasher = PasswordHasher()
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Return a hash to verify against when the username is unknown (same time taken)."""
+    return _hasher.hash("not the password of anyone")
+
+
+def offload(fn: Callable[..., T], *args: Any) -> T:
+    """Run CPU-heavy C code (hashing) in a real thread when the worker is green."""
+    eventlet = sys.modules.get("eventlet.patcher")
+    if eventlet is not None and eventlet.is_monkey_patched("thread"):
+        from eventlet import tpool
+
+        result: T = tpool.execute(fn, *args)
+        return result
+    monkey = sys.modules.get("gevent.monkey")
+    if monkey is not None and monkey.is_module_patched("threading"):
+        from gevent.hub import get_hub
+
+        patched: T = get_hub().threadpool.apply(fn, args)
+        return patched
+    return fn(*args)
+
+
+def hash_password(password: str) -> str:
+    """Return the Argon2id hash of a password."""
+    return offload(_hasher.hash, password)
+
+
+def check_password(password_hash: str | None, password: str) -> bool:
+    """Tell whether a password matches a hash (taking as long when there is no hash)."""
+    try:
+        return bool(offload(_hasher.verify, password_hash or _dummy_hash(), password)) and bool(
+            password_hash
+        )
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _valid_name(_form: Any, field: Any) -> None:
+    try:
+        field.data = clean_name(field.data)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from None
+
+
+class LoginForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no type information
+    """Username and password."""
+
+    username = StringField("Username", [InputRequired(), Length(max=64)])
+    password = PasswordField("Password", [InputRequired(), Length(max=MAX_PASSWORD)])
+
+
+class RegisterForm(FlaskForm):  # type: ignore[misc]
+    """A new account for the player this tab plays as (``token``)."""
+
+    username = StringField("Username", [InputRequired(), _valid_name])
+    password = PasswordField(
+        "Password",
+        [
+            InputRequired(),
+            Length(
+                min=MIN_PASSWORD,
+                max=MAX_PASSWORD,
+                message=f"passwords are {MIN_PASSWORD} to {MAX_PASSWORD} characters",
+            ),
+        ],
+    )
+    confirm = PasswordField("Repeat the password", [EqualTo("password", "passwords differ")])
+    token = HiddenField()
+
+
+class LogoutForm(FlaskForm):  # type: ignore[misc]
+    """Only the CSRF token."""
+
+
+def account_player(cookie: SessionMixin) -> Player | None:
+    """Return the logged-in account's player from a session, if any."""
+    account = cookie.get("account")
+    if not isinstance(account, list | tuple) or len(account) != 2:
+        return None
+    return Player(str(account[0]), str(account[1]))
+
+
+def token_usable(player_id: str) -> bool:
+    """Tell whether a guest token may be used: not if it names an account (logged out).
+
+    Fails open: while the database is away, tokens keep working so races can resume.
+    """
+    try:
+        with database().sessions() as db:
+            return not accounts.is_registered(db, player_id)
+    except Exception as exc:
+        log.warning("cannot check token %s against accounts: %s", player_id, exc)
+        return True
+
+
+def _log_in(player_id: str, username: str) -> None:
+    session.clear()
+    session["account"] = [player_id, username]
+    session.permanent = True
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register() -> ResponseReturnValue:
+    """Create an account for this tab's player, so their results so far become theirs."""
+    form = RegisterForm()
+    if form.validate_on_submit():
+        secret = current_app.config["SECRET_KEY"]
+        player = read_token(secret, form.token.data) if form.token.data else new_guest()
+        if player is None:
+            form.token.errors = ["your session has expired: reload the page"]
+        else:
+            try:
+                done = _register(player.id, form.username.data, form.password.data)
+            except accounts.AccountError as exc:
+                form.username.errors = [exc.message]
+            else:
+                _log_in(done.id, str(done.username))
+                flash(f"Welcome, {done.username}: your results are now kept in your account.")
+                return redirect(url_for("board.profile_page", player_id=done.id))
+    return render_template("register.html", form=form, account=account_player(session))
+
+
+def _register(player_id: str, username: str, password: str) -> Any:
+    db = db_session()
+    password_hash = hash_password(password)
+    try:
+        player = accounts.register(db, player_id, username, password_hash, datetime.now(UTC))
+        db.commit()
+    except IntegrityError:  # someone took the name between the check and the commit
+        db.rollback()
+        raise accounts.AccountError("taken", "that username is taken") from None
+    except accounts.AccountError:
+        db.rollback()
+        raise
+    return player
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> ResponseReturnValue:
+    """Log in: this browser then plays as the account on every tab."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        db = db_session()
+        try:  # usernames were cleaned like display names when they were registered
+            player = accounts.find(db, clean_name(form.username.data))
+        except ValueError:
+            player = None
+        stored = player.password_hash if player is not None else None
+        if player is None or not check_password(stored, form.password.data):
+            form.password.errors = ["wrong username or password"]
+        else:
+            if stored is not None and _hasher.check_needs_rehash(stored):
+                accounts.set_password_hash(db, player, hash_password(form.password.data))
+                db.commit()
+            _log_in(player.id, str(player.username))
+            return redirect(url_for("board.profile_page", player_id=player.id))
+    return render_template(
+        "login.html", form=form, logout=LogoutForm(), account=account_player(session)
+    )
+
+
+@bp.post("/logout")
+def logout() -> ResponseReturnValue:
+    """Log out of the account (the page also forgets the tab's token)."""
+    form = LogoutForm()
+    if form.validate_on_submit():
+        session.pop("account", None)
+        return redirect(url_for("pages.index"))
+    return redirect(url_for("accounts.login"))
+
+
+@bp.get("/api/me")
+def me_api() -> ResponseReturnValue:
+    """Return the logged-in account, or null for a guest."""
+    player = account_player(session)
+    return jsonify(None if player is None else {"player_id": player.id, "username": player.name})

@@ -1,0 +1,217 @@
+"""Leaderboards, player profiles and finished races: a page and a JSON API for each."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import UTC
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint
+from flask import Response
+from flask import abort
+from flask import jsonify
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import session
+from flask import url_for
+from flask.typing import ResponseReturnValue
+from sqlalchemy.exc import OperationalError
+
+from race.core.snippet import LANGUAGES
+from race.db import queries
+from race.db.app import db_session
+from race.db.bests import PERIODS
+from race.db.bests import language_board
+from race.db.bests import period_key
+from race.db.bests import snippet_board
+
+log = logging.getLogger(__name__)
+bp = Blueprint("board", __name__)
+
+PLAYER_ID = re.compile(r"^p[0-9a-f]{16}$")
+RACE_ID = re.compile(r"^[A-Za-z0-9_-]{16}\.[0-9]{1,6}$")
+SNIPPET_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$")
+LIMIT = 50
+
+
+class BadRequest(ValueError):
+    """A query parameter the API cannot take; the message says which and why."""
+
+
+def account_id() -> str | None:
+    """Return the player id of the logged-in account, if any."""
+    account = session.get("account")
+    return str(account[0]) if account else None
+
+
+def now() -> datetime:
+    """Return the current UTC time (the periods are UTC days and ISO weeks)."""
+    return datetime.now(UTC)
+
+
+@bp.errorhandler(OperationalError)
+def database_down(exc: OperationalError) -> ResponseReturnValue:
+    """Answer 503 while the database cannot be reached (races go on meanwhile)."""
+    log.warning("database unavailable: %s", exc)
+    message = "results are unavailable right now; try again in a minute"
+    if request.path.startswith("/api/"):
+        return jsonify({"error": {"code": "unavailable", "message": message}}), 503
+    return render_template("leaderboard.html", board=None, error=message), 503
+
+
+@bp.errorhandler(BadRequest)
+def bad_request(exc: BadRequest) -> ResponseReturnValue:
+    """Answer 400 with what was wrong."""
+    return jsonify({"error": {"code": "bad_request", "message": str(exc)}}), 400
+
+
+def board_request(args: dict[str, str], strict: bool) -> dict[str, Any]:
+    """Read language, snippet, period, player and limit; refuse (strict) or default."""
+    language = args.get("language", LANGUAGES[0])
+    snippet = args.get("snippet") or None
+    period = args.get("period", "all")
+    player = args.get("player") or account_id()
+    limit = args.get("limit", str(LIMIT))
+    problems = []
+    if language not in LANGUAGES:
+        problems.append(f"language must be one of {', '.join(LANGUAGES)}")
+        language = LANGUAGES[0]
+    if snippet is not None and not SNIPPET_ID.match(snippet):
+        problems.append("snippet must be a snippet id")
+        snippet = None
+    if period not in PERIODS:
+        problems.append(f"period must be one of {', '.join(PERIODS)}")
+        period = "all"
+    if player is not None and not PLAYER_ID.match(player):
+        problems.append("player must be a player id")
+        player = None
+    if not limit.isdigit() or not 1 <= int(limit) <= 100:
+        problems.append("limit must be 1-100")
+        limit = str(LIMIT)
+    if problems and strict:
+        raise BadRequest("; ".join(problems))
+    return {
+        "language": language,
+        "snippet": snippet,
+        "period": period,
+        "player": player,
+        "limit": int(limit),
+    }
+
+
+def load_board(asked: dict[str, Any]) -> dict[str, Any]:
+    """Return the leaderboard a request asks for (a snippet's board if it names one)."""
+    db = db_session()
+    snippet = None
+    if asked["snippet"]:
+        found = queries.latest_snippet(db, asked["snippet"])
+        if found is None or found.slug == "custom":
+            abort(404)
+        snippet = queries.snippet_view(found)
+        board = snippet_board(found.id)
+    else:
+        board = language_board(asked["language"])
+    key = period_key(asked["period"], now())
+    result = queries.leaderboard(db, board, key, asked["limit"], asked["player"])
+    return {**result, **asked, "snippet": snippet}
+
+
+@bp.get("/leaderboard")
+def leaderboard_page() -> ResponseReturnValue:
+    """Show a leaderboard: best per player, by language or snippet, today/week/all time."""
+    asked = board_request(request.args.to_dict(), strict=False)
+    return render_template(
+        "leaderboard.html",
+        board=load_board(asked),
+        languages=LANGUAGES,
+        periods=PERIODS,
+        snippets=queries.snippet_boards(db_session()),
+        error=None,
+    )
+
+
+@bp.get("/api/leaderboard")
+def leaderboard_api() -> ResponseReturnValue:
+    """Return a leaderboard as JSON (see docs/api.md)."""
+    return jsonify(load_board(board_request(request.args.to_dict(), strict=True)))
+
+
+@bp.get("/api/snippets/boards")
+def snippet_boards_api() -> ResponseReturnValue:
+    """List the snippets that have a leaderboard (raced at least once)."""
+    return jsonify(queries.snippet_boards(db_session()))
+
+
+def load_profile(player_id: str) -> dict[str, Any]:
+    """Return a player's profile or answer 404."""
+    if not PLAYER_ID.match(player_id):
+        abort(404)
+    found = queries.profile(db_session(), player_id, now())
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.get("/players/me")
+def me() -> ResponseReturnValue:
+    """Go to your own profile: the account's, or this tab's guest's (found by the page)."""
+    mine = account_id()
+    if mine is not None:
+        return redirect(url_for("board.profile_page", player_id=mine))
+    return render_template("profile.html", profile=None)
+
+
+@bp.get("/players/<player_id>")
+def profile_page(player_id: str) -> ResponseReturnValue:
+    """Show a player's recent races, personal bests, averages and accuracy trend."""
+    return render_template("profile.html", profile=load_profile(player_id))
+
+
+@bp.get("/api/players/<player_id>")
+def profile_api(player_id: str) -> ResponseReturnValue:
+    """Return a player's profile as JSON."""
+    if not PLAYER_ID.match(player_id):
+        raise BadRequest("not a player id")
+    found = queries.profile(db_session(), player_id, now())
+    if found is None:
+        return jsonify({"error": {"code": "not_found", "message": "no such player"}}), 404
+    return jsonify(found)
+
+
+@bp.get("/races/<race_id>")
+def race_page(race_id: str) -> ResponseReturnValue:
+    """Show a finished race's standings with each player's figures (a shareable link)."""
+    found = queries.race(db_session(), race_id) if RACE_ID.match(race_id) else None
+    if found is None:
+        abort(404)
+    return render_template("race_result.html", race=found)
+
+
+@bp.get("/api/races/<race_id>")
+def race_api(race_id: str) -> ResponseReturnValue:
+    """Return a finished race as JSON, with each player's per-second series."""
+    if not RACE_ID.match(race_id):
+        raise BadRequest("not a race id (<room code>.<round>)")
+    found = queries.race(db_session(), race_id)
+    if found is None:
+        return jsonify({"error": {"code": "not_found", "message": "no such race"}}), 404
+    return jsonify(found)
+
+
+@bp.get("/api/races/<race_id>/log/<player_id>")
+def keylog_api(race_id: str, player_id: str) -> ResponseReturnValue:
+    """Return a player's keystroke log for a race, as the JSONL ``race verify`` reads."""
+    if not RACE_ID.match(race_id) or not PLAYER_ID.match(player_id):
+        raise BadRequest("not a race id and player id")
+    lines = queries.keylog(db_session(), race_id, player_id)
+    if lines is None:
+        return jsonify({"error": {"code": "not_found", "message": "no such log"}}), 404
+    name = f"{race_id}-{player_id}.jsonl"
+    return Response(
+        "".join(line + "\n" for line in lines),
+        mimetype="application/x-ndjson",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

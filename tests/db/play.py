@@ -1,0 +1,58 @@
+"""Real races without sockets: the engine, the store and the heartbeat on a test clock."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from race.core.room import Timing
+from race.core.scorer import Course
+from race.core.scorer import ideal_keys
+from race.corpus import builtin
+from race.realtime.engine import Engine
+from race.realtime.heartbeat import Heartbeat
+from race.realtime.identity import Player
+from race.realtime.racing import Racing
+from race.realtime.racing import race_id
+from race.sink import ResultsSink
+from race.store.base import Store
+from race.store.base import wall_ms
+from tests.realtime.harness import human_gaps
+
+SNIPPETS = ("bash-count-lines", "go-struct-basics", "flask-hello-routes")
+_ids = itertools.count(1)
+
+
+class Track:
+    """One worker's race services, with a clock the test moves."""
+
+    def __init__(self, store: Store, sink: ResultsSink) -> None:
+        self.now = wall_ms()  # the stores expire rooms by the wall clock
+        self.store = store
+        self.engine = Engine(store, builtin(), lambda: self.now, self._emit, Timing())
+        self.racing = Racing(self.engine)
+        self.heartbeat = Heartbeat(self.engine, self.racing, sink, "test-worker")
+        self.events: list[tuple[str, Any]] = []
+
+    def _emit(self, event: str, data: Any, to: str) -> None:
+        self.events.append((event, data))
+
+    def practice(self, name: str, snippet_id: str | None = None, seed: int = 1) -> str:
+        """Play a practice race to the end (a human-like typist); return its race id."""
+        player = Player(f"p{next(_ids):016x}", name)
+        snippet = builtin().get(snippet_id or SNIPPETS[seed % len(SNIPPETS)])
+        assert snippet is not None
+        room = self.engine.practice(player, snippet)
+        assert room.starts_at is not None
+        self.now = room.starts_at + 5
+        self.heartbeat.beat()  # claims the race's "begin" deadline
+        keys = ideal_keys(Course(snippet.text, room.rules, snippet.indent_unit))
+        gaps = human_gaps(len(keys), mean_ms=150, seed=seed)
+        stamps = list(itertools.accumulate(gaps, initial=300))[1:]
+        for seq, start in enumerate(range(0, len(keys), 6)):
+            chunk = tuple(zip(stamps[start : start + 6], keys[start : start + 6], strict=True))
+            self.now = room.starts_at + chunk[-1][0] + 40
+            self.racing.keys(room.code, room.round, player, seq, chunk)
+        finished = self.store.get_room(room.code)
+        assert finished is not None and finished.phase == "finished", "the race did not end"
+        return race_id(room.code, room.round)

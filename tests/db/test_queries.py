@@ -1,0 +1,142 @@
+"""Leaderboards, profiles and race pages, read back from saved races."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from race.db import queries
+from race.db.bests import language_board
+from race.db.bests import period_key
+from race.db.bests import snippet_board
+from race.db.models import Snippet
+from race.db.write import save_race
+from tests.db.records import NOW
+from tests.db.records import SNIPPET
+from tests.db.records import pid
+from tests.db.records import record
+from tests.db.records import standing
+
+GO = {**SNIPPET, "id": "go-short", "title": "Short Go", "language": "go", "indent": "tab"}
+
+
+def seed(session: Session) -> None:
+    """Save a small history: three players over three days, python and go."""
+    races = [
+        ("AAAAAAAAAAAAAAAA.1", NOW - timedelta(days=8), [(1, 50.0), (2, 70.0), (3, 65.0)], None),
+        ("AAAAAAAAAAAAAAAA.2", NOW - timedelta(days=1), [(1, 80.0), (2, 60.0)], None),
+        ("AAAAAAAAAAAAAAAA.3", NOW, [(1, 55.0), (3, 75.0)], None),
+        ("BBBBBBBBBBBBBBBB.1", NOW, [(2, 90.0), (3, 40.0)], GO),
+    ]
+    for race_id, when, players, snippet in races:
+        ordered = sorted(players, key=lambda p: -p[1])
+        rows = [
+            standing(pid(n), f"Player {n}", wpm, place=i, accuracy=90 + n)
+            for i, (n, wpm) in enumerate(ordered, start=1)
+        ]
+        save_race(session, record(race_id, rows, when=when, snippet=snippet), NOW)
+    session.commit()
+
+
+def ranks(board: dict[str, object]) -> list[tuple[int, str, float]]:
+    return [(r["rank"], r["player_id"], r["net_wpm"]) for r in board["top"]]  # type: ignore[attr-defined]
+
+
+def test_all_time_board_is_each_players_best(session: Session) -> None:
+    seed(session)
+    board = queries.leaderboard(session, language_board("python"), "all")
+    assert ranks(board) == [(1, pid(1), 80.0), (2, pid(3), 75.0), (3, pid(2), 70.0)]
+    assert board["players"] == 3
+    assert board["top"][0]["race_id"] == "AAAAAAAAAAAAAAAA.2"
+    assert board["top"][0]["name"] == "Player 1" and board["top"][0]["accuracy"] == 91
+
+
+def test_today_and_this_week(session: Session) -> None:
+    seed(session)
+    today = queries.leaderboard(session, language_board("python"), period_key("today", NOW))
+    assert ranks(today) == [(1, pid(3), 75.0), (2, pid(1), 55.0)]
+    week = queries.leaderboard(session, language_board("python"), period_key("week", NOW))
+    # NOW is a Tuesday: yesterday is in this ISO week, eight days ago is not.
+    assert ranks(week) == [(1, pid(1), 80.0), (2, pid(3), 75.0), (3, pid(2), 60.0)]
+
+
+def test_a_snippet_board_and_a_language_board_differ(session: Session) -> None:
+    seed(session)
+    go = queries.latest_snippet(session, "go-short")
+    assert go is not None
+    board = queries.leaderboard(session, snippet_board(go.id), "all")
+    assert ranks(board) == [(1, pid(2), 90.0), (2, pid(3), 40.0)]
+    assert ranks(queries.leaderboard(session, language_board("go"), "all")) == ranks(board)
+    listed = {s["id"] for s in queries.snippet_boards(session)}
+    assert listed == {"py-short", "go-short"}
+
+
+def test_your_rank_outside_the_top(session: Session) -> None:
+    seed(session)
+    board = queries.leaderboard(session, language_board("python"), "all", limit=1, player_id=pid(2))
+    assert ranks(board) == [(1, pid(1), 80.0)]
+    assert board["you"]["rank"] == 3 and board["you"]["net_wpm"] == 70.0
+    assert (
+        queries.leaderboard(session, language_board("go"), "all", player_id=pid(1))["you"] is None
+    )
+
+
+def test_ties_go_to_who_got_there_first(session: Session) -> None:
+    save_race(session, record("AAAAAAAAAAAAAAAA.1", [standing(pid(5), wpm=60)]), NOW)
+    earlier = NOW - timedelta(hours=1)
+    save_race(session, record("AAAAAAAAAAAAAAAA.2", [standing(pid(6), wpm=60)], when=earlier), NOW)
+    session.commit()
+    board = queries.leaderboard(session, language_board("python"), "all", player_id=pid(5))
+    assert ranks(board) == [(1, pid(6), 60.0), (2, pid(5), 60.0)]
+    assert board["you"]["rank"] == 2
+
+
+def test_profile(session: Session) -> None:
+    seed(session)
+    found = queries.profile(session, pid(1), NOW)
+    assert found is not None and found["name"] == "Player 1" and not found["registered"]
+    assert [r["race_id"] for r in found["recent"]] == [
+        "AAAAAAAAAAAAAAAA.3",
+        "AAAAAAAAAAAAAAAA.2",
+        "AAAAAAAAAAAAAAAA.1",
+    ]
+    assert found["recent"][0]["mode"] == "quick" and found["recent"][0]["title"] == "Short Python"
+    assert [(b["language"], b["net_wpm"]) for b in found["bests"]["languages"]] == [
+        ("python", 80.0)
+    ]
+    assert [b["snippet"] for b in found["bests"]["snippets"]] == ["py-short"]
+    averages = found["averages"]
+    assert averages["all"] == {"races": 3, "net_wpm": 61.67, "accuracy": 91.0}
+    assert averages["today"]["races"] == 1 and averages["today"]["net_wpm"] == 55.0
+    assert averages["last10"]["races"] == 3
+    assert [p["net_wpm"] for p in found["accuracy_trend"]] == [50.0, 80.0, 55.0]
+    assert queries.profile(session, pid(99), NOW) is None
+
+
+def test_race_page_and_keylog(session: Session) -> None:
+    seed(session)
+    race = queries.race(session, "BBBBBBBBBBBBBBBB.1")
+    assert race is not None and race["language"] == "go" and race["mode"] == "quick"
+    assert [(s["place"], s["player_id"]) for s in race["standings"]] == [(1, pid(2)), (2, pid(3))]
+    assert race["standings"][0]["series"][0] == {"wpm": 50.0, "raw": 55.0, "errors": 0}
+    assert race["snippet"]["text"] == GO["text"] and race["snippet"]["indent"] == "tab"
+    log = queries.keylog(session, "BBBBBBBBBBBBBBBB.1", pid(2))
+    assert log is not None and log[0].startswith('{"v":')
+    assert queries.keylog(session, "BBBBBBBBBBBBBBBB.1", pid(1)) is None
+    assert queries.race(session, "CCCCCCCCCCCCCCCC.1") is None
+
+
+def test_flagged_and_unfinished_rank_nowhere_but_show_in_history(session: Session) -> None:
+    rows = [
+        standing(pid(1), wpm=200, flagged=True, place=2),
+        standing(pid(2), wpm=30, completed=False, place=1),
+    ]
+    save_race(session, record("AAAAAAAAAAAAAAAA.1", rows), NOW)
+    session.commit()
+    assert queries.leaderboard(session, language_board("python"), "all")["top"] == []
+    found = queries.profile(session, pid(1), NOW)
+    assert found is not None and found["recent"][0]["flagged"]
+    assert found["averages"]["all"]["races"] == 0 and found["bests"]["languages"] == []
+    assert session.scalars(select(Snippet.slug)).all() == ["py-short"]

@@ -1,0 +1,147 @@
+"""Leaderboard, profile and race pages and their JSON API, on the app's own database."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC
+from datetime import datetime
+from pathlib import Path
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from race import create_app
+from race.config import Config
+from race.core.keylog import parse_log
+from race.db.app import database
+from race.db.write import save_race
+from tests.db.play import Track
+from tests.db.records import pid
+from tests.db.records import record
+from tests.db.records import standing
+
+
+def save(app: Flask, *records: dict[str, object]) -> None:
+    """Save records as the results sink would."""
+    with database(app).sessions() as session:
+        for rec in records:
+            save_race(session, rec)
+        session.commit()
+
+
+def history(app: Flask) -> None:
+    """Three players, two races today."""
+    today = datetime.now(UTC)
+    save(
+        app,
+        record(
+            "AAAAAAAAAAAAAAAA.1",
+            [
+                standing(pid(1), "Ada", 81.5),
+                standing(pid(2), "Bo", 62.0, place=2),
+                standing(pid(3), "Cy", 44.0, place=3),
+            ],
+            when=today,
+        ),
+        record("AAAAAAAAAAAAAAAA.2", [standing(pid(3), "Cy", 48.0)], when=today, kind="practice"),
+    )
+
+
+def test_leaderboard_api(app: Flask, client: FlaskClient) -> None:
+    history(app)
+    body = client.get("/api/leaderboard?language=python&period=today").get_json()
+    assert [(r["rank"], r["name"], r["net_wpm"]) for r in body["top"]] == [
+        (1, "Ada", 81.5),
+        (2, "Bo", 62.0),
+        (3, "Cy", 48.0),
+    ]
+    assert body["players"] == 3 and body["you"] is None
+    mine = client.get(f"/api/leaderboard?limit=1&player={pid(3)}").get_json()
+    assert len(mine["top"]) == 1 and mine["you"]["rank"] == 3 and mine["you"]["name"] == "Cy"
+    snippet = client.get("/api/leaderboard?snippet=py-short&period=week").get_json()
+    assert snippet["snippet"]["title"] == "Short Python" and snippet["players"] == 3
+    assert client.get("/api/leaderboard?snippet=no-such-one").status_code == 404
+    assert client.get("/api/snippets/boards").get_json()[0]["id"] == "py-short"
+
+
+def test_leaderboard_api_refuses_bad_parameters(client: FlaskClient) -> None:
+    for query, word in [
+        ("language=cobol", "language"),
+        ("period=year", "period"),
+        ("player=bob", "player"),
+        ("limit=0", "limit"),
+        ("snippet=../x", "snippet"),
+    ]:
+        answer = client.get(f"/api/leaderboard?{query}")
+        assert answer.status_code == 400, query
+        assert word in answer.get_json()["error"]["message"]
+
+
+def test_leaderboard_page_shows_your_rank_outside_the_top(app: Flask, client: FlaskClient) -> None:
+    history(app)
+    html = client.get(f"/leaderboard?limit=2&player={pid(3)}").get_data(as_text=True)
+    assert "Ada" in html and "Bo" in html
+    assert '<tbody id="you">' in html and "Cy</a> (you)" in html
+    # Bad filters fall back to the defaults on the page (the API refuses them).
+    assert client.get("/leaderboard?language=cobol&period=x").status_code == 200
+
+
+def test_profile_page_and_api(app: Flask, client: FlaskClient) -> None:
+    history(app)
+    html = client.get(f"/players/{pid(3)}").get_data(as_text=True)
+    assert "Cy" in html and "Personal bests" in html and "<polyline" in html
+    body = client.get(f"/api/players/{pid(3)}").get_json()
+    assert body["averages"]["all"] == {"races": 2, "net_wpm": 46.0, "accuracy": 97.5}
+    assert client.get(f"/players/{pid(9)}").status_code == 404
+    assert client.get(f"/api/players/{pid(9)}").status_code == 404
+    assert client.get("/api/players/nobody").status_code == 400
+    assert client.get("/players/me").status_code == 200  # a guest: the page finds the tab's id
+
+
+def test_race_page_api_and_log(app: Flask, client: FlaskClient) -> None:
+    history(app)
+    html = client.get("/races/AAAAAAAAAAAAAAAA.1").get_data(as_text=True)
+    assert html.index("Ada") < html.index("Bo") < html.index("Cy")
+    assert 'value="http://localhost/races/AAAAAAAAAAAAAAAA.1"' in html
+    body = client.get("/api/races/AAAAAAAAAAAAAAAA.1").get_json()
+    assert [s["name"] for s in body["standings"]] == ["Ada", "Bo", "Cy"]
+    assert body["standings"][0]["series"][0]["wpm"] == 50.0
+    log = client.get(f"/api/races/AAAAAAAAAAAAAAAA.1/log/{pid(2)}")
+    assert log.status_code == 200 and log.mimetype == "application/x-ndjson"
+    parsed = parse_log(log.get_data(as_text=True).splitlines(), "log")
+    assert parsed.batches[0].keys[0] == (100, "d")
+    assert client.get("/races/AAAAAAAAAAAAAAAA.9").status_code == 404
+    assert client.get("/races/not-a-race").status_code == 404
+    assert client.get("/api/races/not-a-race").status_code == 400
+    assert client.get(f"/api/races/AAAAAAAAAAAAAAAA.1/log/{pid(9)}").status_code == 404
+
+
+def test_a_finished_race_reaches_its_page(app: Flask, client: FlaskClient) -> None:
+    services = app.extensions["coderace"]
+    track = Track(services.store, services.sink)
+    race_id = track.practice("Dee", seed=4)
+    deadline = time.monotonic() + 10
+    while services.store.outbox_size():
+        assert time.monotonic() < deadline
+        track.heartbeat.drain_outbox()
+        time.sleep(0.02)
+    body = client.get(f"/api/races/{race_id}").get_json()
+    assert body["mode"] == "practice" and body["standings"][0]["name"] == "Dee"
+    assert body["standings"][0]["completed"] is True
+    player = body["standings"][0]["player_id"]
+    assert client.get(f"/api/players/{player}").get_json()["recent"][0]["race_id"] == race_id
+
+
+def test_pages_answer_503_while_the_database_is_away(tmp_path: Path) -> None:
+    config = Config(
+        {
+            "CODERACE_INSTANCE": str(tmp_path / "instance"),
+            "CODERACE_WORKER": "threading",
+            "DATABASE_URL": "postgresql+psycopg2://postgres@127.0.0.1:1/none",
+        }
+    )
+    client = create_app(config).test_client()
+    answer = client.get("/api/leaderboard")
+    assert answer.status_code == 503 and answer.get_json()["error"]["code"] == "unavailable"
+    assert client.get("/leaderboard").status_code == 503
+    assert client.get("/healthz").get_json()["database"].startswith("error")
