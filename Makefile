@@ -43,6 +43,7 @@ test: setup lint typecheck pytest
 lint: setup
 	$(BIN)/ruff check race tests bench
 	$(BIN)/ruff format --check race tests bench
+	node_modules/.bin/dclint docker-compose.yml
 
 fmt: setup
 	$(BIN)/ruff check --fix race tests bench

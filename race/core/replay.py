@@ -26,6 +26,9 @@ MATCH_MS = 3
 MATCH_SHARE = 0.9
 #: Alignments tried, in keys either way.
 MAX_SHIFT = 3
+#: Intervals compared first; a shift is only examined in full if they nearly all agree.
+PREFIX = 20
+PREFIX_SLACK = 4
 _CORRECTIONS = frozenset({BACKSPACE, WORD_BACKSPACE})
 
 
@@ -51,6 +54,10 @@ def same_rhythm(a: Sequence[int], b: Sequence[int]) -> bool:
         x, y = (a[shift:], b) if shift >= 0 else (a, b[-shift:])
         n = min(len(x), len(y))
         if n < MIN_INTERVALS:
+            continue
+        # Different typings disagree at once: check a short prefix before the whole.
+        head = sum(1 for i in range(PREFIX) if abs(x[i] - y[i]) <= MATCH_MS)
+        if head < MATCH_SHARE * PREFIX - PREFIX_SLACK:
             continue
         agree = sum(1 for i in range(n) if abs(x[i] - y[i]) <= MATCH_MS)
         if agree >= MATCH_SHARE * n:

@@ -143,6 +143,8 @@ class Result(Base):
             "finished_at",
             postgresql_include=["net_wpm", "accuracy", "completed", "flagged"],
         ),
+        # Replay checks: the fastest stored results of one snippet version.
+        Index("ix_results_snippet_id_net_wpm", "snippet_id", "net_wpm"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -164,6 +166,8 @@ class Result(Base):
     series: Mapped[list[Any]] = mapped_column(deferred=True)
     #: Most-missed characters as ``[char, errors]`` (loaded only when asked for).
     missed: Mapped[list[Any]] = mapped_column(deferred=True)
+    #: The stream's rhythm signature (race.core.replay), to catch replayed logs.
+    rhythm: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     # Copied from the race, so profile queries read one table.
     language: Mapped[str] = mapped_column(String(16))
     snippet_id: Mapped[int] = mapped_column(ForeignKey("snippets.id"))

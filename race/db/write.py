@@ -7,6 +7,7 @@ inserted the race, so a retried or duplicated record adds nothing. The caller co
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import zlib
@@ -18,6 +19,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from race.core.replay import MIN_INTERVALS
+from race.core.replay import same_rhythm
+from race.core.replay import unpack
 from race.core.snippet import Snippet as CorpusSnippet
 from race.db import bests
 from race.db.dialect import insert
@@ -27,6 +31,11 @@ from race.db.models import Race
 from race.db.models import Rejected
 from race.db.models import Result
 from race.db.models import Snippet
+
+#: The reason code a replayed stream is flagged with (added when the race is stored).
+REPLAYED = "replayed_log"
+#: Stored results a new one is compared with: the fastest on the same snippet version.
+REPLAY_CANDIDATES = 50
 
 
 def from_ms(ms: int) -> datetime:
@@ -122,8 +131,13 @@ def save_race(session: Session, record: dict[str, Any], now: datetime | None = N
     if added.rowcount == 0:  # type: ignore[attr-defined]
         return False
     series, missed, logs = record["series"], record["missed"], record["logs"]
+    signatures = {str(pid): base64.b64decode(sig) for pid, sig in record.get("rhythms", {}).items()}
+    copied = replayed(session, snippet_id, signatures)
     for standing in record["standings"]:
         pid = str(standing["player_id"])
+        reasons = list(standing.get("reasons", []))
+        if pid in copied:
+            reasons.append(REPLAYED)
         touch_player(session, pid, standing["name"], now)
         result = Result(
             race_id=race["id"],
@@ -137,13 +151,14 @@ def save_race(session: Session, record: dict[str, Any], now: datetime | None = N
             progress=float(standing["progress"]),
             duration_ms=int(standing["duration_ms"]),
             completed=bool(standing["completed"]),
-            flagged=bool(standing["flagged"]),
-            reasons=list(standing.get("reasons", [])),
+            flagged=bool(standing["flagged"]) or pid in copied,
+            reasons=reasons,
             series=[[p["wpm"], p["raw"], p["errors"]] for p in series.get(pid, [])],
             missed=[list(m) for m in missed.get(pid, [])],
             language=race["language"],
             snippet_id=snippet_id,
             finished_at=finished,
+            rhythm=signatures.get(pid),
         )
         session.add(result)
         session.flush()
@@ -155,6 +170,32 @@ def save_race(session: Session, record: dict[str, Any], now: datetime | None = N
             bests.record(session, result, now)
     session.flush()
     return True
+
+
+def replayed(session: Session, snippet_id: int, signatures: dict[str, bytes]) -> set[str]:
+    """Return the players whose rhythm copies a stored result or another racer's here.
+
+    Compared with the fastest ``REPLAY_CANDIDATES`` stored results on the same snippet
+    version (what a cheater would copy) and with each other.
+    """
+    mine = {pid: unpack(sig) for pid, sig in signatures.items() if sig}
+    mine = {pid: sig for pid, sig in mine.items() if len(sig) >= MIN_INTERVALS}
+    if not mine:
+        return set()
+    query = (
+        select(Result.rhythm)
+        .where(Result.snippet_id == snippet_id, Result.rhythm.is_not(None))
+        .order_by(Result.net_wpm.desc())
+        .limit(REPLAY_CANDIDATES)
+    )
+    stored = [unpack(raw) for raw in session.scalars(query) if raw]
+    copied = {pid for pid, sig in mine.items() if any(same_rhythm(sig, old) for old in stored)}
+    pids = sorted(mine)
+    for i, a in enumerate(pids):
+        for b in pids[i + 1 :]:
+            if same_rhythm(mine[a], mine[b]):
+                copied |= {a, b}
+    return copied
 
 
 def reject(session: Session, record: dict[str, Any], error: str) -> None:

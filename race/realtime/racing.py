@@ -8,6 +8,7 @@ reconnects to another worker resumes.
 
 from __future__ import annotations
 
+import base64
 import json
 from collections import OrderedDict
 from dataclasses import asdict
@@ -19,6 +20,8 @@ from race.core.keylog import KeyLog
 from race.core.keylog import dump_log
 from race.core.keylog import parse_log
 from race.core.keys import Key
+from race.core.replay import pack
+from race.core.replay import rhythm
 from race.core.review import Review
 from race.core.review import review
 from race.core.room import Refused
@@ -237,6 +240,7 @@ class Racing:
         end_ms = min(now, room.ends_at) - room.starts_at
         logs: dict[str, list[str]] = {}
         reviews: dict[str, Review] = {}
+        rhythms: dict[str, str] = {}
         for seat in room.racers:
             lines = self.store.read_log(code, round_, seat.player_id)
             log = KeyLog(room.snippet.text, room.rules, room.snippet.indent, room.limit_ms)
@@ -244,6 +248,7 @@ class Racing:
             keylog = parse_log([*header, *lines], f"{code}/{seat.player_id}")
             reviews[seat.player_id] = review(keylog, end_ms=end_ms)
             logs[seat.player_id] = [*header, *lines]
+            rhythms[seat.player_id] = base64.b64encode(pack(rhythm(keylog.batches))).decode()
 
         def move(r: Room) -> Room:
             if r.round != round_ or r.phase not in ("countdown", "racing"):
@@ -252,7 +257,7 @@ class Racing:
 
         def effects(before: Room, after: Room) -> Effects:
             base = self.engine.effects(before, after)
-            record = _record(after, reviews, logs)
+            record = _record(after, reviews, logs, rhythms)
             return Effects(
                 schedule=base.schedule,
                 cancel=(*base.cancel, f"begin|{code}|{round_}", f"limit|{code}|{round_}"),
@@ -305,7 +310,12 @@ def _typing_seat(room: Room, player_id: str, round_: int, now: int) -> Seat:
     return seat
 
 
-def _record(room: Room, reviews: dict[str, Review], logs: dict[str, list[str]]) -> dict[str, Any]:
+def _record(
+    room: Room,
+    reviews: dict[str, Review],
+    logs: dict[str, list[str]],
+    rhythms: dict[str, str],
+) -> dict[str, Any]:
     """Return the finished race as the results sink receives it."""
     snippet = room.snippet
     return {
@@ -329,4 +339,6 @@ def _record(room: Room, reviews: dict[str, Review], logs: dict[str, list[str]]) 
         "series": {pid: [asdict(p) for p in r.figures.series] for pid, r in reviews.items()},
         "missed": {pid: list(r.figures.missed) for pid, r in reviews.items()},
         "logs": logs,
+        #: Each stream's rhythm signature (race.core.replay.pack, base64).
+        "rhythms": rhythms,
     }

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from race.cli import main
 from race.corpus import builtin
 from race.db.engine import make_engine
+from race.db.migrate import head
 from race.db.models import Best
 from race.db.models import Snippet
 from race.db.write import save_race
@@ -27,9 +28,9 @@ def test_upgrade_current_and_rebuild(tmp_path: Path) -> None:
     assert behind.exit_code == 1 and "race db upgrade" in behind.output
     done = runner.invoke(main, ["db", "upgrade", "--url", url])
     assert done.exit_code == 0, done.output
-    assert f"empty -> 0001; {len(builtin())} new snippet versions" in done.output
+    assert f"empty -> {head()}; {len(builtin())} new snippet versions" in done.output
     again = runner.invoke(main, ["db", "upgrade", "--url", url])
-    assert "already at 0001; 0 new snippet versions" in again.output
+    assert f"already at {head()}; 0 new snippet versions" in again.output
     assert runner.invoke(main, ["db", "current", "--url", url]).exit_code == 0
     engine = make_engine(url)
     with Session(engine) as session:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import random
 import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
+import requests
+
 from race.core.scorer import Course
 from race.core.scorer import ideal_keys
 from tests.realtime.harness import Client
+from tests.realtime.harness import Server
 from tests.realtime.harness import human_gaps
 from tests.realtime.harness import server_ms
 
@@ -136,3 +140,52 @@ def test_cheaters_are_flagged_and_ranked_after_honest_racers(
     assert min(flagged_places) > max(
         s["place"] for s in standings if not s["flagged"] and s["completed"]
     )
+
+
+def poll_json(url: str, timeout: float = 10.0) -> Any:
+    """GET a JSON API until it answers 200 (results are stored a moment after the race)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        answer = requests.get(url, timeout=5)
+        if answer.status_code == 200:
+            kind = answer.headers["Content-Type"]
+            return answer.json() if kind.startswith("application/json") else answer.text
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{url} answered {answer.status_code}")
+        time.sleep(0.2)
+
+
+def test_a_replayed_log_is_flagged_and_kept_off_the_leaderboard(
+    server: Server, connect: Callable[..., Client]
+) -> None:
+    ada = connect("Ada")
+    code = ada.ok("create", {"snippet_id": "py-short"})["room"]["code"]
+    ada.ok("start", {"code": code})
+    room = ada.wait("room", lambda r: r["phase"] == "countdown")
+    keys = ideal_keys(Course(room["snippet"]["text"]))
+    time.sleep(max(0, room["starts_at"] - server_ms()) / 1000)
+    send_live(
+        ada,
+        keys,
+        honest_times(len(keys), 11, server_ms() - room["starts_at"] + 100),
+        room["starts_at"],
+    )
+    ada.wait("standings")
+    log = poll_json(f"{server.url}/api/races/{code}.1/log/{ada.id}")
+    stolen = [key for line in log.splitlines()[1:] for key in json.loads(line)["keys"]]
+
+    copycat = connect("Copycat")
+    code2 = copycat.ok("create", {"snippet_id": "py-short"})["room"]["code"]
+    copycat.ok("start", {"code": code2})
+    room2 = copycat.wait("room", lambda r: r["phase"] == "countdown")
+    time.sleep(max(0, room2["starts_at"] - server_ms()) / 1000)
+    offset = server_ms() - room2["starts_at"] + 100 - stolen[0][0]
+    send_live(copycat, [k for _, k in stolen], [t + offset for t, _ in stolen], room2["starts_at"])
+    copycat.wait("standings")
+
+    race = poll_json(f"{server.url}/api/races/{code2}.1")
+    mine = race["standings"][0]
+    assert mine["flagged"] and "replayed_log" in mine["reasons"]
+    board = poll_json(f"{server.url}/api/leaderboard?snippet=py-short&player={copycat.id}")
+    assert [row["player_id"] for row in board["top"]] == [ada.id]
+    assert board["you"] is None
