@@ -13,6 +13,7 @@ elif WORKER == "gevent":
     monkey.patch_all()
 
 import argparse  # noqa: E402
+import gc  # noqa: E402
 import logging  # noqa: E402
 import socket  # noqa: E402
 
@@ -32,6 +33,13 @@ def main() -> None:
     app = create_app()
     svc = services(app)
     svc.start_background()
+    if os.environ.get("CODERACE_GC_TUNING", "1") == "1":
+        # Move start-up objects out of the collector's way and collect young objects less
+        # often: halves the p99 of batch round trips and tick lag under load
+        # (bench/load.py, 300 racers on one worker: ~150 -> 60-85 ms).
+        gc.collect()
+        gc.freeze()
+        gc.set_threshold(50_000, 50, 100)
     print(f"CodeRace ({WORKER}) on http://{args.host}:{args.port}/", flush=True)
     if WORKER == "eventlet":
         import eventlet.wsgi

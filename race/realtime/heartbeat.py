@@ -20,6 +20,7 @@ from race.realtime.engine import Engine
 from race.realtime.metrics import Metrics
 from race.realtime.racing import Racing
 from race.sink import ResultsSink
+from race.store.base import Live
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +108,8 @@ class Heartbeat:
         of its lifetime; if the worker dies, another takes the lease when it expires.
         """
         seen = set()
+        #: (room, tick number, when it was due)
+        due_now: list[tuple[Live, int, int]] = []
         for room in self.store.live_rooms(now):
             key = (room.code, room.round)
             seen.add(key)
@@ -118,18 +121,24 @@ class Heartbeat:
                 renew_at = now + LEASE_MS // 3
             if now >= due:
                 sent += 1
-                self.racing.tick(room, now, sent, now - due)
-                self.stats.ticks += 1
-                self.stats.tick_lag_ms.append(float(now - due))
-                del self.stats.tick_lag_ms[:-1000]
-                if self.metrics is not None:
-                    self.metrics.ticks.inc()
-                    self.metrics.tick_lag.observe((now - due) / 1000)
+                due_now.append((room, sent, due))
                 due = due + TICK_MS if now - due < TICK_MS else now + TICK_MS
             self._owned[key] = (due, renew_at, sent)
         for key in list(self._owned):
             if key not in seen:
                 del self._owned[key]
+        # One store round trip for every due room's progress, then one emit per room.
+        progress = self.store.get_progress_many([(r.code, r.round) for r, _, _ in due_now])
+        for (room, n, was_due), players in zip(due_now, progress, strict=True):
+            sent_at = self.engine.clock()  # the tick's time and lag are when it really leaves
+            lag = sent_at - was_due
+            self.racing.tick(room, sent_at, n, lag, players)
+            self.stats.ticks += 1
+            self.stats.tick_lag_ms.append(float(lag))
+            del self.stats.tick_lag_ms[:-1000]
+            if self.metrics is not None:
+                self.metrics.ticks.inc()
+                self.metrics.tick_lag.observe(lag / 1000)
 
     def drain_outbox(self) -> None:
         """Hand waiting finished races to the sink; keep them if the sink fails."""

@@ -201,11 +201,20 @@ class Racing:
 
     # --- ticks ---------------------------------------------------------------------------
 
-    def tick(self, live: Live, now: int, n: int = 0, lag: int = 0) -> dict[str, Any]:
+    def tick(
+        self,
+        live: Live,
+        now: int,
+        n: int = 0,
+        lag: int = 0,
+        progress: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
         """Build and send one progress tick for a racing room (``n``-th by this worker)."""
         elapsed = now - live.starts_at
         players = []
-        for pid, raw in self.store.get_progress(live.code, live.round).items():
+        if progress is None:
+            progress = self.store.get_progress(live.code, live.round)
+        for pid, raw in progress.items():
             p = json.loads(raw)
             fin = p["fin"]
             players.append(

@@ -135,6 +135,10 @@ class Store(ABC):
     def get_progress(self, code: str, round_: int) -> dict[str, str]:
         """Return every player's latest progress for a round."""
 
+    def get_progress_many(self, rounds: list[tuple[str, int]]) -> list[dict[str, str]]:
+        """Return the progress of several rounds at once (one round trip where it matters)."""
+        return [self.get_progress(code, round_) for code, round_ in rounds]
+
     # --- connections ---------------------------------------------------------------------
 
     @abstractmethod

@@ -153,6 +153,12 @@ def test_progress_per_round(store: Store) -> None:
     store.put_progress("R" * 16, 1, "p2", '{"pos": 1}')
     assert store.get_progress("R" * 16, 1) == {"p1": '{"pos": 4}', "p2": '{"pos": 1}'}
     assert store.get_progress("R" * 16, 2) == {}
+    assert store.get_progress_many([("R" * 16, 2), ("R" * 16, 1), ("N" * 16, 1)]) == [
+        {},
+        {"p1": '{"pos": 4}', "p2": '{"pos": 1}'},
+        {},
+    ]
+    assert store.get_progress_many([]) == []
 
 
 def test_connections_are_compare_and_delete(store: Store) -> None:

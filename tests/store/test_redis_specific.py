@@ -63,3 +63,11 @@ def test_codec_round_trips_a_finished_room() -> None:
     reviews = {"p1": Review(fig, Verdict(False, ()))}
     room = rooms.end(room, standings(room, reviews), 20_000)
     assert decode_room(encode_room(room)) == room
+
+
+def test_scripts_reload_after_redis_forgets_them(rstore: RedisStore) -> None:
+    room = new()
+    rstore.create_room(room)
+    rstore.r.script_flush()  # as after a restart
+    assert rstore.append_batch(room.code, 1, "p1", 0, "line") == 0
+    assert rstore.read_log(room.code, 1, "p1") == ["line"]
