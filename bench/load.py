@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import math
+import multiprocessing
 import random
 import sys
 import tempfile
@@ -152,6 +153,14 @@ def pct(xs: list[float], q: float) -> float:
     return xs[min(len(xs) - 1, int(q / 100 * len(xs)))]
 
 
+async def watch_loop(lags: list[float]) -> None:
+    """Record how late this process's event loop wakes up: the load generator's own lag."""
+    while True:
+        start = time.perf_counter()
+        await asyncio.sleep(0.01)
+        lags.append((time.perf_counter() - start - 0.01) * 1000)
+
+
 async def run_load(
     urls: list[str], racers: int, wpm: float, period: int, seconds: float
 ) -> dict[str, Any]:
@@ -178,10 +187,13 @@ async def run_load(
         del answers
         await host.call("start", {"code": host.code})
         starts.append(group)
-    await asyncio.sleep(6)  # countdowns end
+    await asyncio.sleep(8)  # countdowns end
     seated = [r for group in starts for r in group if r.room.get("starts_at")]
     begin = time.perf_counter()
+    loop_lag: list[float] = []
+    watcher = asyncio.create_task(watch_loop(loop_lag))
     await asyncio.gather(*(r.type_for(seconds, r.room["starts_at"], keys) for r in seated))
+    watcher.cancel()
     wall = time.perf_counter() - begin
     for r in crowd:
         if r.sio.connected:
@@ -191,12 +203,51 @@ async def run_load(
         "batches_s": stats.batches / wall,
         "ticks_s": stats.ticks_got / wall,
         "delivery": stats.ticks_got / stats.ticks_expected if stats.ticks_expected else math.nan,
+        "ticks_got": stats.ticks_got,
+        "ticks_expected": stats.ticks_expected,
         "rtt": stats.batch_rtt,
         "delay": stats.tick_delay,
         "lag": stats.tick_lag,
         "refused": stats.refused,
+        "loop_lag": loop_lag,
         "connect_failed": stats.connect_failed,
     }
+
+
+def _child(urls: list[str], racers: int, opts: tuple[float, int, float], out: Any) -> None:
+    """Run one load-generator process and hand its figures back."""
+    wpm, period, seconds = opts
+    out.put(asyncio.run(run_load(urls, racers, wpm, period, seconds)))
+
+
+def run_spread(
+    urls: list[str], racers: int, procs: int, *, wpm: float, period: int, seconds: float
+) -> dict[str, Any]:
+    """Run the load from ``procs`` processes (one asyncio process cannot read fast enough)."""
+    per = [racers // procs // ROOM * ROOM] * procs
+    per[0] += racers - sum(per)
+    queue: Any = multiprocessing.Queue()
+    children = [
+        multiprocessing.Process(target=_child, args=(urls, n, (wpm, period, seconds), queue))
+        for n in per
+        if n
+    ]
+    for child in children:
+        child.start()
+    parts = [queue.get() for _ in children]
+    for child in children:
+        child.join()
+    merged: dict[str, Any] = {"refused": {}}
+    for key in ("racers", "batches_s", "ticks_s", "ticks_got", "ticks_expected", "connect_failed"):
+        merged[key] = sum(part[key] for part in parts)
+    for key in ("rtt", "delay", "lag", "loop_lag"):
+        merged[key] = [x for part in parts for x in part[key]]
+    for part in parts:
+        for code, n in part["refused"].items():
+            merged["refused"][code] = merged["refused"].get(code, 0) + n
+    expected = merged["ticks_expected"]
+    merged["delivery"] = merged["ticks_got"] / expected if expected else math.nan
+    return merged
 
 
 def row(workers: int, wanted: int, r: dict[str, Any]) -> str:
@@ -209,7 +260,7 @@ def row(workers: int, wanted: int, r: dict[str, Any]) -> str:
     return (
         f"{workers:>3} {wanted:>6} {r['racers']:>6} {r['batches_s']:>8.0f} {r['ticks_s']:>8.0f} "
         f"{r['delivery'] * 100:>7.1f}% | {trio(r['rtt'])} | {trio(r['delay'])} | {trio(r['lag'])} "
-        f"| {refused} {r['connect_failed'] or ''}"
+        f"| {pct(r['loop_lag'], 99):5.0f} | {refused} {r['connect_failed'] or ''}"
     )
 
 
@@ -225,20 +276,22 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--worker-type", default="eventlet")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/0")
-    parser.add_argument("--capacity", type=int, default=10_000, help="CODERACE_MAX_RACERS")
+    parser.add_argument(
+        "--capacity", type=int, default=None, help="CODERACE_MAX_RACERS (default: the worker's)"
+    )
+    parser.add_argument("--procs", type=int, default=2, help="load-generator processes")
     args = parser.parse_args()
-    timing = Timing(private_countdown_ms=4000)
+    timing = Timing(private_countdown_ms=6000)
     print(
         f"{args.wpm:.0f} WPM, a batch every {args.period} ms, {args.seconds:.0f} s of typing, "
-        f"rooms of {ROOM}, {args.worker_type} workers, Redis store + message queue"
+        f"rooms of {ROOM}, {args.worker_type} workers, Redis store + message queue, "
+        f"{args.procs} load-generator processes on the same machine"
     )
     print(
         "  W wanted racers  batch/s  ticks/s delivery | batch rtt ms p50 p99 max | "
-        "tick delivery ms p50 p99 max | tick lag ms p50 p99 max | refused"
+        "tick delivery ms p50 p99 max | tick lag ms p50 p99 max | client lag p99 | refused"
     )
     with tempfile.TemporaryDirectory() as tmp:
-        corpus = Path(tmp) / "corpus"
-        corpus.mkdir()
         for workers in args.workers:
             for racers in args.racers:
                 folder = Path(tmp) / f"w{workers}-r{racers}"
@@ -247,15 +300,25 @@ def main() -> None:
                     folder,
                     workers,
                     args.worker_type,
-                    args.redis,
-                    timing,
-                    Path(__file__).parent.parent / "race" / "corpus",
-                    env={"CODERACE_MAX_RACERS": str(10_000)},
+                    redis_url=args.redis,
+                    timing=timing,
+                    corpus=Path(__file__).parent.parent / "race" / "corpus",
+                    env={
+                        **({"CODERACE_MAX_RACERS": str(args.capacity)} if args.capacity else {}),
+                        # Every simulated racer shares one IP: lift the per-IP budgets.
+                        "RATE_LIMITS": "connects_per_ip=100000/minute;joins_per_ip=100000/minute;"
+                        "rooms_per_ip=100000/minute",
+                    },
                 )
                 cluster.start()
                 try:
-                    result = asyncio.run(
-                        run_load(cluster.urls, racers, args.wpm, args.period, args.seconds)
+                    result = run_spread(
+                        cluster.urls,
+                        racers,
+                        args.procs,
+                        wpm=args.wpm,
+                        period=args.period,
+                        seconds=args.seconds,
                     )
                 finally:
                     cluster.stop()

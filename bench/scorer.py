@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import sys
 import time
 
 from race.core.figures import figures
@@ -45,8 +46,9 @@ def measure(label: str, course: Course, keys: list[Key], batch: int) -> None:
 
 
 def main() -> None:
-    """Run the scorer benchmarks."""
-    text = ("def body():\n" + LINE * 20_000).rstrip()
+    """Run the scorer benchmarks (``--quick``: a small stream, to check the script runs)."""
+    lines = 200 if "--quick" in sys.argv else 20_000
+    text = ("def body():\n" + LINE * lines).rstrip()
     course = Course(text)
     print(f"snippet: {len(text):,} chars, {course.typeable:,} typeable")
     clean = long_stream(course, 0.0)

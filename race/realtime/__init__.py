@@ -58,10 +58,12 @@ class Services:
     sink: ResultsSink
     metrics: Metrics
     throttle: Throttle
-    #: Racers this worker admits; joins past it are refused as "busy".
-    capacity: int = 1000
+    #: Seats this worker gives; joins past it are refused as "busy".
+    capacity: int = 250
     #: Sockets connected to this worker.
     connected: int = 0
+    #: Connections of this worker that hold a seat (racing or watching).
+    seated: set[str] = field(default_factory=set)
     _started: bool = False
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -71,11 +73,22 @@ class Services:
             self.connected += 1
             self.metrics.sockets.set(self.connected)
 
-    def disconnect(self) -> None:
+    def disconnect(self, sid: str) -> None:
         """Count a closed connection."""
         with self._lock:
             self.connected -= 1
+            self.seated.discard(sid)
             self.metrics.sockets.set(self.connected)
+
+    @property
+    def connection_cap(self) -> int:
+        """Connections accepted at most: the seats plus headroom for pages not yet seated."""
+        return self.capacity + max(self.capacity // 4, 10)
+
+    def has_room_for(self, sid: str) -> bool:
+        """Tell whether this worker can seat one more connection (or ``sid`` already is)."""
+        with self._lock:
+            return sid in self.seated or len(self.seated) < self.capacity
 
     def start_background(self) -> None:
         """Start the heartbeat task once per worker."""
@@ -167,7 +180,7 @@ def init_app(app: Flask, store: Store | None = None, sink: ResultsSink | None = 
         sink,
         metrics,
         throttle,
-        int(app.config.get("MAX_RACERS", 1000)),
+        int(app.config.get("MAX_RACERS", 250)),
     )
 
     from race.realtime import handlers

@@ -73,9 +73,9 @@ def _throttle_join(creates_room: bool = False) -> None:
 
 
 def _admit_seat() -> None:
-    """Refuse a new seat while this worker is full (admitted players come first)."""
+    """Refuse a new seat while this worker seats as many as it can serve well."""
     svc = services(current_app)
-    if svc.connected > svc.capacity:
+    if not svc.has_room_for(request.sid):  # type: ignore[attr-defined]
         svc.metrics.refused_busy.inc()
         raise Refused("busy", "server busy: this server is full, try again in a minute")
 
@@ -95,6 +95,7 @@ def _enter(code: str) -> dict[str, Any]:
         with contextlib.suppress(Refused):
             svc.engine.leave(previous, player)
     session["room"] = code
+    svc.seated.add(request.sid)  # type: ignore[attr-defined]
     join_room(code)
     svc.store.put_conn(code, player.id, request.sid)  # type: ignore[attr-defined]
     room = svc.engine.room(code)
@@ -152,7 +153,7 @@ def register(sio: SocketIO, svc: Services) -> None:
     @sio.on("connect")
     def connect(auth: Any = None) -> None:
         svc = services(current_app)
-        if svc.connected >= svc.capacity * 5 // 4:
+        if svc.connected >= svc.connection_cap:
             svc.metrics.refused_busy.inc()
             raise SocketIORefused("server busy: try again in a minute", {"code": "busy"})
         ip = request.remote_addr or "unknown"
@@ -192,7 +193,9 @@ def register(sio: SocketIO, svc: Services) -> None:
 
     @sio.on("disconnect")
     def disconnect(*_: Any) -> None:
-        services(current_app).disconnect()
+        here = services(current_app)
+        here.disconnect(request.sid)  # type: ignore[attr-defined]
+        here.throttle.forget(request.sid)  # type: ignore[attr-defined]
         code = session.get("room")
         if not code or "player" not in session:
             return
@@ -264,6 +267,7 @@ def register(sio: SocketIO, svc: Services) -> None:
         _engine().leave(msg.code, player)
         if session.get("room") == msg.code:
             session.pop("room")
+            services(current_app).seated.discard(request.sid)  # type: ignore[attr-defined]
             leave_room(msg.code)
             services(current_app).store.drop_conn(msg.code, player.id, request.sid)  # type: ignore[attr-defined]
 

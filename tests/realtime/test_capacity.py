@@ -11,21 +11,24 @@ from tests.realtime.harness import Client
 from tests.realtime.harness import Server
 
 
-def test_joins_past_capacity_are_refused_as_busy(
+def test_seats_past_capacity_are_refused_as_busy(
     server: Server, connect: Callable[..., Client]
 ) -> None:
-    server.app.extensions["coderace"].capacity = 4  # hard cap on connections: 5
-    a, b = connect(), connect()
+    server.app.extensions["coderace"].capacity = 2  # two seats; 12 connections at most
+    a, b, idle = connect(), connect(), connect()
     code = a.ok("create", {"snippet_id": "py-short"})["room"]["code"]
-    b.ok("join", {"code": code})
-    connect(), connect()
-    c = connect()  # the fifth connection: over capacity, so no new seat
-    refused = c.call("join", {"code": code})
+    b.ok("join", {"code": code})  # idle connections take no seat: b gets the second one
+    refused = idle.call("join", {"code": code})
     assert refused["ok"] is False and refused["code"] == "busy"
     assert "server busy" in refused["message"]
-    assert c.call("quick", {"language": "go"})["code"] == "busy"
-    # Admitted players carry on: resuming an existing seat is not a new admission.
+    assert idle.call("quick", {"language": "go"})["code"] == "busy"
+    assert idle.call("join", {"code": code, "role": "spectator"})["code"] == "busy"
+    # Admitted players carry on: resuming a seat is not a new admission.
     assert b.ok("join", {"code": code})["you"]["id"] == b.id
+    b.ok("leave", {"code": code})  # a seat comes free
+    assert idle.ok("join", {"code": code})["you"]["id"] == idle.id
+    for _ in range(9):  # up to the twelfth connection
+        connect()
     refusals: list[object] = []
     raw = socketio.Client(reconnection=False)
     raw.on("connect_error", refusals.append)
@@ -33,4 +36,4 @@ def test_joins_past_capacity_are_refused_as_busy(
         raw.connect(server.url, transports=["websocket"], wait_timeout=5)
     assert refusals == [{"message": "server busy: try again in a minute", "data": {"code": "busy"}}]
     metrics = server.app.extensions["coderace"].metrics
-    assert metrics.refused_busy._value.get() >= 3
+    assert metrics.refused_busy._value.get() == 4
