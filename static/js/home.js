@@ -1,5 +1,5 @@
 // Home: the quick-race language is remembered; every way in carries it; the name is kept.
-import { byId } from "./dom.js";
+import { byId, el, fill } from "./dom.js";
 import * as identity from "./identity.js";
 
 const select = byId("quick-language");
@@ -17,8 +17,39 @@ function links() {
     link.href = url.pathname + url.search;
   }
 }
-select.addEventListener("change", links);
+select.addEventListener("change", () => {
+  links();
+  glance();
+});
 links();
+glance();
+
+/** Today's top five for the chosen language, from the leaderboard API (hidden if empty). */
+async function glance() {
+  const language = select.value === "any" ? "python" : select.value;
+  const box = byId("leaderboard");
+  try {
+    const res = await fetch(`/api/leaderboard?language=${language}&period=today&limit=5`);
+    if (!res.ok) throw new Error(String(res.status));
+    const board = await res.json();
+    byId("leaderboard-language").textContent = `· ${language}`;
+    byId("leaderboard-more").href = `/leaderboard?language=${language}&period=today`;
+    fill(
+      byId("leaderboard-top"),
+      board.top.map((row) =>
+        el(
+          "li",
+          {},
+          el("a", { href: `/players/${row.player_id}` }, row.name),
+          el("span", { class: "meta" }, ` ${row.net_wpm.toFixed(1)} wpm`),
+        ),
+      ),
+    );
+    box.hidden = !board.top.length;
+  } catch {
+    box.hidden = true;
+  }
+}
 
 const nameInput = byId("home-name");
 nameInput.value = identity.savedName() || "";

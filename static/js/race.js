@@ -165,11 +165,39 @@ function render() {
   if (room.phase !== "lobby" || room.racers.filter((r) => !r.left).length > 1)
     byId("lonely").hidden = true;
   if (room.phase === "finished" && !s.standings && room.standings) {
-    setTimeout(() => {
-      if (!s.standings && s.room === room) showResults(room.standings, null);
+    setTimeout(async () => {
+      if (s.standings || s.room !== room) return;
+      // Opened after the race (a reload, a shared link): the stored race has the charts.
+      const details = await storedDetails(room);
+      if (!s.standings && s.room === room) showResults(room.standings, details);
     }, 800);
   }
   showActions(room, s.me, spectator);
+}
+
+/** Fetch a finished round's per-racer series, missed keys and flags from the results API. */
+async function storedDetails(room) {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const res = await fetch(`/api/races/${encodeURIComponent(room.code)}.${room.round}`);
+      if (res.ok) {
+        const race = await res.json();
+        const details = {};
+        for (const st of race.standings) {
+          details[st.player_id] = {
+            series: st.series || [],
+            missed: st.missed || [],
+            reasons: (st.reasons || []).map((code) => ({ code, message: code })),
+          };
+        }
+        return details;
+      }
+    } catch {
+      /* offline: fall through to the next attempt */
+    }
+    await new Promise((done) => setTimeout(done, 1500)); // stored a moment after the end
+  }
+  return null;
 }
 
 function showResults(standings, details) {
