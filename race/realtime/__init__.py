@@ -85,10 +85,18 @@ class Services:
         """Connections accepted at most: the seats plus headroom for pages not yet seated."""
         return self.capacity + max(self.capacity // 4, 10)
 
-    def has_room_for(self, sid: str) -> bool:
-        """Tell whether this worker can seat one more connection (or ``sid`` already is)."""
+    def take_seat(self, sid: str, returning: bool = False) -> bool | None:
+        """Reserve a seat for ``sid``: True if newly taken, False if it already held one,
+        None if this worker is full (a ``returning`` player, already seated in the room,
+        is never refused). Check and reservation are one step, so joins racing each
+        other for the last seat cannot both win it."""
         with self._lock:
-            return sid in self.seated or len(self.seated) < self.capacity
+            if sid in self.seated:
+                return False
+            if len(self.seated) >= self.capacity and not returning:
+                return None
+            self.seated.add(sid)
+            return True
 
     def start_background(self) -> None:
         """Start the heartbeat task once per worker."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable
+from collections.abc import Iterator
 from typing import Any
 from typing import TypeVar
 
@@ -72,12 +73,26 @@ def _throttle_join(creates_room: bool = False) -> None:
     services(current_app).throttle.join(session.get("ip", "unknown"), creates_room)
 
 
-def _admit_seat() -> None:
-    """Refuse a new seat while this worker seats as many as it can serve well."""
+@contextlib.contextmanager
+def _seat(returning: bool = False) -> Iterator[None]:
+    """Hold a seat on this worker for the join inside; refuse with ``busy`` when full
+    (admitted players come first: one coming back to their room is always let in).
+
+    The seat is reserved before the join runs (the join yields to other greenlets on
+    store calls) and given back if the join fails.
+    """
     svc = services(current_app)
-    if not svc.has_room_for(request.sid):  # type: ignore[attr-defined]
+    sid = request.sid  # type: ignore[attr-defined]
+    taken = svc.take_seat(sid, returning)
+    if taken is None:
         svc.metrics.refused_busy.inc()
         raise Refused("busy", "server busy: this server is full, try again in a minute")
+    try:
+        yield
+    except BaseException:
+        if taken:
+            svc.seated.discard(sid)
+        raise
 
 
 def _limit(limit_s: int | None) -> int | None:
@@ -95,7 +110,6 @@ def _enter(code: str) -> dict[str, Any]:
         with contextlib.suppress(Refused):
             svc.engine.leave(previous, player)
     session["room"] = code
-    svc.seated.add(request.sid)  # type: ignore[attr-defined]
     join_room(code)
     svc.store.put_conn(code, player.id, request.sid)  # type: ignore[attr-defined]
     room = svc.engine.room(code)
@@ -232,34 +246,33 @@ def register(sio: SocketIO, svc: Services) -> None:
     @on("quick", s.Quick)
     def quick(msg: s.Quick) -> dict[str, Any]:
         _throttle_join()
-        _admit_seat()
         language = None if msg.language == "any" else msg.language
-        return _enter(_engine().quick(_player(), language).code)
+        with _seat():
+            return _enter(_engine().quick(_player(), language).code)
 
     @on("create", s.Create)
     def create(msg: s.Create) -> dict[str, Any]:
         _throttle_join(creates_room=True)
-        _admit_seat()
         engine = _engine()
         snippet = _snippet(msg) or engine.pick_snippet()
-        return _enter(engine.create_private(_player(), snippet, _limit(msg.limit_s)).code)
+        with _seat():
+            return _enter(engine.create_private(_player(), snippet, _limit(msg.limit_s)).code)
 
     @on("practice", s.Practice)
     def practice(msg: s.Practice) -> dict[str, Any]:
         _throttle_join(creates_room=True)
-        _admit_seat()
         engine = _engine()
         snippet = _snippet(msg) or engine.pick_snippet()
-        return _enter(engine.practice(_player(), snippet).code)
+        with _seat():
+            return _enter(engine.practice(_player(), snippet).code)
 
     @on("join", s.Join)
     def join(msg: s.Join) -> dict[str, Any]:
         engine, player = _engine(), _player()
         _throttle_join()  # every attempt counts: room codes cannot be guessed fast
-        if engine.room(msg.code).seat(player.id) is None:
-            _admit_seat()
-        engine.join(msg.code, player, msg.role)
-        return _enter(msg.code)
+        with _seat(returning=engine.room(msg.code).seat(player.id) is not None):
+            engine.join(msg.code, player, msg.role)
+            return _enter(msg.code)
 
     @on("leave", s.InRoom)
     def leave(msg: s.InRoom) -> None:

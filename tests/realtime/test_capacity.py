@@ -37,3 +37,30 @@ def test_seats_past_capacity_are_refused_as_busy(
     assert refusals == [{"message": "server busy: try again in a minute", "data": {"code": "busy"}}]
     metrics = server.app.extensions["coderace"].metrics
     assert metrics.refused_busy._value.get() == 4
+
+
+def test_a_failed_join_gives_its_seat_back(server: Server, connect: Callable[..., Client]) -> None:
+    server.app.extensions["coderace"].capacity = 2
+    host, shut_out, late = connect(), connect(), connect()
+    locked = host.ok("create", {"snippet_id": "py-short"})["room"]["code"]
+    host.ok("lock", {"code": locked, "locked": True})
+    for _ in range(3):
+        assert shut_out.call("join", {"code": locked})["code"] == "room_locked"
+    # Had the refused joins kept a seat, the second and last seat would be gone.
+    own = late.ok("create", {"snippet_id": "py-short"})["room"]["code"]
+    assert shut_out.call("join", {"code": own})["code"] == "busy"
+
+
+def test_a_returning_racer_is_seated_even_when_the_worker_is_full(
+    server: Server, connect: Callable[..., Client]
+) -> None:
+    server.app.extensions["coderace"].capacity = 2
+    a, b = connect(), connect()
+    code = a.ok("create", {"snippet_id": "py-short"})["room"]["code"]
+    b.ok("join", {"code": code})
+    b.close()  # b's page reloads; while it does, a newcomer takes the free seat
+    newcomer = connect()
+    newcomer.ok("create", {"snippet_id": "py-short"})
+    back = connect(token=b.token)  # b's new connection: the worker is full, b comes first
+    assert back.ok("join", {"code": code})["you"]["id"] == b.id
+    assert connect().call("quick", {"language": "go"})["code"] == "busy"
