@@ -306,7 +306,8 @@ def main() -> None:
                     env={
                         **({"CODERACE_MAX_RACERS": str(args.capacity)} if args.capacity else {}),
                         # Every simulated racer shares one IP: lift the per-IP budgets.
-                        "RATE_LIMITS": "connects_per_ip=100000/minute;joins_per_ip=100000/minute;"
+                        "RATE_LIMITS": "events_per_ip=100000/second;connects_per_ip=100000/minute;"
+                        "joins_per_ip=100000/minute;"
                         "rooms_per_ip=100000/minute",
                     },
                 )

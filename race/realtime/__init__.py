@@ -176,6 +176,7 @@ def init_app(app: Flask, store: Store | None = None, sink: ResultsSink | None = 
     heartbeat = Heartbeat(engine, racing, sink, f"{os.getpid()}-{id(app):x}", metrics)
     throttle = Throttle(
         Budgets.parse_setting(app.config.get("RATE_LIMITS")),
+        store,
         app.config.get("REDIS_URL"),
         app.config.get("REDIS_PREFIX", "cr:"),
     )

@@ -174,6 +174,7 @@ def register(sio: SocketIO, svc: Services) -> None:
         if not svc.throttle.connect(ip):
             raise SocketIORefused("too many connections; wait a minute", {"code": "rate_limited"})
         svc.connect()
+        svc.throttle.opened(request.sid, ip)  # type: ignore[attr-defined]
         session["ip"] = ip
         secret = current_app.config["SECRET_KEY"]
         try:

@@ -1,15 +1,24 @@
-"""Rate limits: per connection (in this worker) and per client IP (in the shared store).
+"""Rate limits: per connection (in this worker) and per client IP (shared by every worker).
 
 A connection is pinned to one worker, so its event budget is a token bucket in the
 worker's memory, checked in a few operations on the hot path (the ``limits`` library's
 in-memory storage sweeps every key on a timer: measured at 30 % of a loaded worker's
-CPU with one key per connection). Per-IP budgets (connections, joins, room creations)
-are rare events that must hold across workers, so they go through ``limits`` (moving
-windows), in Redis in scaled mode.
+CPU with one key per connection).
+
+An IP's event budget must hold across workers, so it is a token bucket in the store
+(Redis in scaled mode). Each worker takes tokens from it in small leases (a tenth of a
+second's worth, at most 20), so the shared bucket costs one store call per lease, not
+one per event; a worker may hold at most one unspent lease per IP. If the store cannot
+be reached the IP budget is not enforced (the per-connection one still is): a Redis
+outage must not turn into refusing every player.
+
+Per-IP budgets for rare events (connections, joins, room creations) go through
+``limits`` (moving windows), in Redis in scaled mode.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +31,9 @@ from limits.storage import Storage
 from limits.strategies import MovingWindowRateLimiter
 
 from race.core.room import Refused
+from race.store.base import Store
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -30,6 +42,9 @@ class Budgets:
 
     #: Any event on one connection (an honest client sends at most ~10 a second).
     events_per_connection: str = "30/second"
+    #: Any event from one IP, over all its connections on every worker (a classroom
+    #: behind one address: ~40 racers typing).
+    events_per_ip: str = "600/second"
     #: New connections from one IP.
     connects_per_ip: str = "60/minute"
     #: quick / join / practice / create from one IP (also slows room-code guessing).
@@ -79,17 +94,27 @@ class Throttle:
     def __init__(
         self,
         budgets: Budgets,
+        store: Store,
         redis_url: str | None,
         prefix: str = "cr:",
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.budgets = budgets
+        self._store = store
         self._clock = clock
         per_connection = parse(budgets.events_per_connection)
         #: Events a second for one connection, and the burst it may save up (one window).
         self._rate = per_connection.amount / per_connection.get_expiry()
         self._burst = float(per_connection.amount)
         self._buckets: dict[str, TokenBucket] = {}
+        per_ip = parse(budgets.events_per_ip)
+        self._ip_rate = per_ip.amount / per_ip.get_expiry()
+        self._ip_burst = per_ip.amount
+        self._ip_lease = max(1, min(20, int(self._ip_rate / 10)))
+        #: This worker's connections: sid -> IP; per IP, open connections and unspent tokens.
+        self._ip_of: dict[str, str] = {}
+        self._ip_conns: dict[str, int] = {}
+        self._ip_tokens: dict[str, int] = {}
         shared: Storage = (
             RedisStorage(redis_url, key_prefix=f"{prefix}limits") if redis_url else MemoryStorage()
         )
@@ -102,18 +127,48 @@ class Throttle:
             item = self._items[spec] = parse(spec)
         return item
 
+    def opened(self, sid: str, ip: str) -> None:
+        """Note a new connection of ``ip`` (its events then spend the IP's budget too)."""
+        self._ip_of[sid] = ip
+        self._ip_conns[ip] = self._ip_conns.get(ip, 0) + 1
+
     def event(self, sid: str) -> None:
-        """Spend one event of a connection's budget."""
+        """Spend one event of a connection's budget and of its IP's."""
         now = self._clock()
         bucket = self._buckets.get(sid)
         if bucket is None:
             bucket = self._buckets[sid] = TokenBucket(self._rate, self._burst, now)
         if not bucket.take(now):
             raise Refused("rate_limited", "too many messages; slow down")
+        ip = self._ip_of.get(sid)
+        if ip is not None:
+            self._ip_event(ip)
+
+    def _ip_event(self, ip: str) -> None:
+        left = self._ip_tokens.get(ip, 0)
+        if left <= 0:
+            try:
+                left = self._store.take_tokens(
+                    f"ev|{ip}", self._ip_rate, self._ip_burst, self._ip_lease
+                )
+            except Exception as exc:  # fail open: the store's own callers report outages
+                log.warning("IP event budget not checked: %s: %s", type(exc).__name__, exc)
+                left = self._ip_lease
+            if left <= 0:
+                raise Refused("rate_limited", "too many messages from your address; slow down")
+        self._ip_tokens[ip] = left - 1
 
     def forget(self, sid: str) -> None:
-        """Drop a closed connection's bucket."""
+        """Drop a closed connection's bucket (and its IP's lease with its last one)."""
         self._buckets.pop(sid, None)
+        ip = self._ip_of.pop(sid, None)
+        if ip is not None:
+            count = self._ip_conns.get(ip, 1) - 1
+            if count > 0:
+                self._ip_conns[ip] = count
+            else:
+                self._ip_conns.pop(ip, None)
+                self._ip_tokens.pop(ip, None)
 
     def connect(self, ip: str) -> bool:
         """Spend one connection of an IP's budget; False if it is spent."""

@@ -169,6 +169,16 @@ class Store(ABC):
     def acquire_lease(self, name: str, owner: str, ttl_ms: int) -> bool:
         """Take or renew a lease; True if ``owner`` holds it for the next ``ttl_ms``."""
 
+    # --- rate limits ---------------------------------------------------------------------
+
+    @abstractmethod
+    def take_tokens(self, key: str, per_second: float, burst: int, want: int) -> int:
+        """Take up to ``want`` tokens from a shared token bucket; return how many were given.
+
+        The bucket refills at ``per_second`` up to ``burst`` and starts full. Taking is
+        atomic: concurrent takers never share a token.
+        """
+
     # --- outbox --------------------------------------------------------------------------
 
     @abstractmethod

@@ -37,6 +37,9 @@ class MemoryStore(Store):
         self._deadlines: dict[str, int] = {}
         self._leases: dict[str, tuple[str, int]] = {}
         self._outbox: dict[str, str] = {}
+        #: Token buckets: key -> (tokens, last refill ms, the time it is full again).
+        self._buckets: dict[str, tuple[float, int, int]] = {}
+        self._next_bucket_sweep = 0
         self._conns: dict[tuple[str, str], str] = {}
         self._next_sweep = 0
 
@@ -218,6 +221,22 @@ class MemoryStore(Store):
                 self._leases[name] = (owner, now + ttl_ms)
                 return True
             return False
+
+    def take_tokens(self, key: str, per_second: float, burst: int, want: int) -> int:
+        """Take tokens from a bucket in this process."""
+        with self._lock:
+            now = self._clock()
+            if now >= self._next_bucket_sweep:  # a bucket full again is the same as none
+                self._next_bucket_sweep = now + 1000
+                for gone in [k for k, b in self._buckets.items() if b[2] <= now]:
+                    del self._buckets[gone]
+            tokens, stamp, _ = self._buckets.get(key, (float(burst), now, now))
+            tokens = min(float(burst), tokens + max(0, now - stamp) * per_second / 1000)
+            given = max(0, min(want, int(tokens)))
+            tokens -= given
+            full_at = now + int((burst - tokens) * 1000 / per_second) + 1
+            self._buckets[key] = (tokens, now, full_at)
+            return given
 
     def outbox_pending(self, limit: int = 50) -> list[tuple[str, str]]:
         """Return waiting records, oldest first."""

@@ -68,6 +68,17 @@ _COMPARE_DEL = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 """
+_TAKE = """
+local b = redis.call('HMGET', KEYS[1], 'tokens', 'stamp')
+local now, rate, burst = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local tokens, stamp = tonumber(b[1]) or burst, tonumber(b[2]) or now
+tokens = math.min(burst, tokens + math.max(0, now - stamp) * rate / 1000)
+local given = math.max(0, math.min(tonumber(ARGV[4]), math.floor(tokens)))
+tokens = tokens - given
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'stamp', now)
+redis.call('PEXPIRE', KEYS[1], math.ceil((burst - tokens) * 1000 / rate) + 1)
+return given
+"""
 _LIVE = ("countdown", "racing")
 #: Decoded rooms kept per worker (only reused while the stored JSON is unchanged).
 DECODED_CACHE = 10_000
@@ -109,6 +120,7 @@ class RedisStore(Store):
         self._lease = client.register_script(_LEASE)
         self._swap = client.register_script(_SWAP)
         self._compare_del = client.register_script(_COMPARE_DEL)
+        self._take = client.register_script(_TAKE)
 
     # --- keys ----------------------------------------------------------------------------
 
@@ -352,6 +364,13 @@ class RedisStore(Store):
     def acquire_lease(self, name: str, owner: str, ttl_ms: int) -> bool:
         """Take or renew a lease (Lua)."""
         return bool(self._lease(keys=[f"{self.p}lease:{name}"], args=[owner, ttl_ms]))
+
+    # --- rate limits ---------------------------------------------------------------------
+
+    def take_tokens(self, key: str, per_second: float, burst: int, want: int) -> int:
+        """Take tokens from a bucket shared by every worker (Lua; expires once full)."""
+        args: list[str | int] = [self._clock(), repr(float(per_second)), burst, want]
+        return int(self._run(self._take, [f"{self.p}bucket:{key}"], args))
 
     # --- outbox --------------------------------------------------------------------------
 

@@ -28,8 +28,10 @@ EVENTS = [
     "sync", "set_name", "quick", "create", "practice", "join", "leave", "keys",
     "keep_waiting", "configure", "lock", "kick", "start", "rematch", "no_such_event",
 ]  # fmt: skip
-GENEROUS = "events_per_connection=100000/second;joins_per_ip=100000/minute;" \
-    "rooms_per_ip=100000/minute;connects_per_ip=100000/minute"  # fmt: skip
+GENEROUS = (
+    "events_per_connection=100000/second;events_per_ip=100000/second;"
+    "joins_per_ip=100000/minute;rooms_per_ip=100000/minute;connects_per_ip=100000/minute"
+)
 
 ODD_TEXT = st.one_of(
     st.text(max_size=40),

@@ -8,6 +8,7 @@ import pytest
 import requests
 import socketio
 
+from race.core.room import Refused
 from tests.realtime.harness import Client
 from tests.realtime.harness import Server
 
@@ -26,6 +27,26 @@ def test_a_flooding_connection_is_throttled_and_others_are_not(
     finally:
         flood.close()
         calm.close()
+
+
+def test_connections_of_one_ip_share_its_event_budget(
+    server_factory: Callable[..., Server],
+) -> None:
+    srv = server_factory(RATE_LIMITS="events_per_ip=10/minute")
+    first, second = Client(srv.url), Client(srv.url)
+    try:
+        assert all(first.call("sync", {"c": 1.0})["ok"] for _ in range(6))
+        answers = [second.call("sync", {"c": 1.0}) for _ in range(6)]
+        assert [a["ok"] for a in answers] == [True] * 4 + [False] * 2
+        assert answers[-1]["code"] == "rate_limited"
+        # A closed connection does not hand its IP a fresh budget.
+        first.close()
+        third = Client(srv.url)
+        assert third.call("sync", {"c": 1.0})["code"] == "rate_limited"
+        third.close()
+    finally:
+        first.close()
+        second.close()
 
 
 def test_joins_and_room_codes_are_limited_per_ip(server_factory: Callable[..., Server]) -> None:
@@ -76,3 +97,24 @@ def test_rate_limit_setting_is_validated() -> None:
         Budgets.parse_setting("jumps_per_ip=1/second")
     with pytest.raises(ValueError):
         Budgets.parse_setting("joins_per_ip=lots")
+
+
+def test_the_ip_event_budget_fails_open_when_the_store_is_unreachable() -> None:
+    from race.realtime.throttle import Budgets
+    from race.realtime.throttle import Throttle
+    from race.store.memory import MemoryStore
+    from race.store.redis import RedisStore
+    from race.store.redis import connect
+
+    budgets = Budgets(events_per_ip="1/minute")
+    held = Throttle(budgets, MemoryStore(), None)
+    held.opened("s1", "10.0.0.1")
+    held.event("s1")
+    with pytest.raises(Refused, match="from your address"):
+        held.event("s1")
+    # Redis gone (nothing listens on port 1): players keep playing, the per-connection
+    # budget still holds.
+    lost = Throttle(budgets, RedisStore(connect("redis://127.0.0.1:1/0")), None)
+    lost.opened("s1", "10.0.0.1")
+    for _ in range(5):
+        lost.event("s1")

@@ -38,9 +38,17 @@ def cluster_factory(tmp_path: Path, corpus_dir: Path) -> Iterator[Callable[..., 
         unavailable("Redis", exc)
     made: list[Cluster] = []
 
-    def make(workers: int = 3, worker_type: str = "eventlet") -> Cluster:
+    def make(
+        workers: int = 3, worker_type: str = "eventlet", env: dict[str, str] | None = None
+    ) -> Cluster:
         cluster = Cluster(
-            tmp_path, workers, worker_type, redis_url=REDIS_URL, timing=FAST, corpus=corpus_dir
+            tmp_path,
+            workers,
+            worker_type,
+            redis_url=REDIS_URL,
+            timing=FAST,
+            corpus=corpus_dir,
+            env=env,
         )
         made.append(cluster)
         return cluster.start()

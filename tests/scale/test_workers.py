@@ -120,3 +120,18 @@ def test_killed_worker_players_resume_elsewhere_and_race_ends_once(
         for c in (a, b, back):
             if c is not None and c.sio.connected:
                 c.close()
+
+
+def test_an_ip_event_budget_holds_across_workers(cluster_factory: Callable[..., Cluster]) -> None:
+    cluster = cluster_factory(2, env={"RATE_LIMITS": "events_per_ip=10/minute"})
+    one, two = Client(cluster.urls[0]), Client(cluster.urls[1])
+    try:
+        answers = [c.call("sync", {"c": 1.0}) for _ in range(8) for c in (one, two)]
+        # Each worker alone would let all 16 through; the shared bucket holds 10.
+        assert sum(a["ok"] for a in answers) == 10
+        refused = [a for a in answers if not a["ok"]]
+        assert {a["code"] for a in refused} == {"rate_limited"}
+        assert "from your address" in refused[0]["message"]
+    finally:
+        one.close()
+        two.close()

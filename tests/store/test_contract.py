@@ -211,6 +211,30 @@ def test_leases(store: Store) -> None:
     assert not store.acquire_lease("tick|R", "w1", 150)
 
 
+def test_token_buckets_give_at_most_the_burst_then_refill(store: Store) -> None:
+    assert store.take_tokens("ev|1.2.3.4", 10, 5, 3) == 3
+    assert store.take_tokens("ev|1.2.3.4", 10, 5, 3) == 2  # what is left of the burst
+    assert store.take_tokens("ev|1.2.3.4", 10, 5, 1) == 0
+    assert store.take_tokens("ev|5.6.7.8", 10, 5, 5) == 5  # buckets are per key
+    time.sleep(0.25)  # ten a second: two or so back, far from the whole burst
+    assert 2 <= store.take_tokens("ev|1.2.3.4", 10, 5, 5) < 5
+
+
+def test_concurrent_takers_never_share_a_token(store: Store) -> None:
+    given: list[int] = []
+
+    def take() -> None:
+        for _ in range(10):
+            given.append(store.take_tokens("ev|9.9.9.9", 0.01, 25, 1))
+
+    threads = [threading.Thread(target=take) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(given) == 25 and len(given) == 80
+
+
 def test_outbox_keeps_the_first_record_of_an_id(store: Store) -> None:
     store.create_room(new("A" * 16))
     store.create_room(new("B" * 16))
