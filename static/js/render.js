@@ -95,6 +95,7 @@ export class CodeView {
   /** Draw other racers' cursors: [{id, pos, name, color}]. */
   setGhosts(list) {
     const seen = new Set();
+    const placed = [];
     for (const ghost of list) {
       seen.add(ghost.id);
       let node = this.ghosts.get(ghost.id);
@@ -106,13 +107,30 @@ export class CodeView {
       node.style.setProperty("--c", ghost.color);
       node.firstChild.textContent = ghost.name;
       node.classList.toggle("done", ghost.done);
-      this.#place(node, ghost.pos, null);
+      const at = this.#place(node, ghost.pos, null);
+      if (at) placed.push({ node, ...at });
     }
     for (const [id, node] of this.ghosts) {
       if (!seen.has(id)) {
         node.remove();
         this.ghosts.delete(id);
       }
+    }
+    this.#stackTags(placed);
+  }
+
+  /** Lift name tags that would cover one another on the same line into a small stack. */
+  #stackTags(placed) {
+    placed.sort((a, b) => a.top - b.top || a.left - b.left);
+    let previous = null;
+    for (const item of placed) {
+      const tag = item.node.firstChild;
+      const near =
+        previous && previous.top === item.top && item.left < previous.left + previous.width + 2;
+      item.level = near ? previous.level + 1 : 0;
+      item.width = tag.offsetWidth;
+      item.node.style.setProperty("--stack", String(item.level));
+      previous = item;
     }
   }
 
@@ -140,6 +158,7 @@ export class CodeView {
     node.style.transform = `translate(${left}px, ${top}px)`;
     node.style.height = `${height}px`;
     if (node === this.caret && !node.hidden) this.#keepVisible(left, top, height);
+    return { left, top };
   }
 
   #keepVisible(left, top, height) {

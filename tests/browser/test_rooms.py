@@ -86,6 +86,16 @@ def test_host_shares_kicks_and_starts_a_private_race(player: Callable[..., Playe
     half = len(keys) // 2
     type_together([(host.page, keys[:half]), (guest.page, keys[:half])], seed=21)
     expect(fan.page.locator("#code .ghost")).to_have_count(2)
+    # Both racers stand on the same character: their name tags stack, not cover each other.
+    fan.page.wait_for_function(
+        """() => {
+          const [a, b] = [...document.querySelectorAll('#code .ghost')];
+          const [p, q] = [a, b].map((g) => g.firstChild.getBoundingClientRect());
+          const apart = p.bottom <= q.top + 0.5 || q.bottom <= p.top + 0.5
+            || p.right <= q.left || q.right <= p.left;
+          return a.style.transform === b.style.transform && apart;
+        }"""
+    )
     fan.shot("spectator-375")
     type_together([(host.page, keys[half:]), (guest.page, keys[half:])], seed=22)
 
