@@ -59,7 +59,7 @@ class Services:
     metrics: Metrics
     throttle: Throttle
     #: Seats this worker gives; joins past it are refused as "busy".
-    capacity: int = 250
+    capacity: int = 200
     #: Sockets connected to this worker.
     connected: int = 0
     #: Connections of this worker that hold a seat (racing or watching).
@@ -189,7 +189,7 @@ def init_app(app: Flask, store: Store | None = None, sink: ResultsSink | None = 
         sink,
         metrics,
         throttle,
-        int(app.config.get("MAX_RACERS", 250)),
+        int(app.config.get("MAX_RACERS", 200)),
     )
 
     from race.realtime import handlers
