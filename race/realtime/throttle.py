@@ -30,6 +30,7 @@ from limits.storage import RedisStorage
 from limits.storage import Storage
 from limits.strategies import MovingWindowRateLimiter
 
+from race.core.bucket import TokenBucket
 from race.core.room import Refused
 from race.store.base import Store
 
@@ -65,27 +66,6 @@ class Budgets:
             parse(value.strip())  # raises on a malformed limit
             values[name.strip()] = value.strip()
         return cls(**values)
-
-
-class TokenBucket:
-    """``rate`` tokens a second, at most ``burst`` saved up; one event spends one."""
-
-    __slots__ = ("burst", "rate", "stamp", "tokens")
-
-    def __init__(self, rate: float, burst: float, now: float) -> None:
-        self.rate = rate
-        self.burst = burst
-        self.tokens = burst
-        self.stamp = now
-
-    def take(self, now: float) -> bool:
-        """Spend a token if there is one."""
-        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
-        self.stamp = now
-        if self.tokens < 1:
-            return False
-        self.tokens -= 1
-        return True
 
 
 class Throttle:

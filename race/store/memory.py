@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
 
+from race.core.bucket import TokenBucket
 from race.core.room import Room
 from race.store.base import ROOM_TTL_MS
 from race.store.base import Effects
@@ -37,8 +38,8 @@ class MemoryStore(Store):
         self._deadlines: dict[str, int] = {}
         self._leases: dict[str, tuple[str, int]] = {}
         self._outbox: dict[str, str] = {}
-        #: Token buckets: key -> (tokens, last refill ms, the time it is full again).
-        self._buckets: dict[str, tuple[float, int, int]] = {}
+        #: Token buckets by key (refill rates per ms).
+        self._buckets: dict[str, TokenBucket] = {}
         self._next_bucket_sweep = 0
         self._conns: dict[tuple[str, str], str] = {}
         self._next_sweep = 0
@@ -228,15 +229,12 @@ class MemoryStore(Store):
             now = self._clock()
             if now >= self._next_bucket_sweep:  # a bucket full again is the same as none
                 self._next_bucket_sweep = now + 1000
-                for gone in [k for k, b in self._buckets.items() if b[2] <= now]:
+                for gone in [k for k, b in self._buckets.items() if b.full_by(now)]:
                     del self._buckets[gone]
-            tokens, stamp, _ = self._buckets.get(key, (float(burst), now, now))
-            tokens = min(float(burst), tokens + max(0, now - stamp) * per_second / 1000)
-            given = max(0, min(want, int(tokens)))
-            tokens -= given
-            full_at = now + int((burst - tokens) * 1000 / per_second) + 1
-            self._buckets[key] = (tokens, now, full_at)
-            return given
+            bucket = self._buckets.get(key)
+            if bucket is None:
+                bucket = self._buckets[key] = TokenBucket(per_second / 1000, burst, now)
+            return bucket.take(now, want)
 
     def outbox_pending(self, limit: int = 50) -> list[tuple[str, str]]:
         """Return waiting records, oldest first."""
