@@ -202,18 +202,12 @@ class Racing:
     # --- ticks ---------------------------------------------------------------------------
 
     def tick(
-        self,
-        live: Live,
-        now: int,
-        n: int = 0,
-        lag: int = 0,
-        progress: dict[str, str] | None = None,
+        self, live: Live, now: int, n: int, lag: int, progress: dict[str, str]
     ) -> dict[str, Any]:
-        """Build and send one progress tick for a racing room (``n``-th by this worker)."""
+        """Send one progress tick for a racing room (``n``-th by this worker), built from
+        the round's stored progress (the heartbeat reads every due room's in one go)."""
         elapsed = now - live.starts_at
         players = []
-        if progress is None:
-            progress = self.store.get_progress(live.code, live.round)
         for pid, raw in progress.items():
             p = json.loads(raw)
             fin = p["fin"]
