@@ -26,6 +26,7 @@ from race.store.base import Move
 from race.store.base import NoSuchRoom
 from race.store.base import Store
 from race.store.base import wall_ms
+from race.store.coalesce import Coalescer
 from race.store.codec import decode_room
 from race.store.codec import encode_room
 
@@ -121,6 +122,7 @@ class RedisStore(Store):
         self._swap = client.register_script(_SWAP)
         self._compare_del = client.register_script(_COMPARE_DEL)
         self._take = client.register_script(_TAKE)
+        self._batches = Coalescer(lambda: client.pipeline(transaction=False))
 
     # --- keys ----------------------------------------------------------------------------
 
@@ -271,12 +273,17 @@ class RedisStore(Store):
         *,
         progress: str | None = None,
     ) -> int:
-        """Append by sequence number and store the progress, in one Lua step."""
+        """Append by sequence number and store the progress, in one Lua step.
+
+        Batches arriving together share a round trip (``race.store.coalesce``)."""
         keys = [self._log(code, round_, player_id), self._prog(code, round_), self._room(code)]
         args: list[str | int] = [
             seq, line, ROOM_TTL_MS, player_id, "0" if progress is None else "1", progress or ""
         ]  # fmt: skip
-        before = int(self._run(self._append, keys, args))
+        try:
+            before = int(self._batches.run("EVALSHA", self._append.sha, len(keys), *keys, *args))
+        except NoScriptError:  # Redis restarted and forgot its scripts
+            before = int(self._run(self._append, keys, args))
         if before < 0:
             raise NoSuchRoom(code)
         return before
