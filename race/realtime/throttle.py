@@ -8,9 +8,9 @@ CPU with one key per connection).
 An IP's event budget must hold across workers, so it is a token bucket in the store
 (Redis in scaled mode). Each worker takes tokens from it in small leases (a tenth of a
 second's worth, at most 20), so the shared bucket costs one store call per lease, not
-one per event; a worker may hold at most one unspent lease per IP. If the store cannot
-be reached the IP budget is not enforced (the per-connection one still is): a Redis
-outage must not turn into refusing every player.
+one per event; a worker asks for one lease per IP at a time and holds at most one
+unspent. If the store cannot be reached the IP budget is not enforced (the
+per-connection one still is): a Redis outage must not turn into refusing every player.
 
 Per-IP budgets for rare events (connections, joins, room creations) go through
 ``limits`` (moving windows), in Redis in scaled mode.
@@ -19,6 +19,7 @@ Per-IP budgets for rare events (connections, joins, room creations) go through
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -95,6 +96,9 @@ class Throttle:
         self._ip_of: dict[str, str] = {}
         self._ip_conns: dict[str, int] = {}
         self._ip_tokens: dict[str, int] = {}
+        self._ip_locks: dict[str, threading.Lock] = {}
+        #: Leases taken from the store (the tests read it).
+        self.leases = 0
         shared: Storage = (
             RedisStorage(redis_url, key_prefix=f"{prefix}limits") if redis_url else MemoryStorage()
         )
@@ -127,16 +131,32 @@ class Throttle:
     def _ip_event(self, ip: str) -> None:
         left = self._ip_tokens.get(ip, 0)
         if left <= 0:
-            try:
-                left = self._store.take_tokens(
-                    f"ev|{ip}", self._ip_rate, self._ip_burst, self._ip_lease
-                )
-            except Exception as exc:  # fail open: the store's own callers report outages
-                log.warning("IP event budget not checked: %s: %s", type(exc).__name__, exc)
-                left = self._ip_lease
-            if left <= 0:
-                raise Refused("rate_limited", "too many messages from your address; slow down")
+            # One lease request per IP at a time: events arriving while it is in flight
+            # wait for it and spend from it, instead of each asking the store again.
+            lock = self._ip_locks.get(ip)
+            if lock is None:
+                lock = self._ip_locks[ip] = threading.Lock()
+            with lock:
+                left = self._ip_tokens.get(ip, 0)
+                if left <= 0:
+                    left = self._lease(ip)
+                self._ip_tokens[ip] = left - 1
+            return
         self._ip_tokens[ip] = left - 1
+
+    def _lease(self, ip: str) -> int:
+        """Take a lease of the IP's tokens from the store; refuse if none are left."""
+        try:
+            left = self._store.take_tokens(
+                f"ev|{ip}", self._ip_rate, self._ip_burst, self._ip_lease
+            )
+        except Exception as exc:  # fail open: the store's own callers report outages
+            log.warning("IP event budget not checked: %s: %s", type(exc).__name__, exc)
+            left = self._ip_lease
+        if left <= 0:
+            raise Refused("rate_limited", "too many messages from your address; slow down")
+        self.leases += 1
+        return left
 
     def forget(self, sid: str) -> None:
         """Drop a closed connection's bucket (and its IP's lease with its last one)."""
@@ -149,6 +169,7 @@ class Throttle:
             else:
                 self._ip_conns.pop(ip, None)
                 self._ip_tokens.pop(ip, None)
+                self._ip_locks.pop(ip, None)
 
     def connect(self, ip: str) -> bool:
         """Spend one connection of an IP's budget; False if it is spent."""

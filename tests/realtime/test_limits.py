@@ -118,3 +118,33 @@ def test_the_ip_event_budget_fails_open_when_the_store_is_unreachable() -> None:
     lost.opened("s1", "10.0.0.1")
     for _ in range(5):
         lost.event("s1")
+
+
+def test_events_arriving_during_a_lease_request_wait_for_it() -> None:
+    """One IP's events that arrive while its lease is being fetched spend that lease,
+    instead of each asking the store (which also threw away the tokens taken)."""
+    import threading
+    import time
+
+    from race.realtime.throttle import Budgets
+    from race.realtime.throttle import Throttle
+    from race.store.memory import MemoryStore
+
+    class SlowStore(MemoryStore):
+        calls = 0
+
+        def take_tokens(self, key: str, per_second: float, burst: int, want: int) -> int:
+            SlowStore.calls += 1
+            time.sleep(0.05)  # a slow round trip
+            return super().take_tokens(key, per_second, burst, want)
+
+    throttle = Throttle(Budgets(events_per_ip="1000/second"), SlowStore(), None)
+    for i in range(10):
+        throttle.opened(f"s{i}", "10.0.0.9")
+    threads = [threading.Thread(target=throttle.event, args=(f"s{i}",)) for i in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(5)
+    assert (SlowStore.calls, throttle.leases) == (1, 1)
+    assert throttle._ip_tokens["10.0.0.9"] == 20 - 10
