@@ -14,6 +14,7 @@ import argparse
 import asyncio
 import math
 import multiprocessing
+import os
 import random
 import sys
 import tempfile
@@ -162,7 +163,7 @@ async def watch_loop(lags: list[float]) -> None:
 
 
 async def run_load(
-    urls: list[str], racers: int, wpm: float, period: int, seconds: float
+    urls: list[str], racers: int, wpm: float, period: int, seconds: float, *, typing: Any = None
 ) -> dict[str, Any]:
     """Seat and race ``racers`` simulated players; return the measured figures."""
     stats = Stats()
@@ -189,6 +190,8 @@ async def run_load(
         starts.append(group)
     await asyncio.sleep(8)  # countdowns end
     seated = [r for group in starts for r in group if r.room.get("starts_at")]
+    if typing is not None:
+        typing.set()  # the parent measures the workers' CPU while racers type
     begin = time.perf_counter()
     loop_lag: list[float] = []
     watcher = asyncio.create_task(watch_loop(loop_lag))
@@ -214,26 +217,53 @@ async def run_load(
     }
 
 
-def _child(urls: list[str], racers: int, opts: tuple[float, int, float], out: Any) -> None:
+def _child(
+    urls: list[str], racers: int, opts: tuple[float, int, float], out: Any, typing: Any
+) -> None:
     """Run one load-generator process and hand its figures back."""
     wpm, period, seconds = opts
-    out.put(asyncio.run(run_load(urls, racers, wpm, period, seconds)))
+    out.put(asyncio.run(run_load(urls, racers, wpm, period, seconds, typing=typing)))
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """Return the CPU time (user + system) the processes have used so far (Linux /proc)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return math.nan
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def run_spread(
-    urls: list[str], racers: int, procs: int, *, wpm: float, period: int, seconds: float
+    cluster: Cluster, racers: int, procs: int, *, wpm: float, period: int, seconds: float
 ) -> dict[str, Any]:
-    """Run the load from ``procs`` processes (one asyncio process cannot read fast enough)."""
+    """Run the load from ``procs`` processes (one asyncio process cannot read fast enough);
+    measure the workers' CPU use over the middle of the typing."""
+    urls = cluster.urls
     per = [racers // procs // ROOM * ROOM] * procs
     per[0] += racers - sum(per)
     queue: Any = multiprocessing.Queue()
+    typing: Any = multiprocessing.Event()
     children = [
-        multiprocessing.Process(target=_child, args=(urls, n, (wpm, period, seconds), queue))
+        multiprocessing.Process(
+            target=_child, args=(urls, n, (wpm, period, seconds), queue, typing)
+        )
         for n in per
         if n
     ]
     for child in children:
         child.start()
+    pids = [proc.pid for proc in cluster.procs if proc is not None]
+    if not typing.wait(timeout=600):
+        raise RuntimeError("the load generators never started typing")
+    time.sleep(seconds * 0.1)
+    window = seconds * 0.7
+    used = cpu_seconds(pids)
+    time.sleep(window)
+    used = cpu_seconds(pids) - used
     parts = [queue.get() for _ in children]
     for child in children:
         child.join()
@@ -247,6 +277,8 @@ def run_spread(
             merged["refused"][code] = merged["refused"].get(code, 0) + n
     expected = merged["ticks_expected"]
     merged["delivery"] = merged["ticks_got"] / expected if expected else math.nan
+    #: Mean CPU use of one worker while racers typed (100 = one core busy).
+    merged["cpu"] = used / window / len(pids) * 100
     return merged
 
 
@@ -259,7 +291,8 @@ def row(workers: int, wanted: int, r: dict[str, Any]) -> str:
     refused = ",".join(f"{k}:{v}" for k, v in r["refused"].items()) or "-"
     return (
         f"{workers:>3} {wanted:>6} {r['racers']:>6} {r['batches_s']:>8.0f} {r['ticks_s']:>8.0f} "
-        f"{r['delivery'] * 100:>7.1f}% | {trio(r['rtt'])} | {trio(r['delay'])} | {trio(r['lag'])} "
+        f"{r['delivery'] * 100:>7.1f}% {r['cpu']:>4.0f}% "
+        f"| {trio(r['rtt'])} | {trio(r['delay'])} | {trio(r['lag'])} "
         f"| {pct(r['loop_lag'], 99):5.0f} | {refused} {r['connect_failed'] or ''}"
     )
 
@@ -288,7 +321,7 @@ def main() -> None:
         f"{args.procs} load-generator processes on the same machine"
     )
     print(
-        "  W wanted racers  batch/s  ticks/s delivery | batch rtt ms p50 p99 max | "
+        "  W wanted racers  batch/s  ticks/s delivery  cpu | batch rtt ms p50 p99 max | "
         "tick delivery ms p50 p99 max | tick lag ms p50 p99 max | client lag p99 | refused"
     )
     with tempfile.TemporaryDirectory() as tmp:
@@ -314,7 +347,7 @@ def main() -> None:
                 cluster.start()
                 try:
                     result = run_spread(
-                        cluster.urls,
+                        cluster,
                         racers,
                         args.procs,
                         wpm=args.wpm,
