@@ -10,13 +10,13 @@ from dataclasses import field
 from pathlib import Path
 from typing import Any
 
-import socketio as python_socketio
 from flask import Flask
 from flask_socketio import SocketIO
 
 from race.corpus import builtin
 from race.corpus import load_dir
 from race.realtime.engine import Engine
+from race.realtime.fanout import QueuedRedisManager
 from race.realtime.heartbeat import Heartbeat
 from race.realtime.heartbeat import run_forever
 from race.realtime.metrics import Metrics
@@ -148,10 +148,15 @@ def init_app(app: Flask, store: Store | None = None, sink: ResultsSink | None = 
     if app.config.get("ALLOWED_ORIGINS"):
         options["cors_allowed_origins"] = list(app.config["ALLOWED_ORIGINS"])
     if app.config.get("REDIS_URL"):
-        options["client_manager"] = python_socketio.RedisManager(
+
+        def count_error() -> None:  # the metrics are built below, after the server
+            services(app).metrics.store_errors.inc()
+
+        options["client_manager"] = QueuedRedisManager(
             app.config["REDIS_URL"],
             channel=f"{app.config.get('REDIS_PREFIX', 'cr:')}socketio",
             redis_options=REDIS_OPTIONS,
+            on_error=count_error,
         )
     sio = SocketIO(
         app,
