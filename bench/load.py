@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import math
 import multiprocessing
 import os
@@ -72,6 +73,8 @@ class Racer:
         self.seq = 0
         self.room: dict[str, Any] = {}
         self.first_n: int | None = None
+        #: When each key of the snippet is typed, in ms after the racer's first batch slot.
+        self.times: list[int] = []
         self.last_n = 0
         self.got = 0
         self.counting = False
@@ -111,24 +114,28 @@ class Racer:
             )
         return answer
 
-    async def type_for(self, seconds: float, starts_at: int, keys: list[str]) -> None:
-        """Type in real time for ``seconds``, one batch every period."""
+    def plan(self, keys: list[str]) -> None:
+        """Draw this racer's key gaps (log-normal around the WPM) before the race starts:
+        drawing them at the start line stalled the generator for half a second, which
+        showed up as late ticks in the first second of every run."""
         sigma = 0.5
         mu = math.log(self.mean_gap) - sigma**2 / 2
-        t = max(now_ms(), starts_at) - starts_at + self.rng.randint(0, self.period)
-        stamps: list[tuple[int, str]] = []
-        for key in keys:
-            t += max(15, round(self.rng.lognormvariate(mu, sigma)))
-            stamps.append((t, key))
+        gaps = [max(15, round(self.rng.lognormvariate(mu, sigma))) for _ in keys]
+        self.times = list(itertools.accumulate(gaps))
+
+    async def type_for(self, seconds: float, starts_at: int, keys: list[str]) -> None:
+        """Type in real time for ``seconds``, one batch every period."""
+        t0 = max(now_ms(), starts_at) - starts_at + self.rng.randint(0, self.period)
+        times = self.times
         end = now_ms() + seconds * 1000
         i = 0
         self.counting = True
-        while now_ms() < end and i < len(stamps):
+        while now_ms() < end and i < len(times):
             await asyncio.sleep(self.period / 1000)
             elapsed = now_ms() - starts_at
             batch = []
-            while i < len(stamps) and stamps[i][0] <= elapsed:
-                batch.append(list(stamps[i]))
+            while i < len(times) and t0 + times[i] <= elapsed:
+                batch.append([t0 + times[i], keys[i]])
                 i += 1
             if not batch:
                 continue
@@ -188,7 +195,10 @@ async def run_load(
         del answers
         await host.call("start", {"code": host.code})
         starts.append(group)
-    await asyncio.sleep(8)  # countdowns end
+    countdown_end = time.monotonic() + 8
+    for r in connected:
+        r.plan(keys)
+    await asyncio.sleep(countdown_end - time.monotonic())  # countdowns end
     seated = [r for group in starts for r in group if r.room.get("starts_at")]
     if typing is not None:
         typing.set()  # the parent measures the workers' CPU while racers type
