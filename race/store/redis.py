@@ -179,7 +179,7 @@ class RedisStore(Store):
 
     def get_room(self, code: str) -> Room | None:
         """Return the room or None (decoding only when it changed since the last read)."""
-        raw = self.r.get(self._room(code))
+        raw = self._batches.run("GET", self._room(code))
         if raw is None:
             return None
         cached = self._decoded.get(code)
@@ -258,7 +258,7 @@ class RedisStore(Store):
 
     def swap_lobby(self, key: str, expect: str | None, new: str | None) -> bool:
         """Compare-and-set the open lobby."""
-        done = self._swap(keys=[f"{self.p}lobby:{key}"], args=[expect or "", new or ""])
+        done = self._run(self._swap, [f"{self.p}lobby:{key}"], [expect or "", new or ""])
         return bool(done)
 
     # --- logs, progress, connections --------------------------------------------------------
@@ -273,17 +273,12 @@ class RedisStore(Store):
         *,
         progress: str | None = None,
     ) -> int:
-        """Append by sequence number and store the progress, in one Lua step.
-
-        Batches arriving together share a round trip (``race.store.coalesce``)."""
+        """Append by sequence number and store the progress, in one Lua step."""
         keys = [self._log(code, round_, player_id), self._prog(code, round_), self._room(code)]
         args: list[str | int] = [
             seq, line, ROOM_TTL_MS, player_id, "0" if progress is None else "1", progress or ""
         ]  # fmt: skip
-        try:
-            before = int(self._batches.run("EVALSHA", self._append.sha, len(keys), *keys, *args))
-        except NoScriptError:  # Redis restarted and forgot its scripts
-            before = int(self._run(self._append, keys, args))
+        before = int(self._run(self._append, keys, args))
         if before < 0:
             raise NoSuchRoom(code)
         return before
@@ -292,10 +287,11 @@ class RedisStore(Store):
         """Run a registered script by its hash (loading it after a Redis restart).
 
         Calls EVALSHA directly: redis-py's ``Script.__call__`` goes through argument
-        deprecation wrappers that cost ~15 % of a loaded worker on the keys path.
+        deprecation wrappers that cost ~15 % of a loaded worker on the keys path. Calls
+        made together share a round trip (``race.store.coalesce``).
         """
         try:
-            return self.r.execute_command("EVALSHA", script.sha, len(keys), *keys, *args)
+            return self._batches.run("EVALSHA", script.sha, len(keys), *keys, *args)
         except NoScriptError:
             script.sha = self.r.script_load(script.script)
             return self.r.execute_command("EVALSHA", script.sha, len(keys), *keys, *args)
@@ -334,7 +330,7 @@ class RedisStore(Store):
 
     def drop_conn(self, code: str, player_id: str, sid: str) -> bool:
         """Forget the seat's connection if it is still ``sid``."""
-        return bool(self._compare_del(keys=[f"{self.p}conn:{code}:{player_id}"], args=[sid]))
+        return bool(self._run(self._compare_del, [f"{self.p}conn:{code}:{player_id}"], [sid]))
 
     # --- deadlines and leases ----------------------------------------------------------------
 
@@ -349,7 +345,7 @@ class RedisStore(Store):
     def claim_due(self, now: int, limit: int = 100) -> list[str]:
         """Claim due deadlines atomically (Lua): each goes to exactly one caller."""
         self._sweep(now)
-        items: list[str] = self._claim(keys=[f"{self.p}deadlines"], args=[now, limit])
+        items: list[str] = self._run(self._claim, [f"{self.p}deadlines"], [now, limit])
         return items
 
     def _sweep(self, now: int) -> None:
@@ -370,7 +366,7 @@ class RedisStore(Store):
 
     def acquire_lease(self, name: str, owner: str, ttl_ms: int) -> bool:
         """Take or renew a lease (Lua)."""
-        return bool(self._lease(keys=[f"{self.p}lease:{name}"], args=[owner, ttl_ms]))
+        return bool(self._run(self._lease, [f"{self.p}lease:{name}"], [owner, ttl_ms]))
 
     # --- rate limits ---------------------------------------------------------------------
 
