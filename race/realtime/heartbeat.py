@@ -64,6 +64,8 @@ class Heartbeat:
         self.metrics = metrics
         #: Rooms this worker ticks: (code, round) -> (next tick due, lease renewal, ticks sent).
         self._owned: dict[tuple[str, int], tuple[int, int, int]] = {}
+        #: Rooms another worker drives: (code, round) -> when to ask for the lease again.
+        self._others: dict[tuple[str, int], int] = {}
         self._next_outbox = 0
 
     def beat(self) -> float:
@@ -105,28 +107,46 @@ class Heartbeat:
         """Send a progress tick for every live room this worker drives, when due.
 
         A worker drives a room while it holds the room's tick lease, renewed every third
-        of its lifetime; if the worker dies, another takes the lease when it expires.
+        of its lifetime; if the worker dies, another takes the lease when it expires. A
+        room driven by another worker is asked for again only as often as leases are
+        renewed, and every lease wanted in one beat is asked for in one store call.
         """
-        seen = set()
+        live = self.store.live_rooms(now)
+        seen = {(room.code, room.round) for room in live}
+        for key in [k for k in self._owned if k not in seen]:
+            del self._owned[key]
+        for key in [k for k in self._others if k not in seen]:
+            del self._others[key]
+        asking = [
+            room
+            for room in live
+            if now >= self._owned.get((room.code, room.round), (0, 0, 0))[1]
+            and now >= self._others.get((room.code, room.round), 0)
+        ]
+        if asking:
+            names = [f"tick|{room.code}" for room in asking]
+            held = self.store.acquire_leases(names, self.worker_id, LEASE_MS)
+            for room, ok in zip(asking, held, strict=True):
+                key = (room.code, room.round)
+                if ok:
+                    due, _, sent = self._owned.get(key, (now, 0, 0))
+                    self._owned[key] = (due, now + LEASE_MS // 3, sent)
+                    self._others.pop(key, None)
+                else:
+                    self._owned.pop(key, None)
+                    self._others[key] = now + LEASE_MS // 3
         #: (room, tick number, when it was due)
         due_now: list[tuple[Live, int, int]] = []
-        for room in self.store.live_rooms(now):
+        for room in live:
             key = (room.code, room.round)
-            seen.add(key)
-            due, renew_at, sent = self._owned.get(key, (now, now, 0))
-            if now >= renew_at:
-                if not self.store.acquire_lease(f"tick|{room.code}", self.worker_id, LEASE_MS):
-                    self._owned.pop(key, None)
-                    continue
-                renew_at = now + LEASE_MS // 3
+            if key not in self._owned:
+                continue
+            due, renew_at, sent = self._owned[key]
             if now >= due:
                 sent += 1
                 due_now.append((room, sent, due))
                 due = due + TICK_MS if now - due < TICK_MS else now + TICK_MS
-            self._owned[key] = (due, renew_at, sent)
-        for key in list(self._owned):
-            if key not in seen:
-                del self._owned[key]
+                self._owned[key] = (due, renew_at, sent)
         # One store round trip for every due room's progress, then one emit per room.
         progress = self.store.get_progress_many([(r.code, r.round) for r, _, _ in due_now])
         for (room, n, was_due), players in zip(due_now, progress, strict=True):

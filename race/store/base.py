@@ -12,6 +12,7 @@ from abc import ABC
 from abc import abstractmethod
 from collections.abc import Callable
 from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
 from typing import NamedTuple
@@ -166,8 +167,13 @@ class Store(ABC):
     # --- leases --------------------------------------------------------------------------
 
     @abstractmethod
+    def acquire_leases(self, names: Sequence[str], owner: str, ttl_ms: int) -> list[bool]:
+        """Take or renew leases in one step; for each name, True if ``owner`` now holds it
+        for the next ``ttl_ms`` (a lease held by another owner and not expired is not)."""
+
     def acquire_lease(self, name: str, owner: str, ttl_ms: int) -> bool:
-        """Take or renew a lease; True if ``owner`` holds it for the next ``ttl_ms``."""
+        """Take or renew one lease."""
+        return self.acquire_leases([name], owner, ttl_ms)[0]
 
     # --- rate limits ---------------------------------------------------------------------
 

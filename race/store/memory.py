@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
 
@@ -213,15 +214,18 @@ class MemoryStore(Store):
         for code in [c for c, e in self._rooms.items() if e.expires <= now]:
             del self._rooms[code]
 
-    def acquire_lease(self, name: str, owner: str, ttl_ms: int) -> bool:
-        """Take or renew a lease."""
+    def acquire_leases(self, names: Sequence[str], owner: str, ttl_ms: int) -> list[bool]:
+        """Take or renew leases."""
+        got = []
         with self._lock:
             now = self._clock()
-            holder = self._leases.get(name)
-            if holder is None or holder[0] == owner or holder[1] <= now:
-                self._leases[name] = (owner, now + ttl_ms)
-                return True
-            return False
+            for name in names:
+                holder = self._leases.get(name)
+                ok = holder is None or holder[0] == owner or holder[1] <= now
+                if ok:
+                    self._leases[name] = (owner, now + ttl_ms)
+                got.append(ok)
+        return got
 
     def take_tokens(self, key: str, per_second: float, burst: int, want: int) -> int:
         """Take tokens from a bucket in this process."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from collections.abc import Sequence
 from typing import Any
 
 import redis as redis_lib
@@ -50,13 +51,18 @@ local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, AR
 if #due > 0 then redis.call('ZREM', KEYS[1], unpack(due)) end
 return due
 """
-_LEASE = """
-local holder = redis.call('GET', KEYS[1])
-if holder == false or holder == ARGV[1] then
-  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-  return 1
+_LEASES = """
+local got = {}
+for i, key in ipairs(KEYS) do
+  local holder = redis.call('GET', key)
+  if holder == false or holder == ARGV[1] then
+    redis.call('SET', key, ARGV[1], 'PX', ARGV[2])
+    got[i] = 1
+  else
+    got[i] = 0
+  end
 end
-return 0
+return got
 """
 _SWAP = """
 local cur = redis.call('GET', KEYS[1])
@@ -118,7 +124,7 @@ class RedisStore(Store):
         self._decoded: dict[str, tuple[str, Room]] = {}
         self._append = client.register_script(_APPEND)
         self._claim = client.register_script(_CLAIM)
-        self._lease = client.register_script(_LEASE)
+        self._leases = client.register_script(_LEASES)
         self._swap = client.register_script(_SWAP)
         self._compare_del = client.register_script(_COMPARE_DEL)
         self._take = client.register_script(_TAKE)
@@ -364,11 +370,12 @@ class RedisStore(Store):
                 pipe.zrem(f"{self.p}expiry", *dead)
                 pipe.execute()
 
-    def acquire_lease(self, name: str, owner: str, ttl_ms: int) -> bool:
-        """Take or renew a lease (Lua)."""
-        return bool(self._run(self._lease, [f"{self.p}lease:{name}"], [owner, ttl_ms]))
-
-    # --- rate limits ---------------------------------------------------------------------
+    def acquire_leases(self, names: Sequence[str], owner: str, ttl_ms: int) -> list[bool]:
+        """Take or renew leases, all in one Lua step."""
+        if not names:
+            return []
+        got = self._run(self._leases, [f"{self.p}lease:{name}" for name in names], [owner, ttl_ms])
+        return [bool(n) for n in got]
 
     def take_tokens(self, key: str, per_second: float, burst: int, want: int) -> int:
         """Take tokens from a bucket shared by every worker (Lua; expires once full)."""

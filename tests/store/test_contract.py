@@ -252,3 +252,16 @@ def test_outbox_keeps_the_first_record_of_an_id(store: Store) -> None:
     store.outbox_done("r1")
     assert store.outbox_pending() == [("r2", "second")] and store.outbox_size() == 1
     store.ping()
+
+
+def test_leases_are_taken_together(store: Store) -> None:
+    assert store.acquire_leases([], "w1", 1000) == []
+    assert store.acquire_leases(["tick|A", "tick|B"], "w1", 1000) == [True, True]
+    assert store.acquire_lease("tick|C", "w2", 1000)
+    # w2 gets only what nobody else holds; w1 keeps renewing its own.
+    assert store.acquire_leases(["tick|A", "tick|C", "tick|D"], "w2", 1000) == [
+        False,
+        True,
+        True,
+    ]
+    assert store.acquire_leases(["tick|B", "tick|D"], "w1", 1000) == [True, False]
