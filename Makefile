@@ -74,7 +74,7 @@ bench-db: setup
 
 ## bench-load: simulated racers against 1 and 2 real workers on Redis (prints a table)
 bench-load: setup
-	$(BIN)/python bench/load.py --workers 1 2 --racers 200 400 1000
+	$(BIN)/python bench/load.py --workers 1 2 --racers 300 600 1000
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

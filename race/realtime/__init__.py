@@ -59,7 +59,7 @@ class Services:
     metrics: Metrics
     throttle: Throttle
     #: Seats this worker gives; joins past it are refused as "busy".
-    capacity: int = 200
+    capacity: int = 300
     #: Sockets connected to this worker.
     connected: int = 0
     #: Connections of this worker that hold a seat (racing or watching).
@@ -194,7 +194,7 @@ def init_app(app: Flask, store: Store | None = None, sink: ResultsSink | None = 
         sink,
         metrics,
         throttle,
-        int(app.config.get("MAX_RACERS", 200)),
+        int(app.config.get("MAX_RACERS", 300)),
     )
 
     from race.realtime import handlers
