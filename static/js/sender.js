@@ -1,5 +1,6 @@
-// Keystroke batches: every 150 ms, one in flight, numbered per round, resent after a drop.
-const BATCH_MS = 150;
+// Keystroke batches: every 200 ms (the room tick period: opponents see progress once a
+// tick anyway), one in flight, numbered per round, resent after a drop.
+const BATCH_MS = 200;
 const MAX_KEYS = 256;
 const RETRY_MS = 150;
 const ACK_TIMEOUT_MS = 2000;
