@@ -3,7 +3,8 @@
 Starts W real workers (``python -m race.serve``) sharing the real Redis, connects N racers
 (asyncio python-socketio clients, spread over the workers), seats them in private rooms of
 5 on a long custom snippet, and has them type at a chosen WPM with human-like timing,
-sending a batch every ``--period`` ms. Prints one table row per run; asserts nothing.
+sending a batch every ``--period`` ms. Like browsers, the clients offer permessage-deflate
+(``--no-deflate``: not). Prints one table row per run; asserts nothing.
 
     .venv/bin/python bench/load.py --workers 1 2 --racers 200 500 1000 --seconds 30
 """
@@ -61,13 +62,17 @@ class Stats:
 class Racer:
     """One simulated player."""
 
-    def __init__(self, url: str, stats: Stats, wpm: float, period: int, seed: int) -> None:
+    def __init__(
+        self, url: str, stats: Stats, wpm: float, period: int, seed: int, *, deflate: bool
+    ) -> None:
         self.url = url
         self.stats = stats
         self.period = period
         self.rng = random.Random(seed)
         self.mean_gap = 12_000 / wpm
-        self.sio = socketio.AsyncClient(reconnection=False)
+        # Browsers offer permessage-deflate on every WebSocket; aiohttp only when asked.
+        extra = {"compress": 15} if deflate else {}
+        self.sio = socketio.AsyncClient(reconnection=False, websocket_extra_options=extra)
         self.code = ""
         self.round = 1
         self.seq = 0
@@ -170,11 +175,21 @@ async def watch_loop(lags: list[float]) -> None:
 
 
 async def run_load(
-    urls: list[str], racers: int, wpm: float, period: int, seconds: float, *, typing: Any = None
+    urls: list[str],
+    racers: int,
+    wpm: float,
+    period: int,
+    seconds: float,
+    *,
+    deflate: bool = True,
+    typing: Any = None,
 ) -> dict[str, Any]:
     """Seat and race ``racers`` simulated players; return the measured figures."""
     stats = Stats()
-    crowd = [Racer(urls[i % len(urls)], stats, wpm, period, seed=i) for i in range(racers)]
+    crowd = [
+        Racer(urls[i % len(urls)], stats, wpm, period, seed=i, deflate=deflate)
+        for i in range(racers)
+    ]
     connected = []
     for start in range(0, racers, 50):
         group = crowd[start : start + 50]
@@ -228,11 +243,13 @@ async def run_load(
 
 
 def _child(
-    urls: list[str], racers: int, opts: tuple[float, int, float], out: Any, typing: Any
+    urls: list[str], racers: int, opts: tuple[float, int, float, bool], out: Any, typing: Any
 ) -> None:
     """Run one load-generator process and hand its figures back."""
-    wpm, period, seconds = opts
-    out.put(asyncio.run(run_load(urls, racers, wpm, period, seconds, typing=typing)))
+    wpm, period, seconds, deflate = opts
+    out.put(
+        asyncio.run(run_load(urls, racers, wpm, period, seconds, deflate=deflate, typing=typing))
+    )
 
 
 def cpu_seconds(pids: list[int]) -> float:
@@ -247,11 +264,31 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def rss_mb(pid: int) -> float:
+    """Return the resident memory of a process in MiB (Linux /proc), or nan."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return math.nan
+    for line in status.splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return math.nan
+
+
 def run_spread(
-    cluster: Cluster, racers: int, procs: int, *, wpm: float, period: int, seconds: float
+    cluster: Cluster,
+    racers: int,
+    procs: int,
+    *,
+    wpm: float,
+    period: int,
+    seconds: float,
+    deflate: bool = True,
 ) -> dict[str, Any]:
     """Run the load from ``procs`` processes (one asyncio process cannot read fast enough);
-    measure the workers' CPU use over the middle of the typing."""
+    measure the workers' and the generators' CPU use over the middle of the typing, and the
+    workers' memory at its end."""
     urls = cluster.urls
     per = [racers // procs // ROOM * ROOM] * procs
     per[0] += racers - sum(per)
@@ -259,7 +296,7 @@ def run_spread(
     typing: Any = multiprocessing.Event()
     children = [
         multiprocessing.Process(
-            target=_child, args=(urls, n, (wpm, period, seconds), queue, typing)
+            target=_child, args=(urls, n, (wpm, period, seconds, deflate), queue, typing)
         )
         for n in per
         if n
@@ -267,13 +304,15 @@ def run_spread(
     for child in children:
         child.start()
     pids = [proc.pid for proc in cluster.procs if proc is not None]
+    generators = [child.pid for child in children if child.pid is not None]
     if not typing.wait(timeout=600):
         raise RuntimeError("the load generators never started typing")
     time.sleep(seconds * 0.1)
     window = seconds * 0.7
-    used = cpu_seconds(pids)
+    used, gen_used = cpu_seconds(pids), cpu_seconds(generators)
     time.sleep(window)
-    used = cpu_seconds(pids) - used
+    used, gen_used = cpu_seconds(pids) - used, cpu_seconds(generators) - gen_used
+    rss = max(rss_mb(pid) for pid in pids)
     parts = [queue.get() for _ in children]
     for child in children:
         child.join()
@@ -289,6 +328,9 @@ def run_spread(
     merged["delivery"] = merged["ticks_got"] / expected if expected else math.nan
     #: Mean CPU use of one worker while racers typed (100 = one core busy).
     merged["cpu"] = used / window / len(pids) * 100
+    #: All load generators together (100 = one core): what the workers could not have.
+    merged["gen_cpu"] = gen_used / window * 100
+    merged["rss"] = rss
     return merged
 
 
@@ -301,7 +343,7 @@ def row(workers: int, wanted: int, r: dict[str, Any]) -> str:
     refused = ",".join(f"{k}:{v}" for k, v in r["refused"].items()) or "-"
     return (
         f"{workers:>3} {wanted:>6} {r['racers']:>6} {r['batches_s']:>8.0f} {r['ticks_s']:>8.0f} "
-        f"{r['delivery'] * 100:>7.1f}% {r['cpu']:>4.0f}% "
+        f"{r['delivery'] * 100:>7.1f}% {r['cpu']:>4.0f}% {r['rss']:>4.0f} {r['gen_cpu']:>4.0f}% "
         f"| {trio(r['rtt'])} | {trio(r['delay'])} | {trio(r['lag'])} "
         f"| {pct(r['loop_lag'], 99):5.0f} | {refused} {r['connect_failed'] or ''}"
     )
@@ -323,15 +365,22 @@ def main() -> None:
         "--capacity", type=int, default=None, help="CODERACE_MAX_RACERS (default: the worker's)"
     )
     parser.add_argument("--procs", type=int, default=2, help="load-generator processes")
+    parser.add_argument(
+        "--deflate",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="offer permessage-deflate, as browsers do",
+    )
     args = parser.parse_args()
     timing = Timing(private_countdown_ms=6000)
     print(
         f"{args.wpm:.0f} WPM, a batch every {args.period} ms, {args.seconds:.0f} s of typing, "
         f"rooms of {ROOM}, {args.worker_type} workers, Redis store + message queue, "
-        f"{args.procs} load-generator processes on the same machine"
+        f"{args.procs} load-generator processes on the same machine, "
+        f"{'offering' if args.deflate else 'without'} permessage-deflate"
     )
     print(
-        "  W wanted racers  batch/s  ticks/s delivery  cpu | batch rtt ms p50 p99 max | "
+        "  W wanted racers  batch/s  ticks/s delivery  cpu  rss  gen | batch rtt ms p50 p99 max | "
         "tick delivery ms p50 p99 max | tick lag ms p50 p99 max | client lag p99 | refused"
     )
     with tempfile.TemporaryDirectory() as tmp:
@@ -363,6 +412,7 @@ def main() -> None:
                         wpm=args.wpm,
                         period=args.period,
                         seconds=args.seconds,
+                        deflate=args.deflate,
                     )
                 finally:
                     cluster.stop()
