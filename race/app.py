@@ -10,6 +10,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from race.config import Config
+from race.realtime.websocket import NoCompression
 
 
 def create_app(config: Config | Mapping[str, object] | None = None) -> Flask:
@@ -44,6 +45,8 @@ def create_app(config: Config | Mapping[str, object] | None = None) -> Flask:
     app.register_blueprint(accounts.bp)
     init_db(app)
     realtime.init_app(app)
+    # Outside the Socket.IO middleware: no WebSocket negotiates permessage-deflate.
+    app.wsgi_app = NoCompression(app.wsgi_app)  # type: ignore[method-assign]
     proxies = int(app.config.get("TRUSTED_PROXIES", 0))
     if proxies:  # outside the Socket.IO middleware, so the handshake sees the client's address
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]

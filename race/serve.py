@@ -44,6 +44,9 @@ def main() -> None:
     if WORKER == "eventlet":
         import eventlet.wsgi
 
+        from race.realtime import websocket
+
+        websocket.install_unmask()
         listener = eventlet.listen((args.host, args.port), backlog=2048)
         _no_delay(listener)
         eventlet.wsgi.server(listener, app, log_output=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import socket
 import subprocess
@@ -82,3 +83,38 @@ def test_race_run_serves_a_private_race_under_eventlet(served: str) -> None:
     finally:
         host.close()
         guest.close()
+
+
+def test_long_messages_from_the_browser_arrive_intact(served: str) -> None:
+    """Client frames are masked; a 2 KB snippet takes the extended-length frame path and
+    is unmasked by ``race.realtime.websocket`` on the way in."""
+    code = "".join(f"value_{i} = compute({i}, '{chr(97 + i % 26)}' * {i % 7})\n" for i in range(50))
+    host = Client(served, name="Host")
+    try:
+        made = host.ok("create", {"custom": {"code": code}, "limit_s": 30})
+        assert made["room"]["snippet"]["text"] == code.rstrip("\n")
+    finally:
+        host.close()
+
+
+def test_the_server_declines_websocket_compression(served: str) -> None:
+    """Browsers offer permessage-deflate on every WebSocket; the server must not take it
+    (race.realtime.websocket.NoCompression: it costs a loaded worker a sixth of its CPU)."""
+    host, port = served.removeprefix("http://").split(":")
+    key = base64.b64encode(os.urandom(16)).decode()
+    request = (
+        "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\n"
+        f"Host: {host}:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+        "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n"
+    )
+    with socket.create_connection((host, int(port)), timeout=5) as sock:
+        sock.sendall(request.encode())
+        reply = b""
+        while b"\r\n\r\n" not in reply:
+            chunk = sock.recv(4096)
+            assert chunk, reply
+            reply += chunk
+    head = reply.split(b"\r\n\r\n")[0].decode().lower()
+    assert head.startswith("http/1.1 101"), head
+    assert "sec-websocket-extensions" not in head, head
