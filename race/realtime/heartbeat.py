@@ -1,8 +1,10 @@
 """The background heartbeat: due deadlines, room ticks, and draining the results outbox.
 
 One task per worker runs ``beat`` every ``BEAT_S``. Deadlines are claimed atomically in
-the store, so each is applied by exactly one worker; each room's ticks are driven by the
-worker holding that room's tick lease.
+the store, so each goes to one worker at a time, and are reported done once applied: a
+claim never reported (the worker died, or the store's reply was lost) comes due again
+after ``DEADLINE_HOLD_MS``, so applying a deadline is idempotent. Each room's ticks are
+driven by the worker holding that room's tick lease.
 """
 
 from __future__ import annotations
@@ -71,12 +73,22 @@ class Heartbeat:
     def beat(self) -> float:
         """Do whatever is due now; return how long to sleep before the next beat (s)."""
         now = self.engine.clock()
-        for item in self.store.claim_due(now):
+        claimed = self.store.claim_due(now)
+        applied = []
+        for item in claimed:
             self.stats.deadlines += 1
             try:
                 self.dispatch(item, now)
-            except Exception:
+            except Refused as refused:  # the room is gone: nothing left to do
+                log.debug("deadline %s: %s", item, refused)
+            except Exception as exc:
+                if is_store_error(exc):  # not applied: it comes due again after the hold
+                    log.warning("deadline %s waits for the store: %s", item, exc)
+                    continue
                 log.exception("deadline %s failed", item)
+            applied.append(item)
+        if applied:
+            self.store.deadlines_done(applied, now)
         self.ticks(now)
         if now >= self._next_outbox:
             self._next_outbox = now + OUTBOX_EVERY_MS
@@ -86,7 +98,7 @@ class Heartbeat:
         return min(max(wait_ms, MIN_SLEEP_MS), BEAT_S * 1000) / 1000
 
     def dispatch(self, item: str, now: int) -> None:
-        """Apply one claimed deadline."""
+        """Apply one claimed deadline; applying it again changes nothing."""
         kind, code, arg = item.split("|", 2)
         if kind == "begin":
             self.engine.update(code, lambda r: rooms.begin_racing(r, now))

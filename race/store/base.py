@@ -21,6 +21,10 @@ from race.core.room import Room
 
 #: Rooms, logs and progress vanish this long after their last write.
 ROOM_TTL_MS = 2 * 60 * 60 * 1000
+#: A claimed deadline comes due again this long after its claim unless the claimer says it
+#: was applied (``Store.deadlines_done``): a worker that dies between claiming and applying
+#: it, or whose claim reply was lost, delays the deadline; it never loses it.
+DEADLINE_HOLD_MS = 5_000
 
 
 def wall_ms() -> int:
@@ -162,7 +166,14 @@ class Store(ABC):
 
     @abstractmethod
     def claim_due(self, now: int, limit: int = 100) -> list[str]:
-        """Atomically take deadlines due by ``now``: each is returned to exactly one caller."""
+        """Atomically take deadlines due by ``now``, earliest first: each is returned to one
+        caller and comes due again at ``now + DEADLINE_HOLD_MS`` unless that caller reports
+        it applied (``deadlines_done``). Applying a deadline must therefore be idempotent."""
+
+    @abstractmethod
+    def deadlines_done(self, items: Sequence[str], claimed_at: int) -> None:
+        """Drop deadlines claimed at ``claimed_at`` and since applied. One scheduled again
+        after the claim (by a room move) is a new deadline and stays."""
 
     # --- leases --------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from dataclasses import field
 
 from race.core.bucket import TokenBucket
 from race.core.room import Room
+from race.store.base import DEADLINE_HOLD_MS
 from race.store.base import ROOM_TTL_MS
 from race.store.base import Effects
 from race.store.base import EffectsFn
@@ -199,13 +200,20 @@ class MemoryStore(Store):
             self._deadlines.pop(item, None)
 
     def claim_due(self, now: int, limit: int = 100) -> list[str]:
-        """Pop due deadlines, earliest first."""
+        """Take due deadlines, earliest first, holding each until ``deadlines_done``."""
         with self._lock:
             self._sweep(now)
             due = sorted((t, item) for item, t in self._deadlines.items() if t <= now)[:limit]
             for _, item in due:
-                del self._deadlines[item]
+                self._deadlines[item] = now + DEADLINE_HOLD_MS
             return [item for _, item in due]
+
+    def deadlines_done(self, items: Sequence[str], claimed_at: int) -> None:
+        """Drop the claimed deadlines that were not scheduled again since."""
+        with self._lock:
+            for item in items:
+                if self._deadlines.get(item) == claimed_at + DEADLINE_HOLD_MS:
+                    del self._deadlines[item]
 
     def _sweep(self, now: int) -> None:
         if now < self._next_sweep:

@@ -19,6 +19,7 @@ from redis.exceptions import NoScriptError
 from redis.exceptions import WatchError
 
 from race.core.room import Room
+from race.store.base import DEADLINE_HOLD_MS
 from race.store.base import ROOM_TTL_MS
 from race.store.base import Effects
 from race.store.base import EffectsFn
@@ -48,8 +49,15 @@ return n
 """
 _CLAIM = """
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
-if #due > 0 then redis.call('ZREM', KEYS[1], unpack(due)) end
+for _, item in ipairs(due) do redis.call('ZADD', KEYS[1], ARGV[3], item) end
 return due
+"""
+_CLAIMED_DONE = """
+for i = 2, #ARGV do
+  local score = redis.call('ZSCORE', KEYS[1], ARGV[i])
+  if score and tonumber(score) == tonumber(ARGV[1]) then redis.call('ZREM', KEYS[1], ARGV[i]) end
+end
+return 0
 """
 _LEASES = """
 local got = {}
@@ -124,6 +132,7 @@ class RedisStore(Store):
         self._decoded: dict[str, tuple[str, Room]] = {}
         self._append = client.register_script(_APPEND)
         self._claim = client.register_script(_CLAIM)
+        self._claimed_done = client.register_script(_CLAIMED_DONE)
         self._leases = client.register_script(_LEASES)
         self._swap = client.register_script(_SWAP)
         self._compare_del = client.register_script(_COMPARE_DEL)
@@ -349,10 +358,18 @@ class RedisStore(Store):
         self.r.zrem(f"{self.p}deadlines", item)
 
     def claim_due(self, now: int, limit: int = 100) -> list[str]:
-        """Claim due deadlines atomically (Lua): each goes to exactly one caller."""
+        """Claim due deadlines atomically (Lua): each goes to one caller and is pushed
+        ``DEADLINE_HOLD_MS`` into the future until that caller reports it applied."""
         self._sweep(now)
-        items: list[str] = self._run(self._claim, [f"{self.p}deadlines"], [now, limit])
+        args: list[str | int] = [now, limit, now + DEADLINE_HOLD_MS]
+        items: list[str] = self._run(self._claim, [f"{self.p}deadlines"], args)
         return items
+
+    def deadlines_done(self, items: Sequence[str], claimed_at: int) -> None:
+        """Drop applied deadlines still held by their claim (Lua)."""
+        if items:
+            args: list[str | int] = [claimed_at + DEADLINE_HOLD_MS, *items]
+            self._run(self._claimed_done, [f"{self.p}deadlines"], args)
 
     def _sweep(self, now: int) -> None:
         """Drop index entries of rooms whose keys expired."""

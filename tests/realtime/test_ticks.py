@@ -1,9 +1,12 @@
-"""Tick leases: one worker drives a room's ticks; another takes over when it dies."""
+"""Timed work across workers: one worker drives a room's ticks and another takes over when
+it dies; a deadline claimed by a worker that died is applied by another."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
+
+import redis
 
 from race.corpus import builtin
 from race.realtime.engine import Engine
@@ -13,6 +16,7 @@ from race.realtime.heartbeat import Heartbeat
 from race.realtime.identity import Player
 from race.realtime.racing import Racing
 from race.sink import MemorySink
+from race.store.base import DEADLINE_HOLD_MS
 from race.store.base import wall_ms
 from race.store.memory import MemoryStore
 
@@ -34,10 +38,13 @@ class Worker:
 
     def __init__(self, store: MemoryStore, clock: list[int], name: str) -> None:
         self.ticks: list[int] = []
+        self.events: list[str] = []
+        self.sink = MemorySink()
         self.engine = Engine(store, builtin(), lambda: clock[0], self._emit)
-        self.heartbeat = Heartbeat(self.engine, Racing(self.engine), MemorySink(), name)
+        self.heartbeat = Heartbeat(self.engine, Racing(self.engine), self.sink, name)
 
     def _emit(self, event: str, data: Any, to: str) -> None:
+        self.events.append(event)
         if event == "tick":
             self.ticks.append(data["t"])
 
@@ -66,3 +73,65 @@ def test_one_worker_ticks_a_room_and_another_takes_over_when_it_dies() -> None:
     assert w2.ticks, "nobody took over the room's ticks"
     assert w2.ticks[0] - died_at <= LEASE_MS + LEASE_MS // 3 + 50
     assert len(w1.ticks) == 2000 // TICK_MS  # nothing more from the dead worker
+
+
+def test_a_deadline_claimed_by_a_worker_that_died_is_applied_by_another() -> None:
+    clock = [wall_ms()]
+    store = MemoryStore(lambda: clock[0])
+    w2 = Worker(store, clock, "w2")
+    snippet = builtin().get("bash-count-lines")
+    assert snippet is not None
+    room = w2.engine.practice(Player("p" + "1" * 16, "Ada"), snippet)
+    assert room.ends_at is not None
+    clock[0] = room.ends_at
+    # w1 claims the countdown's end and the time limit, then dies before applying them.
+    claimed = store.claim_due(clock[0])
+    assert claimed == [f"begin|{room.code}|1", f"limit|{room.code}|1"]
+    while clock[0] < room.ends_at + DEADLINE_HOLD_MS:
+        w2.heartbeat.beat()
+        clock[0] += 50
+        ended = store.get_room(room.code)
+        assert ended is not None and ended.phase == "countdown", "applied while still held"
+    for _ in range(60):  # past the hold, w2 applies both, once
+        w2.heartbeat.beat()
+        clock[0] += 50
+    ended = store.get_room(room.code)
+    assert ended is not None and ended.phase == "finished"
+    assert w2.events.count("standings") == 1
+    assert len(w2.sink.records) == 1
+    assert store.claim_due(10**15) == []
+
+
+def test_a_deadline_the_store_failed_to_apply_comes_back() -> None:
+    class FlakyStore(MemoryStore):
+        failures = 0
+
+        def update_room(self, *args: Any, **kwargs: Any) -> Any:
+            if self.failures:
+                self.failures -= 1
+                raise redis.exceptions.ConnectionError("Redis went away")
+            return super().update_room(*args, **kwargs)
+
+    clock = [wall_ms()]
+    store = FlakyStore(lambda: clock[0])
+    w = Worker(store, clock, "w")
+    snippet = builtin().get("bash-count-lines")
+    assert snippet is not None
+    room = w.engine.practice(Player("p" + "1" * 16, "Ada"), snippet)
+    assert room.starts_at is not None
+
+    def phase() -> str:
+        now = store.get_room(room.code)
+        assert now is not None
+        return now.phase
+
+    clock[0] = room.starts_at
+    store.failures = 1
+    w.heartbeat.beat()  # the store fails while applying the countdown's end
+    assert store.failures == 0 and phase() == "countdown"
+    clock[0] += DEADLINE_HOLD_MS - 1
+    w.heartbeat.beat()
+    assert phase() == "countdown"
+    clock[0] += 1
+    w.heartbeat.beat()
+    assert phase() == "racing"

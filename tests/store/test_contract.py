@@ -12,6 +12,7 @@ from race.core import room as rooms
 from race.core.room import Refused
 from race.core.room import Room
 from race.core.snippet import make_snippet
+from race.store.base import DEADLINE_HOLD_MS
 from race.store.base import Effects
 from race.store.base import Live
 from race.store.base import NoSuchRoom
@@ -179,7 +180,30 @@ def test_deadlines_are_claimed_once_in_order(store: Store) -> None:
     assert store.claim_due(50) == []
     assert store.claim_due(300) == ["a|1", "b|1"]
     assert store.claim_due(300) == []
+    store.deadlines_done(["a|1", "b|1"], 300)
     assert store.claim_due(10_000) == ["c|1"]
+
+
+def test_a_claimed_deadline_never_reported_done_comes_due_again(store: Store) -> None:
+    """The claimer died before applying it (or never heard the store's reply)."""
+    store.schedule("limit|R|1", 1_000)
+    assert store.claim_due(1_000) == ["limit|R|1"]
+    assert store.claim_due(1_000 + DEADLINE_HOLD_MS - 1) == []
+    assert store.claim_due(1_000 + DEADLINE_HOLD_MS) == ["limit|R|1"]
+    store.deadlines_done(["limit|R|1"], 1_000 + DEADLINE_HOLD_MS)
+    assert store.claim_due(10**12) == []
+
+
+def test_done_keeps_a_deadline_scheduled_again_after_the_claim(store: Store) -> None:
+    store.schedule("drop|R|p1", 1_000)
+    store.schedule("drop|R|p2", 1_000)
+    assert store.claim_due(1_000) == ["drop|R|p1", "drop|R|p2"]
+    store.schedule("drop|R|p1", 2_500)  # p1 came back and dropped again meanwhile
+    store.deadlines_done(["drop|R|p1", "drop|R|p2"], 1_000)
+    assert store.claim_due(10**12) == ["drop|R|p1"]
+    store.cancel("drop|R|p1")
+    store.deadlines_done(["drop|R|p1"], 10**12)  # reporting a cancelled one is harmless
+    assert store.claim_due(10**13) == []
 
 
 def test_concurrent_claimers_never_share_a_deadline(store: Store) -> None:
