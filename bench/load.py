@@ -37,6 +37,7 @@ from tests.scale.cluster import Cluster
 
 LINE = "total = total + weights[i] * values[i]  # accumulate\n"
 CODE = (LINE * 40)[:1990]
+#: Racers per private room (``--room``).
 ROOM = 5
 
 
@@ -182,6 +183,7 @@ async def run_load(
     seconds: float,
     *,
     deflate: bool = True,
+    room_size: int = ROOM,
     typing: Any = None,
 ) -> dict[str, Any]:
     """Seat and race ``racers`` simulated players; return the measured figures."""
@@ -195,7 +197,8 @@ async def run_load(
         group = crowd[start : start + 50]
         oks = await asyncio.gather(*(r.connect() for r in group))
         connected += [r for r, ok in zip(group, oks, strict=True) if ok]
-    rooms: list[list[Racer]] = [connected[i : i + ROOM] for i in range(0, len(connected), ROOM)]
+    size = room_size
+    rooms: list[list[Racer]] = [connected[i : i + size] for i in range(0, len(connected), size)]
     keys = ideal_keys(Course(CODE.rstrip()))
     starts = []
     for group in rooms:
@@ -243,13 +246,14 @@ async def run_load(
 
 
 def _child(
-    urls: list[str], racers: int, opts: tuple[float, int, float, bool], out: Any, typing: Any
+    urls: list[str], racers: int, opts: tuple[float, int, float, bool, int], out: Any, typing: Any
 ) -> None:
     """Run one load-generator process and hand its figures back."""
-    wpm, period, seconds, deflate = opts
-    out.put(
-        asyncio.run(run_load(urls, racers, wpm, period, seconds, deflate=deflate, typing=typing))
+    wpm, period, seconds, deflate, size = opts
+    figures = run_load(
+        urls, racers, wpm, period, seconds, deflate=deflate, room_size=size, typing=typing
     )
+    out.put(asyncio.run(figures))
 
 
 def cpu_seconds(pids: list[int]) -> float:
@@ -285,18 +289,19 @@ def run_spread(
     period: int,
     seconds: float,
     deflate: bool = True,
+    room_size: int = ROOM,
 ) -> dict[str, Any]:
     """Run the load from ``procs`` processes (one asyncio process cannot read fast enough);
     measure the workers' and the generators' CPU use over the middle of the typing, and the
     workers' memory at its end."""
     urls = cluster.urls
-    per = [racers // procs // ROOM * ROOM] * procs
+    per = [racers // procs // room_size * room_size] * procs
     per[0] += racers - sum(per)
     queue: Any = multiprocessing.Queue()
     typing: Any = multiprocessing.Event()
     children = [
         multiprocessing.Process(
-            target=_child, args=(urls, n, (wpm, period, seconds, deflate), queue, typing)
+            target=_child, args=(urls, n, (wpm, period, seconds, deflate, room_size), queue, typing)
         )
         for n in per
         if n
@@ -365,6 +370,7 @@ def main() -> None:
         "--capacity", type=int, default=None, help="CODERACE_MAX_RACERS (default: the worker's)"
     )
     parser.add_argument("--procs", type=int, default=2, help="load-generator processes")
+    parser.add_argument("--room", type=int, default=ROOM, help="racers per room")
     parser.add_argument(
         "--deflate",
         action=argparse.BooleanOptionalAction,
@@ -375,7 +381,7 @@ def main() -> None:
     timing = Timing(private_countdown_ms=6000)
     print(
         f"{args.wpm:.0f} WPM, a batch every {args.period} ms, {args.seconds:.0f} s of typing, "
-        f"rooms of {ROOM}, {args.worker_type} workers, Redis store + message queue, "
+        f"rooms of {args.room}, {args.worker_type} workers, Redis store + message queue, "
         f"{args.procs} load-generator processes on the same machine, "
         f"{'offering' if args.deflate else 'without'} permessage-deflate"
     )
@@ -413,6 +419,7 @@ def main() -> None:
                         period=args.period,
                         seconds=args.seconds,
                         deflate=args.deflate,
+                        room_size=args.room,
                     )
                 finally:
                     cluster.stop()
