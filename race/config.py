@@ -36,8 +36,9 @@ class Config:
         self.TIMING = _timing(env.get("CODERACE_TIMING"))
         #: A folder of *.snip files to use instead of the built-in corpus.
         self.CORPUS_DIR = env.get("CODERACE_CORPUS") or None
-        #: Seats a worker gives before refusing new ones as "busy" (measured: bench/load.py).
-        self.MAX_RACERS = int(env.get("CODERACE_MAX_RACERS", "300"))
+        #: A worker's capacity in seats (each room costs half a seat more: race.core.seats)
+        #: before it refuses new ones as "busy" (measured: bench/load.py).
+        self.MAX_RACERS = float(env.get("CODERACE_MAX_RACERS", "330"))
         #: Rate limits, e.g. "joins_per_ip=40/minute;events_per_connection=30/second".
         self.RATE_LIMITS = env.get("RATE_LIMITS") or None
         #: Proxies in front whose X-Forwarded-For/-Proto to trust (1 behind the nginx of

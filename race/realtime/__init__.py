@@ -13,6 +13,7 @@ from typing import Any
 from flask import Flask
 from flask_socketio import SocketIO
 
+from race.core.seats import Seats
 from race.corpus import builtin
 from race.corpus import load_dir
 from race.realtime.engine import Engine
@@ -58,12 +59,11 @@ class Services:
     sink: ResultsSink
     metrics: Metrics
     throttle: Throttle
-    #: Seats this worker gives; joins past it are refused as "busy".
-    capacity: int = 300
+    #: Connections of this worker that hold a seat (racing or watching), and their rooms;
+    #: joins past its capacity are refused as "busy" (``race.core.seats``).
+    seats: Seats = field(default_factory=lambda: Seats(330))
     #: Sockets connected to this worker.
     connected: int = 0
-    #: Connections of this worker that hold a seat (racing or watching).
-    seated: set[str] = field(default_factory=set)
     _started: bool = False
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -77,26 +77,33 @@ class Services:
         """Count a closed connection."""
         with self._lock:
             self.connected -= 1
-            self.seated.discard(sid)
+            self.seats.release(sid)
             self.metrics.sockets.set(self.connected)
 
     @property
     def connection_cap(self) -> int:
-        """Connections accepted at most: the seats plus headroom for pages not yet seated."""
-        return self.capacity + max(self.capacity // 4, 10)
+        """Connections accepted at most: the capacity plus headroom for pages not yet
+        seated."""
+        capacity = int(self.seats.capacity)
+        return capacity + max(capacity // 4, 10)
 
-    def take_seat(self, sid: str, returning: bool = False) -> bool | None:
-        """Reserve a seat for ``sid``: True if newly taken, False if it already held one,
-        None if this worker is full (a ``returning`` player, already seated in the room,
-        is never refused). Check and reservation are one step, so joins racing each
-        other for the last seat cannot both win it."""
+    def take_seat(self, sid: str, room: str = "", returning: bool = False) -> bool | None:
+        """Reserve a seat for ``sid``'s join into ``room`` ("" if the join makes one): True
+        if newly taken, False if it already held one, None if this worker is full (a
+        ``returning`` player, already seated in the room, is never refused). Check and
+        reservation are one step, so joins racing for the last seat cannot both win it."""
         with self._lock:
-            if sid in self.seated:
-                return False
-            if len(self.seated) >= self.capacity and not returning:
-                return None
-            self.seated.add(sid)
-            return True
+            return self.seats.take(sid, room, returning)
+
+    def place(self, sid: str, room: str) -> None:
+        """Record the room a seated connection's join put it in."""
+        with self._lock:
+            self.seats.place(sid, room)
+
+    def release(self, sid: str) -> None:
+        """Give a connection's seat back."""
+        with self._lock:
+            self.seats.release(sid)
 
     def start_background(self) -> None:
         """Start the heartbeat task once per worker."""
@@ -194,8 +201,10 @@ def init_app(app: Flask, store: Store | None = None, sink: ResultsSink | None = 
         sink,
         metrics,
         throttle,
-        int(app.config.get("MAX_RACERS", 300)),
+        Seats(float(app.config.get("MAX_RACERS", 330))),
     )
+    seats = app.extensions["coderace"].seats
+    metrics.watch_seats(seats.load, lambda: seats.capacity)
 
     from race.realtime import handlers
 

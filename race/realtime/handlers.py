@@ -74,7 +74,7 @@ def _throttle_join(creates_room: bool = False) -> None:
 
 
 @contextlib.contextmanager
-def _seat(returning: bool = False) -> Iterator[None]:
+def _seat(room: str = "", returning: bool = False) -> Iterator[None]:
     """Hold a seat on this worker for the join inside; refuse with ``busy`` when full
     (admitted players come first: one coming back to their room is always let in).
 
@@ -83,7 +83,7 @@ def _seat(returning: bool = False) -> Iterator[None]:
     """
     svc = services(current_app)
     sid = request.sid  # type: ignore[attr-defined]
-    taken = svc.take_seat(sid, returning)
+    taken = svc.take_seat(sid, room, returning)
     if taken is None:
         svc.metrics.refused_busy.inc()
         raise Refused("busy", "server busy: this server is full, try again in a minute")
@@ -91,7 +91,7 @@ def _seat(returning: bool = False) -> Iterator[None]:
         yield
     except BaseException:
         if taken:
-            svc.seated.discard(sid)
+            svc.release(sid)
         raise
 
 
@@ -110,6 +110,7 @@ def _enter(code: str) -> dict[str, Any]:
         with contextlib.suppress(Refused):
             svc.engine.leave(previous, player)
     session["room"] = code
+    svc.place(request.sid, code)  # type: ignore[attr-defined]
     join_room(code)
     svc.store.put_conn(code, player.id, request.sid)  # type: ignore[attr-defined]
     room = svc.engine.room(code)
@@ -271,7 +272,8 @@ def register(sio: SocketIO, svc: Services) -> None:
     def join(msg: s.Join) -> dict[str, Any]:
         engine, player = _engine(), _player()
         _throttle_join()  # every attempt counts: room codes cannot be guessed fast
-        with _seat(returning=engine.room(msg.code).seat(player.id) is not None):
+        returning = engine.room(msg.code).seat(player.id) is not None
+        with _seat(msg.code, returning):
             engine.join(msg.code, player, msg.role)
             return _enter(msg.code)
 
@@ -281,7 +283,7 @@ def register(sio: SocketIO, svc: Services) -> None:
         _engine().leave(msg.code, player)
         if session.get("room") == msg.code:
             session.pop("room")
-            services(current_app).seated.discard(request.sid)  # type: ignore[attr-defined]
+            services(current_app).release(request.sid)  # type: ignore[attr-defined]
             leave_room(msg.code)
             services(current_app).store.drop_conn(msg.code, player.id, request.sid)  # type: ignore[attr-defined]
 

@@ -44,6 +44,16 @@ class Metrics:
         )
         outbox.set_function(store.outbox_size)
 
+    def watch_seats(self, load: Callable[[], float], capacity: Callable[[], float]) -> None:
+        """Export the worker's admission load and capacity (``race.core.seats``)."""
+        r = self.registry
+        Gauge(
+            "coderace_seat_load", "Seats taken plus half a seat per room they sit in", registry=r
+        ).set_function(load)
+        Gauge(
+            "coderace_seat_capacity", "Seat load past which joins are refused as busy", registry=r
+        ).set_function(capacity)
+
 
 def _phase_count(store: Store, phase: str) -> Callable[[], float]:
     """Return a reader of how many rooms are in a phase."""

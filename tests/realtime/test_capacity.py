@@ -14,7 +14,8 @@ from tests.realtime.harness import Server
 def test_seats_past_capacity_are_refused_as_busy(
     server: Server, connect: Callable[..., Client]
 ) -> None:
-    server.app.extensions["coderace"].capacity = 2  # two seats; 12 connections at most
+    # Two seats in one room (each room costs half a seat more); 12 connections at most.
+    server.app.extensions["coderace"].seats.capacity = 2.5
     a, b, idle = connect(), connect(), connect()
     code = a.ok("create", {"snippet_id": "py-short"})["room"]["code"]
     b.ok("join", {"code": code})  # idle connections take no seat: b gets the second one
@@ -40,13 +41,13 @@ def test_seats_past_capacity_are_refused_as_busy(
 
 
 def test_a_failed_join_gives_its_seat_back(server: Server, connect: Callable[..., Client]) -> None:
-    server.app.extensions["coderace"].capacity = 2
+    server.app.extensions["coderace"].seats.capacity = 3.5  # two rooms of one, one seat more
     host, shut_out, late = connect(), connect(), connect()
     locked = host.ok("create", {"snippet_id": "py-short"})["room"]["code"]
     host.ok("lock", {"code": locked, "locked": True})
     for _ in range(3):
         assert shut_out.call("join", {"code": locked})["code"] == "room_locked"
-    # Had the refused joins kept a seat, the second and last seat would be gone.
+    # Had the refused joins kept a seat, the second room would not have fitted.
     own = late.ok("create", {"snippet_id": "py-short"})["room"]["code"]
     assert shut_out.call("join", {"code": own})["code"] == "busy"
 
@@ -54,7 +55,7 @@ def test_a_failed_join_gives_its_seat_back(server: Server, connect: Callable[...
 def test_a_returning_racer_is_seated_even_when_the_worker_is_full(
     server: Server, connect: Callable[..., Client]
 ) -> None:
-    server.app.extensions["coderace"].capacity = 2
+    server.app.extensions["coderace"].seats.capacity = 3  # a pair, then a newcomer alone
     a, b = connect(), connect()
     code = a.ok("create", {"snippet_id": "py-short"})["room"]["code"]
     b.ok("join", {"code": code})
@@ -64,3 +65,20 @@ def test_a_returning_racer_is_seated_even_when_the_worker_is_full(
     back = connect(token=b.token)  # b's new connection: the worker is full, b comes first
     assert back.ok("join", {"code": code})["you"]["id"] == b.id
     assert connect().call("quick", {"language": "go"})["code"] == "busy"
+
+
+def test_each_room_costs_a_worker_half_a_seat(
+    server: Server, connect: Callable[..., Client]
+) -> None:
+    """Three and a half seats: three racers fit in one room (3 + 0.5), but only two
+    practising alone (2 x 1.5), whose rooms each need their own ticks."""
+    server.app.extensions["coderace"].seats.capacity = 3.5
+    host, b, c, d = connect(), connect(), connect(), connect()
+    code = host.ok("create", {"snippet_id": "py-short"})["room"]["code"]
+    b.ok("join", {"code": code})
+    c.ok("join", {"code": code})
+    assert d.call("practice", {"snippet_id": "py-short"})["code"] == "busy"
+    b.ok("leave", {"code": code})
+    c.ok("leave", {"code": code})
+    b.ok("practice", {"snippet_id": "py-short"})
+    assert c.call("practice", {"snippet_id": "py-short"})["code"] == "busy"

@@ -34,5 +34,7 @@ def test_metrics_are_prometheus_text(client: FlaskClient) -> None:
         "coderace_store_errors_total",
         "coderace_outbox_waiting",
         'coderace_rooms{phase="racing"}',
+        "coderace_seat_capacity 330.0",
+        "coderace_seat_load 0.0",
     ):
         assert name in text, name
