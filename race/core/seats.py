@@ -42,21 +42,36 @@ class Seats:
 
     def take(self, sid: str, room: str = "", returning: bool = False) -> bool | None:
         """Seat ``sid`` for a join into ``room`` ("" when the join makes its room): True if
-        newly seated, False if it already held a seat, None if that would overload the
-        worker. A ``returning`` player (already seated in the room) is never refused."""
+        newly seated, False if it already held a seat (``place`` moves it when the join
+        lands), None if the join would overload the worker. A seated connection moving to
+        a new room ("Race again", "Practise") adds that room's cost, so it is checked too;
+        a ``returning`` player (already seated in the room) is never refused."""
+        if self.load() + self._added(sid, room) > self.capacity and not returning:
+            return None
         if sid in self._where:
             return False
-        cost = 1 + (0 if room in self._rooms else ROOM_COST)
-        if self.load() + cost > self.capacity and not returning:
-            return None
         self._add(sid, room)
         return True
 
     def place(self, sid: str, room: str) -> None:
-        """Record the room a seated connection ended up in (its join finished)."""
-        if self._where.get(sid, room) != room:
+        """Record that ``sid`` is in ``room`` now (its join landed): moves its seat, or
+        counts one if the connection held none (two joins at once, one failing)."""
+        if sid not in self._where:
+            self._add(sid, room)
+        elif self._where[sid] != room:
             self._remove(sid)
             self._add(sid, room)
+
+    def _added(self, sid: str, room: str) -> float:
+        """What seating ``sid`` in ``room`` would add to the load (negative if less)."""
+        new_room = ROOM_COST if not room or room not in self._rooms else 0.0
+        here = self._where.get(sid)
+        if here is None:
+            return 1 + new_room
+        if here == room and room:
+            return 0.0
+        empties = not here or self._rooms[here] == 1
+        return new_room - (ROOM_COST if empties else 0.0)
 
     def release(self, sid: str) -> None:
         """Give a connection's seat back (it left, its join failed, or it disconnected)."""

@@ -66,17 +66,22 @@ class Services:
     connected: int = 0
     _started: bool = False
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    #: Connections open on this worker: a join finishing after its connection closed
+    #: must not seat it (nothing would give the seat back).
+    _live: set[str] = field(default_factory=set)
 
-    def connect(self) -> None:
+    def connect(self, sid: str) -> None:
         """Count a new connection."""
         with self._lock:
             self.connected += 1
+            self._live.add(sid)
             self.metrics.sockets.set(self.connected)
 
     def disconnect(self, sid: str) -> None:
         """Count a closed connection."""
         with self._lock:
             self.connected -= 1
+            self._live.discard(sid)
             self.seats.release(sid)
             self.metrics.sockets.set(self.connected)
 
@@ -93,12 +98,15 @@ class Services:
         ``returning`` player, already seated in the room, is never refused). Check and
         reservation are one step, so joins racing for the last seat cannot both win it."""
         with self._lock:
+            if sid not in self._live:  # it closed while its join waited on the store
+                return None
             return self.seats.take(sid, room, returning)
 
     def place(self, sid: str, room: str) -> None:
-        """Record the room a seated connection's join put it in."""
+        """Record the room a connection's join put it in (not if it has closed since)."""
         with self._lock:
-            self.seats.place(sid, room)
+            if sid in self._live:
+                self.seats.place(sid, room)
 
     def release(self, sid: str) -> None:
         """Give a connection's seat back."""

@@ -174,7 +174,7 @@ def register(sio: SocketIO, svc: Services) -> None:
         ip = request.remote_addr or "unknown"
         if not svc.throttle.connect(ip):
             raise SocketIORefused("too many connections; wait a minute", {"code": "rate_limited"})
-        svc.connect()
+        svc.connect(request.sid)  # type: ignore[attr-defined]
         svc.throttle.opened(request.sid, ip)  # type: ignore[attr-defined]
         session["ip"] = ip
         secret = current_app.config["SECRET_KEY"]

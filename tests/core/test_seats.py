@@ -32,6 +32,42 @@ def test_a_pending_join_counts_as_a_new_room_until_placed() -> None:
     assert seats.load() == 2 + ROOM_COST
 
 
+def test_moving_to_a_new_room_is_checked_like_a_newcomer() -> None:
+    """300 racers in rooms of five fill 330; each then clicking "Practise" (a room of
+    their own, on the same connection) must not take the worker past its capacity."""
+    seats = Seats(330)
+    for n in range(300):
+        assert seats.take(f"s{n}", f"r{n // 5}" if n % 5 else "") is not None
+        seats.place(f"s{n}", f"r{n // 5}")
+    assert seats.take("s7") is None  # full: a room of its own would overload it
+    for n in range(10):
+        seats.release(f"s{n}")  # ten leave; rooms r0 and r1 empty
+    assert seats.load() == 330 - 10 - 2 * ROOM_COST
+    moved = 0
+    for n in range(10, 300):
+        answer = seats.take(f"s{n}")
+        if answer is None:
+            continue
+        assert answer is False  # already seated: the seat moves when the join lands
+        seats.place(f"s{n}", f"solo{n}")
+        moved += 1
+        assert seats.load() <= 330
+    assert 0 < moved < 290
+    # Moving into a room the worker already seats, out of one it empties, is never refused.
+    before = seats.load()
+    assert seats.take("s11", "solo10") is False
+    seats.place("s11", "solo10")
+    assert seats.load() == before - ROOM_COST
+
+
+def test_a_join_landing_for_an_unseated_connection_is_counted() -> None:
+    seats = Seats(10)
+    seats.place("a", "X")  # two joins at once: the one that held the seat failed
+    assert len(seats) == 1 and seats.load() == 1 + ROOM_COST
+    seats.release("a")
+    assert len(seats) == 0 and seats.load() == 0
+
+
 def test_a_returning_player_is_seated_past_capacity() -> None:
     seats = Seats(1.5)
     assert seats.take("a", "X") is True
@@ -52,9 +88,8 @@ def test_moving_rooms_and_leaving_keep_the_books_straight() -> None:
             if seats.take(sid, asked):
                 where[sid] = asked
         elif action < 0.7:
-            seats.place(sid, room)
-            if sid in where:
-                where[sid] = room
+            seats.place(sid, room)  # a join landed: the connection is in that room now
+            where[sid] = room
         else:
             seats.release(sid)
             where.pop(sid, None)

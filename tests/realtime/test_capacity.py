@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 import pytest
@@ -82,3 +83,22 @@ def test_each_room_costs_a_worker_half_a_seat(
     c.ok("leave", {"code": code})
     b.ok("practice", {"snippet_id": "py-short"})
     assert c.call("practice", {"snippet_id": "py-short"})["code"] == "busy"
+
+
+def test_a_join_finishing_after_its_connection_closed_takes_no_seat(
+    server: Server, connect: Callable[..., Client]
+) -> None:
+    """A join waits on the store; if its connection closes meanwhile, the disconnect has
+    nothing to give back, so the join must not seat the dead connection."""
+    svc = server.app.extensions["coderace"]
+    player = connect()
+    code = player.ok("create", {"snippet_id": "py-short"})["room"]["code"]
+    before = svc.seats.load()
+    assert svc.take_seat("closed-sid", code) is None
+    svc.place("closed-sid", code)
+    assert svc.seats.load() == before and "closed-sid" not in svc.seats
+    player.close()
+    deadline = time.monotonic() + 5
+    while svc.seats.load() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert svc.seats.load() == 0  # the closed connection gave its seat and room back
