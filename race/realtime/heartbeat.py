@@ -98,7 +98,8 @@ class Heartbeat:
         return min(max(wait_ms, MIN_SLEEP_MS), BEAT_S * 1000) / 1000
 
     def dispatch(self, item: str, now: int) -> None:
-        """Apply one claimed deadline; applying it again changes nothing."""
+        """Apply one claimed deadline; applying it again changes nothing (a second
+        ``lonely`` only repeats the prompt to keep waiting)."""
         kind, code, arg = item.split("|", 2)
         if kind == "begin":
             self.engine.update(code, lambda r: rooms.begin_racing(r, now))

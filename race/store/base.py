@@ -27,6 +27,13 @@ ROOM_TTL_MS = 2 * 60 * 60 * 1000
 DEADLINE_HOLD_MS = 5_000
 
 
+def held_until(claimed_at: int) -> float:
+    """Return when a deadline claimed at ``claimed_at`` comes due again: the hold plus half
+    a millisecond, so a held deadline's time is never a whole millisecond as a scheduled
+    one's is, and one scheduled again meanwhile is never taken for the held one."""
+    return claimed_at + DEADLINE_HOLD_MS + 0.5
+
+
 def wall_ms() -> int:
     """Return the server clock in ms since the epoch (shared by all workers of a host)."""
     return time.time_ns() // 1_000_000
@@ -167,7 +174,7 @@ class Store(ABC):
     @abstractmethod
     def claim_due(self, now: int, limit: int = 100) -> list[str]:
         """Atomically take deadlines due by ``now``, earliest first: each is returned to one
-        caller and comes due again at ``now + DEADLINE_HOLD_MS`` unless that caller reports
+        caller and comes due again at ``held_until(now)`` unless that caller reports
         it applied (``deadlines_done``). Applying a deadline must therefore be idempotent."""
 
     @abstractmethod

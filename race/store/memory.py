@@ -10,7 +10,6 @@ from dataclasses import field
 
 from race.core.bucket import TokenBucket
 from race.core.room import Room
-from race.store.base import DEADLINE_HOLD_MS
 from race.store.base import ROOM_TTL_MS
 from race.store.base import Effects
 from race.store.base import EffectsFn
@@ -18,6 +17,7 @@ from race.store.base import Live
 from race.store.base import Move
 from race.store.base import NoSuchRoom
 from race.store.base import Store
+from race.store.base import held_until
 from race.store.base import wall_ms
 
 
@@ -37,7 +37,7 @@ class MemoryStore(Store):
         self._lock = threading.RLock()
         self._rooms: dict[str, _RoomEntry] = {}
         self._lobbies: dict[str, str] = {}
-        self._deadlines: dict[str, int] = {}
+        self._deadlines: dict[str, float] = {}
         self._leases: dict[str, tuple[str, int]] = {}
         self._outbox: dict[str, str] = {}
         #: Token buckets by key (refill rates per ms).
@@ -205,14 +205,14 @@ class MemoryStore(Store):
             self._sweep(now)
             due = sorted((t, item) for item, t in self._deadlines.items() if t <= now)[:limit]
             for _, item in due:
-                self._deadlines[item] = now + DEADLINE_HOLD_MS
+                self._deadlines[item] = held_until(now)
             return [item for _, item in due]
 
     def deadlines_done(self, items: Sequence[str], claimed_at: int) -> None:
         """Drop the claimed deadlines that were not scheduled again since."""
         with self._lock:
             for item in items:
-                if self._deadlines.get(item) == claimed_at + DEADLINE_HOLD_MS:
+                if self._deadlines.get(item) == held_until(claimed_at):
                     del self._deadlines[item]
 
     def _sweep(self, now: int) -> None:

@@ -19,7 +19,6 @@ from redis.exceptions import NoScriptError
 from redis.exceptions import WatchError
 
 from race.core.room import Room
-from race.store.base import DEADLINE_HOLD_MS
 from race.store.base import ROOM_TTL_MS
 from race.store.base import Effects
 from race.store.base import EffectsFn
@@ -27,6 +26,7 @@ from race.store.base import Live
 from race.store.base import Move
 from race.store.base import NoSuchRoom
 from race.store.base import Store
+from race.store.base import held_until
 from race.store.base import wall_ms
 from race.store.coalesce import Coalescer
 from race.store.codec import decode_room
@@ -298,7 +298,7 @@ class RedisStore(Store):
             raise NoSuchRoom(code)
         return before
 
-    def _run(self, script: Any, keys: list[str], args: list[str | int]) -> Any:
+    def _run(self, script: Any, keys: list[str], args: Sequence[str | int | float]) -> Any:
         """Run a registered script by its hash (loading it after a Redis restart).
 
         Calls EVALSHA directly: redis-py's ``Script.__call__`` goes through argument
@@ -359,16 +359,16 @@ class RedisStore(Store):
 
     def claim_due(self, now: int, limit: int = 100) -> list[str]:
         """Claim due deadlines atomically (Lua): each goes to one caller and is pushed
-        ``DEADLINE_HOLD_MS`` into the future until that caller reports it applied."""
+        to ``held_until(now)`` until that caller reports it applied."""
         self._sweep(now)
-        args: list[str | int] = [now, limit, now + DEADLINE_HOLD_MS]
+        args: list[str | int | float] = [now, limit, held_until(now)]
         items: list[str] = self._run(self._claim, [f"{self.p}deadlines"], args)
         return items
 
     def deadlines_done(self, items: Sequence[str], claimed_at: int) -> None:
         """Drop applied deadlines still held by their claim (Lua)."""
         if items:
-            args: list[str | int] = [claimed_at + DEADLINE_HOLD_MS, *items]
+            args: list[str | int | float] = [held_until(claimed_at), *items]
             self._run(self._claimed_done, [f"{self.p}deadlines"], args)
 
     def _sweep(self, now: int) -> None:

@@ -188,9 +188,9 @@ def test_a_claimed_deadline_never_reported_done_comes_due_again(store: Store) ->
     """The claimer died before applying it (or never heard the store's reply)."""
     store.schedule("limit|R|1", 1_000)
     assert store.claim_due(1_000) == ["limit|R|1"]
-    assert store.claim_due(1_000 + DEADLINE_HOLD_MS - 1) == []
-    assert store.claim_due(1_000 + DEADLINE_HOLD_MS) == ["limit|R|1"]
-    store.deadlines_done(["limit|R|1"], 1_000 + DEADLINE_HOLD_MS)
+    assert store.claim_due(1_000 + DEADLINE_HOLD_MS) == []
+    assert store.claim_due(1_000 + DEADLINE_HOLD_MS + 1) == ["limit|R|1"]
+    store.deadlines_done(["limit|R|1"], 1_000 + DEADLINE_HOLD_MS + 1)
     assert store.claim_due(10**12) == []
 
 
@@ -204,6 +204,17 @@ def test_done_keeps_a_deadline_scheduled_again_after_the_claim(store: Store) -> 
     store.cancel("drop|R|p1")
     store.deadlines_done(["drop|R|p1"], 10**12)  # reporting a cancelled one is harmless
     assert store.claim_due(10**13) == []
+
+
+def test_done_keeps_a_deadline_scheduled_again_for_the_end_of_the_hold(store: Store) -> None:
+    """Even at the very millisecond the hold would end (a countdown as long as the hold,
+    restarted at the claim's time), a deadline scheduled again is not the held one."""
+    now = 1_767_225_600_123  # real millisecond timestamps, as the server uses
+    store.schedule("begin|R|1", now)
+    assert store.claim_due(now) == ["begin|R|1"]
+    store.schedule("begin|R|1", now + DEADLINE_HOLD_MS)
+    store.deadlines_done(["begin|R|1"], now)
+    assert store.claim_due(now + DEADLINE_HOLD_MS) == ["begin|R|1"]
 
 
 def test_concurrent_claimers_never_share_a_deadline(store: Store) -> None:
