@@ -4,7 +4,9 @@ Starts W real workers (``python -m race.serve``) sharing the real Redis, connect
 (asyncio python-socketio clients, spread over the workers), seats them in private rooms of
 5 on a long custom snippet, and has them type at a chosen WPM with human-like timing,
 sending a batch every ``--period`` ms. Like browsers, the clients offer permessage-deflate
-(``--no-deflate``: not). Prints one table row per run; asserts nothing.
+(``--no-deflate``: not), and each connects from an address of its own (127.p.x.y on
+loopback), so the production rate limits apply per racer as they would per player.
+Prints one table row per run; asserts nothing.
 
     .venv/bin/python bench/load.py --workers 1 2 --racers 200 500 1000 --seconds 30
 """
@@ -26,6 +28,7 @@ from dataclasses import field
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import socketio
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -64,7 +67,15 @@ class Racer:
     """One simulated player."""
 
     def __init__(
-        self, url: str, stats: Stats, wpm: float, period: int, seed: int, *, deflate: bool
+        self,
+        url: str,
+        stats: Stats,
+        wpm: float,
+        period: int,
+        seed: int,
+        *,
+        deflate: bool,
+        source: str,
     ) -> None:
         self.url = url
         self.stats = stats
@@ -73,7 +84,11 @@ class Racer:
         self.mean_gap = 12_000 / wpm
         # Browsers offer permessage-deflate on every WebSocket; aiohttp only when asked.
         extra = {"compress": 15} if deflate else {}
-        self.sio = socketio.AsyncClient(reconnection=False, websocket_extra_options=extra)
+        # Players have addresses of their own: connect from ``source`` (a loopback address).
+        self.http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(local_addr=(source, 0)))
+        self.sio = socketio.AsyncClient(
+            reconnection=False, websocket_extra_options=extra, http_session=self.http
+        )
         self.code = ""
         self.round = 1
         self.seq = 0
@@ -184,12 +199,21 @@ async def run_load(
     *,
     deflate: bool = True,
     room_size: int = ROOM,
+    process: int = 0,
     typing: Any = None,
 ) -> dict[str, Any]:
     """Seat and race ``racers`` simulated players; return the measured figures."""
     stats = Stats()
     crowd = [
-        Racer(urls[i % len(urls)], stats, wpm, period, seed=i, deflate=deflate)
+        Racer(
+            urls[i % len(urls)],
+            stats,
+            wpm,
+            period,
+            seed=i,
+            deflate=deflate,
+            source=f"127.{process + 1}.{i // 250}.{i % 250 + 1}",
+        )
         for i in range(racers)
     ]
     connected = []
@@ -229,6 +253,7 @@ async def run_load(
     for r in crowd:
         if r.sio.connected:
             await r.sio.disconnect()
+        await r.http.close()
     return {
         "racers": len(seated),
         "batches_s": stats.batches / wall,
@@ -246,12 +271,24 @@ async def run_load(
 
 
 def _child(
-    urls: list[str], racers: int, opts: tuple[float, int, float, bool, int], out: Any, typing: Any
+    urls: list[str],
+    racers: int,
+    opts: tuple[float, int, float, bool, int, int],
+    out: Any,
+    typing: Any,
 ) -> None:
     """Run one load-generator process and hand its figures back."""
-    wpm, period, seconds, deflate, size = opts
+    wpm, period, seconds, deflate, size, process = opts
     figures = run_load(
-        urls, racers, wpm, period, seconds, deflate=deflate, room_size=size, typing=typing
+        urls,
+        racers,
+        wpm,
+        period,
+        seconds,
+        deflate=deflate,
+        room_size=size,
+        process=process,
+        typing=typing,
     )
     out.put(asyncio.run(figures))
 
@@ -301,9 +338,10 @@ def run_spread(
     typing: Any = multiprocessing.Event()
     children = [
         multiprocessing.Process(
-            target=_child, args=(urls, n, (wpm, period, seconds, deflate, room_size), queue, typing)
+            target=_child,
+            args=(urls, n, (wpm, period, seconds, deflate, room_size, p), queue, typing),
         )
-        for n in per
+        for p, n in enumerate(per)
         if n
     ]
     for child in children:
@@ -401,13 +439,7 @@ def main() -> None:
                     redis_url=args.redis,
                     timing=timing,
                     corpus=Path(__file__).parent.parent / "race" / "corpus",
-                    env={
-                        **({"CODERACE_MAX_RACERS": str(args.capacity)} if args.capacity else {}),
-                        # Every simulated racer shares one IP: lift the per-IP budgets.
-                        "RATE_LIMITS": "events_per_ip=100000/second;connects_per_ip=100000/minute;"
-                        "joins_per_ip=100000/minute;"
-                        "rooms_per_ip=100000/minute",
-                    },
+                    env={"CODERACE_MAX_RACERS": str(args.capacity)} if args.capacity else {},
                 )
                 cluster.start()
                 try:
