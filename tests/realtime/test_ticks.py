@@ -8,6 +8,7 @@ from typing import Any
 
 import redis
 
+from race.core.room import Room
 from race.corpus import builtin
 from race.realtime.engine import Engine
 from race.realtime.heartbeat import LEASE_MS
@@ -49,13 +50,18 @@ class Worker:
             self.ticks.append(data["t"])
 
 
+def practice(worker: Worker) -> Room:
+    """Start Ada's practice race on a built-in snippet through ``worker``."""
+    snippet = builtin().get("bash-count-lines")
+    assert snippet is not None
+    return worker.engine.practice(Player("p" + "1" * 16, "Ada"), snippet)
+
+
 def test_one_worker_ticks_a_room_and_another_takes_over_when_it_dies() -> None:
     clock = [wall_ms()]
     store = CountingStore(lambda: clock[0])
     w1, w2 = Worker(store, clock, "w1"), Worker(store, clock, "w2")
-    snippet = builtin().get("bash-count-lines")
-    assert snippet is not None
-    room = w1.engine.practice(Player("p" + "1" * 16, "Ada"), snippet)
+    room = practice(w1)
     assert room.starts_at is not None
     clock[0] = room.starts_at + 5
     for _ in range(40):  # two seconds, both workers alive
@@ -79,9 +85,7 @@ def test_a_deadline_claimed_by_a_worker_that_died_is_applied_by_another() -> Non
     clock = [wall_ms()]
     store = MemoryStore(lambda: clock[0])
     w2 = Worker(store, clock, "w2")
-    snippet = builtin().get("bash-count-lines")
-    assert snippet is not None
-    room = w2.engine.practice(Player("p" + "1" * 16, "Ada"), snippet)
+    room = practice(w2)
     assert room.ends_at is not None
     clock[0] = room.ends_at
     # w1 claims the countdown's end and the time limit, then dies before applying them.
@@ -115,9 +119,7 @@ def test_a_deadline_the_store_failed_to_apply_comes_back() -> None:
     clock = [wall_ms()]
     store = FlakyStore(lambda: clock[0])
     w = Worker(store, clock, "w")
-    snippet = builtin().get("bash-count-lines")
-    assert snippet is not None
-    room = w.engine.practice(Player("p" + "1" * 16, "Ada"), snippet)
+    room = practice(w)
     assert room.starts_at is not None
 
     def phase() -> str:
