@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import math
 from collections.abc import Callable
 
 from prometheus_client import CollectorRegistry
@@ -10,6 +12,8 @@ from prometheus_client import Gauge
 from prometheus_client import Histogram
 
 from race.store.base import Store
+
+log = logging.getLogger(__name__)
 
 
 class Metrics:
@@ -38,11 +42,15 @@ class Metrics:
         )
         rooms = Gauge("coderace_rooms", "Rooms by phase (whole deployment)", ["phase"], registry=r)
         for phase in ("lobby", "countdown", "racing", "finished"):
-            rooms.labels(phase).set_function(_phase_count(store, phase))
+            rooms.labels(phase).set_function(_unknown_if_down(_phase_count(store, phase)))
         outbox = Gauge(
             "coderace_outbox_waiting", "Finished races waiting to be persisted", registry=r
         )
-        outbox.set_function(store.outbox_size)
+
+        def waiting() -> float:  # looked up on each read, like the phase counts
+            return store.outbox_size()
+
+        outbox.set_function(_unknown_if_down(waiting))
 
     def watch_seats(self, load: Callable[[], float], capacity: Callable[[], float]) -> None:
         """Export the worker's admission load and capacity (``race.core.seats``)."""
@@ -53,6 +61,20 @@ class Metrics:
         Gauge(
             "coderace_seat_capacity", "Seat load past which joins are refused as busy", registry=r
         ).set_function(capacity)
+
+
+def _unknown_if_down(read: Callable[[], float]) -> Callable[[], float]:
+    """Wrap a gauge's store read: NaN (Prometheus's "unknown") while the store is away, so
+    /metrics keeps answering during an outage, when it is needed most."""
+
+    def guarded() -> float:
+        try:
+            return float(read())
+        except Exception as exc:
+            log.debug("metric not read: %s: %s", type(exc).__name__, exc)
+            return math.nan
+
+    return guarded
 
 
 def _phase_count(store: Store, phase: str) -> Callable[[], float]:

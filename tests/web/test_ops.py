@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import redis
 from flask.testing import FlaskClient
 
 
@@ -38,3 +39,19 @@ def test_metrics_are_prometheus_text(client: FlaskClient) -> None:
         "coderace_seat_load 0.0",
     ):
         assert name in text, name
+
+
+def test_metrics_answer_while_the_store_is_away(client: FlaskClient) -> None:
+    store = client.application.extensions["coderace"].store
+
+    def down() -> int:
+        raise redis.exceptions.ConnectionError("Redis went away")
+
+    store.outbox_size = down
+    store.room_count = down
+    answer = client.get("/metrics")
+    assert answer.status_code == 200
+    text = answer.get_data(as_text=True)
+    assert "coderace_outbox_waiting NaN" in text
+    assert 'coderace_rooms{phase="racing"} NaN' in text
+    assert "coderace_connected_sockets 0.0" in text
