@@ -49,6 +49,21 @@ def now_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
+@dataclass(frozen=True)
+class Play:
+    """How the simulated racers play (the command line's options for one run)."""
+
+    wpm: float
+    #: ms between a racer's batches
+    period: int
+    #: seconds of typing
+    seconds: float
+    #: offer permessage-deflate, as browsers do
+    deflate: bool
+    #: racers per room
+    room_size: int
+
+
 @dataclass
 class Stats:
     """What every racer measured."""
@@ -66,24 +81,14 @@ class Stats:
 class Racer:
     """One simulated player."""
 
-    def __init__(
-        self,
-        url: str,
-        stats: Stats,
-        wpm: float,
-        period: int,
-        seed: int,
-        *,
-        deflate: bool,
-        source: str,
-    ) -> None:
+    def __init__(self, url: str, stats: Stats, play: Play, seed: int, *, source: str) -> None:
         self.url = url
         self.stats = stats
-        self.period = period
+        self.period = play.period
         self.rng = random.Random(seed)
-        self.mean_gap = 12_000 / wpm
+        self.mean_gap = 12_000 / play.wpm
         # Browsers offer permessage-deflate on every WebSocket; aiohttp only when asked.
-        extra = {"compress": 15} if deflate else {}
+        extra = {"compress": 15} if play.deflate else {}
         # Players have addresses of their own: connect from ``source`` (a loopback address).
         self.http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(local_addr=(source, 0)))
         self.sio = socketio.AsyncClient(
@@ -191,37 +196,19 @@ async def watch_loop(lags: list[float]) -> None:
 
 
 async def run_load(
-    urls: list[str],
-    racers: int,
-    wpm: float,
-    period: int,
-    seconds: float,
-    *,
-    deflate: bool = True,
-    room_size: int = ROOM,
-    process: int = 0,
-    typing: Any = None,
+    urls: list[str], racers: int, play: Play, *, process: int = 0, typing: Any = None
 ) -> dict[str, Any]:
     """Seat and race ``racers`` simulated players; return the measured figures."""
     stats = Stats()
-    crowd = [
-        Racer(
-            urls[i % len(urls)],
-            stats,
-            wpm,
-            period,
-            seed=i,
-            deflate=deflate,
-            source=f"127.{process + 1}.{i // 250}.{i % 250 + 1}",
-        )
-        for i in range(racers)
-    ]
+    # Each racer has an address of its own: 127.<process + 1>.x.y.
+    sources = [f"127.{process + 1}.{i // 250}.{i % 250 + 1}" for i in range(racers)]
+    crowd = [Racer(urls[i % len(urls)], stats, play, i, source=sources[i]) for i in range(racers)]
     connected = []
     for start in range(0, racers, 50):
         group = crowd[start : start + 50]
         oks = await asyncio.gather(*(r.connect() for r in group))
         connected += [r for r, ok in zip(group, oks, strict=True) if ok]
-    size = room_size
+    size = play.room_size
     rooms: list[list[Racer]] = [connected[i : i + size] for i in range(0, len(connected), size)]
     keys = ideal_keys(Course(CODE.rstrip()))
     starts = []
@@ -247,7 +234,7 @@ async def run_load(
     begin = time.perf_counter()
     loop_lag: list[float] = []
     watcher = asyncio.create_task(watch_loop(loop_lag))
-    await asyncio.gather(*(r.type_for(seconds, r.room["starts_at"], keys) for r in seated))
+    await asyncio.gather(*(r.type_for(play.seconds, r.room["starts_at"], keys) for r in seated))
     watcher.cancel()
     wall = time.perf_counter() - begin
     for r in crowd:
@@ -271,26 +258,10 @@ async def run_load(
 
 
 def _child(
-    urls: list[str],
-    racers: int,
-    opts: tuple[float, int, float, bool, int, int],
-    out: Any,
-    typing: Any,
+    urls: list[str], racers: int, play: Play, out: Any, *, process: int, typing: Any
 ) -> None:
     """Run one load-generator process and hand its figures back."""
-    wpm, period, seconds, deflate, size, process = opts
-    figures = run_load(
-        urls,
-        racers,
-        wpm,
-        period,
-        seconds,
-        deflate=deflate,
-        room_size=size,
-        process=process,
-        typing=typing,
-    )
-    out.put(asyncio.run(figures))
+    out.put(asyncio.run(run_load(urls, racers, play, process=process, typing=typing)))
 
 
 def cpu_seconds(pids: list[int]) -> float:
@@ -317,29 +288,20 @@ def rss_mb(pid: int) -> float:
     return math.nan
 
 
-def run_spread(
-    cluster: Cluster,
-    racers: int,
-    procs: int,
-    *,
-    wpm: float,
-    period: int,
-    seconds: float,
-    deflate: bool = True,
-    room_size: int = ROOM,
-) -> dict[str, Any]:
+def run_spread(cluster: Cluster, racers: int, procs: int, play: Play) -> dict[str, Any]:
     """Run the load from ``procs`` processes (one asyncio process cannot read fast enough);
     measure the workers' and the generators' CPU use over the middle of the typing, and the
     workers' memory at its end."""
     urls = cluster.urls
-    per = [racers // procs // room_size * room_size] * procs
+    per = [racers // procs // play.room_size * play.room_size] * procs
     per[0] += racers - sum(per)
     queue: Any = multiprocessing.Queue()
     typing: Any = multiprocessing.Event()
     children = [
         multiprocessing.Process(
             target=_child,
-            args=(urls, n, (wpm, period, seconds, deflate, room_size, p), queue, typing),
+            args=(urls, n, play, queue),
+            kwargs={"process": p, "typing": typing},
         )
         for p, n in enumerate(per)
         if n
@@ -350,8 +312,8 @@ def run_spread(
     generators = [child.pid for child in children if child.pid is not None]
     if not typing.wait(timeout=600):
         raise RuntimeError("the load generators never started typing")
-    time.sleep(seconds * 0.1)
-    window = seconds * 0.7
+    time.sleep(play.seconds * 0.1)
+    window = play.seconds * 0.7
     used, gen_used = cpu_seconds(pids), cpu_seconds(generators)
     time.sleep(window)
     used, gen_used = cpu_seconds(pids) - used, cpu_seconds(generators) - gen_used
@@ -416,6 +378,7 @@ def main() -> None:
         help="offer permessage-deflate, as browsers do",
     )
     args = parser.parse_args()
+    play = Play(args.wpm, args.period, args.seconds, args.deflate, args.room)
     timing = Timing(private_countdown_ms=6000)
     print(
         f"{args.wpm:.0f} WPM, a batch every {args.period} ms, {args.seconds:.0f} s of typing, "
@@ -443,16 +406,7 @@ def main() -> None:
                 )
                 cluster.start()
                 try:
-                    result = run_spread(
-                        cluster,
-                        racers,
-                        args.procs,
-                        wpm=args.wpm,
-                        period=args.period,
-                        seconds=args.seconds,
-                        deflate=args.deflate,
-                        room_size=args.room,
-                    )
+                    result = run_spread(cluster, racers, args.procs, play)
                 finally:
                     cluster.stop()
                 print(row(workers, racers, result), flush=True)
