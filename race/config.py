@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from race.core.room import Timing
+from race.core.seats import DEFAULT_CAPACITY
 
 DEFAULT_INSTANCE = Path(__file__).resolve().parent.parent / "instance"
 
@@ -38,7 +39,7 @@ class Config:
         self.CORPUS_DIR = env.get("CODERACE_CORPUS") or None
         #: A worker's capacity in seats (each room costs half a seat more: race.core.seats)
         #: before it refuses new ones as "busy" (measured: bench/load.py).
-        self.MAX_RACERS = float(env.get("CODERACE_MAX_RACERS", "330"))
+        self.MAX_RACERS = float(env.get("CODERACE_MAX_RACERS", DEFAULT_CAPACITY))
         #: Rate limits, e.g. "joins_per_ip=40/minute;events_per_connection=30/second".
         self.RATE_LIMITS = env.get("RATE_LIMITS") or None
         #: Proxies in front whose X-Forwarded-For/-Proto to trust (1 behind the nginx of

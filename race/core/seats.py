@@ -15,6 +15,8 @@ from __future__ import annotations
 
 #: A room's cost beyond its seats, in seats (measured: see the module docstring).
 ROOM_COST = 0.5
+#: A worker's capacity unless configured (``CODERACE_MAX_RACERS``): 300 racers in rooms of 5.
+DEFAULT_CAPACITY = 330.0
 
 
 class Seats:
@@ -64,7 +66,7 @@ class Seats:
 
     def _added(self, sid: str, room: str) -> float:
         """What seating ``sid`` in ``room`` would add to the load (negative if less)."""
-        new_room = ROOM_COST if not room or room not in self._rooms else 0.0
+        new_room = 0.0 if room in self._rooms else ROOM_COST  # "" (a room to make) never is
         here = self._where.get(sid)
         if here is None:
             return 1 + new_room

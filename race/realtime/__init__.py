@@ -13,6 +13,7 @@ from typing import Any
 from flask import Flask
 from flask_socketio import SocketIO
 
+from race.core.seats import DEFAULT_CAPACITY
 from race.core.seats import Seats
 from race.corpus import builtin
 from race.corpus import load_dir
@@ -61,7 +62,7 @@ class Services:
     throttle: Throttle
     #: Connections of this worker that hold a seat (racing or watching), and their rooms;
     #: joins past its capacity are refused as "busy" (``race.core.seats``).
-    seats: Seats = field(default_factory=lambda: Seats(330))
+    seats: Seats
     #: Sockets connected to this worker.
     connected: int = 0
     _started: bool = False
@@ -200,6 +201,8 @@ def init_app(app: Flask, store: Store | None = None, sink: ResultsSink | None = 
         app.config.get("REDIS_URL"),
         app.config.get("REDIS_PREFIX", "cr:"),
     )
+    seats = Seats(float(app.config.get("MAX_RACERS", DEFAULT_CAPACITY)))
+    metrics.watch_seats(seats.load, lambda: seats.capacity)
     app.extensions["coderace"] = Services(
         sio,
         store,
@@ -209,10 +212,8 @@ def init_app(app: Flask, store: Store | None = None, sink: ResultsSink | None = 
         sink,
         metrics,
         throttle,
-        Seats(float(app.config.get("MAX_RACERS", 330))),
+        seats,
     )
-    seats = app.extensions["coderace"].seats
-    metrics.watch_seats(seats.load, lambda: seats.capacity)
 
     from race.realtime import handlers
 
