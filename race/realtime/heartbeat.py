@@ -73,9 +73,12 @@ class Heartbeat:
     def beat(self) -> float:
         """Do whatever is due now; return how long to sleep before the next beat (s)."""
         now = self.engine.clock()
-        claimed = self.store.claim_due(now)
+        # One store round trip: the deadlines, the live rooms, and the progress of the
+        # rooms this worker ticks that are due now.
+        due = [key for key, (due_at, _, _) in self._owned.items() if now >= due_at]
+        view = self.store.beat(now, due)
         applied = []
-        for item in claimed:
+        for item in view.claimed:
             self.stats.deadlines += 1
             try:
                 self.dispatch(item, now)
@@ -89,7 +92,10 @@ class Heartbeat:
             applied.append(item)
         if applied:
             self.store.deadlines_done(applied, now)
-        self.ticks(now)
+        # A room a deadline just moved may have left its race: it is ticked next beat,
+        # from a fresh list.
+        moved = {item.split("|", 2)[1] for item in view.claimed}
+        self.ticks(now, view.live, dict(zip(due, view.progress, strict=True)), moved)
         if now >= self._next_outbox:
             self._next_outbox = now + OUTBOX_EVERY_MS
             self.drain_outbox()
@@ -116,15 +122,24 @@ class Heartbeat:
         else:
             log.warning("unknown deadline %s", item)
 
-    def ticks(self, now: int) -> None:
+    def ticks(
+        self,
+        now: int,
+        live: list[Live],
+        progress: dict[tuple[str, int], dict[str, str]],
+        hold: set[str],
+    ) -> None:
         """Send a progress tick for every live room this worker drives, when due.
+
+        ``live`` lists the rooms in their race, ``progress`` holds the progress already
+        read for rooms found due (a room just taken over has its progress read here), and
+        the rooms in ``hold`` wait for the next beat.
 
         A worker drives a room while it holds the room's tick lease, renewed every third
         of its lifetime; if the worker dies, another takes the lease when it expires. A
         room driven by another worker is asked for again only as often as leases are
         renewed, and every lease wanted in one beat is asked for in one store call.
         """
-        live = self.store.live_rooms(now)
         seen = {(room.code, room.round) for room in live}
         for key in [k for k in self._owned if k not in seen]:
             del self._owned[key]
@@ -152,7 +167,7 @@ class Heartbeat:
         due_now: list[tuple[Live, int, int]] = []
         for room in live:
             key = (room.code, room.round)
-            if key not in self._owned:
+            if key not in self._owned or room.code in hold:
                 continue
             due, renew_at, sent = self._owned[key]
             if now >= due:
@@ -160,9 +175,13 @@ class Heartbeat:
                 due_now.append((room, sent, due))
                 due = due + TICK_MS if now - due < TICK_MS else now + TICK_MS
                 self._owned[key] = (due, renew_at, sent)
-        # One store round trip for every due room's progress, then one emit per room.
-        progress = self.store.get_progress_many([(r.code, r.round) for r, _, _ in due_now])
-        for (room, n, was_due), players in zip(due_now, progress, strict=True):
+        # Rooms whose progress was not read with the beat's view: one more round trip.
+        missing = [(r.code, r.round) for r, _, _ in due_now if (r.code, r.round) not in progress]
+        if missing:
+            read = self.store.get_progress_many(missing)
+            progress = {**progress, **dict(zip(missing, read, strict=True))}
+        for room, n, was_due in due_now:
+            players = progress[(room.code, room.round)]
             sent_at = self.engine.clock()  # the tick's time and lag are when it really leaves
             lag = sent_at - was_due
             self.racing.tick(room, sent_at, n, lag, players)

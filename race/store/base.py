@@ -47,6 +47,17 @@ class Live(NamedTuple):
     starts_at: int
 
 
+class Beat(NamedTuple):
+    """What a worker's heartbeat reads from the store at the start of a beat."""
+
+    #: Deadlines claimed for this worker (as ``Store.claim_due`` returns them).
+    claimed: list[str]
+    #: Rooms in their race (as ``Store.live_rooms``).
+    live: list[Live]
+    #: The progress of each round asked for (as ``Store.get_progress_many``).
+    progress: list[dict[str, str]]
+
+
 class NoSuchRoom(LookupError):
     """The room code is unknown (never created, or expired)."""
 
@@ -176,6 +187,12 @@ class Store(ABC):
         """Atomically take deadlines due by ``now``, earliest first: each is returned to one
         caller and comes due again at ``held_until(now)`` unless that caller reports
         it applied (``deadlines_done``). Applying a deadline must therefore be idempotent."""
+
+    def beat(self, now: int, progress_of: list[tuple[str, int]]) -> Beat:
+        """Claim the deadlines due by ``now``, list the live rooms and read the progress
+        of the rounds in ``progress_of``: a heartbeat's reads, in one round trip where
+        it matters."""
+        return Beat(self.claim_due(now), self.live_rooms(now), self.get_progress_many(progress_of))
 
     @abstractmethod
     def deadlines_done(self, items: Sequence[str], claimed_at: int) -> None:

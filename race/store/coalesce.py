@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from collections.abc import Sequence
 from typing import Any
 
 
@@ -45,17 +46,32 @@ class Coalescer:
 
     def run(self, *args: Any) -> Any:
         """Run one command (``execute_command`` arguments); return its reply or raise."""
-        call = _Call(args)
+        (call,) = self._join([args])
+        return _outcome(call)
+
+    def run_many(self, commands: Sequence[tuple[Any, ...]]) -> list[Any]:
+        """Run several commands in one round trip; return each one's reply, or the
+        exception it failed with (the caller decides which failures matter)."""
+        calls = self._join(commands)
+        return [call.result if call.error is None else call.error for call in calls]
+
+    def _join(self, commands: Sequence[tuple[Any, ...]]) -> list[_Call]:
+        """Queue commands together (so they share a round trip) and wait for them."""
+        calls = [_Call(args) for args in commands]
+        if not calls:
+            return calls
         with self._lock:
-            self._queue.append(call)
+            self._queue.extend(calls)
             lead = not self._busy
             self._busy = True
         if not lead:
-            call.done.wait()
-            if not call.lead:
-                return _outcome(call)
+            # The lead is handed to the first queued call; a batch takes the whole queue,
+            # so once the first call is done, so are the rest.
+            calls[0].done.wait()
+            if not calls[0].lead:
+                return calls
         self._lead()
-        return _outcome(call)
+        return calls
 
     def _lead(self) -> None:
         """Send the queue (this caller's command included) and pass the lead on."""

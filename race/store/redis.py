@@ -20,6 +20,7 @@ from redis.exceptions import WatchError
 
 from race.core.room import Room
 from race.store.base import ROOM_TTL_MS
+from race.store.base import Beat
 from race.store.base import Effects
 from race.store.base import EffectsFn
 from race.store.base import Live
@@ -33,6 +34,9 @@ from race.store.codec import decode_room
 from race.store.codec import encode_room
 
 log = logging.getLogger(__name__)
+
+#: How often a claim also sweeps the index entries of expired rooms.
+SWEEP_EVERY_MS = 1000
 
 _APPEND = """
 if redis.call('EXISTS', KEYS[3]) == 0 then return -1 end
@@ -118,6 +122,12 @@ def connect(url: str, max_connections: int = 64) -> redis_lib.Redis:
     return redis_lib.Redis(connection_pool=pool)  # retries on timeouts by default
 
 
+def _live(member: str, score: str | float) -> Live:
+    """Read one entry of the live-rooms index ("code|round", scored by the start time)."""
+    code, _, rnd = member.rpartition("|")
+    return Live(code, int(rnd), int(float(score)))
+
+
 class RedisStore(Store):
     """Race state in Redis under a key prefix."""
 
@@ -138,6 +148,8 @@ class RedisStore(Store):
         self._compare_del = client.register_script(_COMPARE_DEL)
         self._take = client.register_script(_TAKE)
         self._batches = Coalescer(lambda: client.pipeline(transaction=False))
+        #: When the next sweep of expired rooms' index entries is due (``_sweep``).
+        self._next_sweep = 0
 
     # --- keys ----------------------------------------------------------------------------
 
@@ -251,11 +263,7 @@ class RedisStore(Store):
     def live_rooms(self, now: int) -> list[Live]:
         """Return rooms whose race has started by ``now``."""
         members = self.r.zrangebyscore(f"{self.p}live", "-inf", now, withscores=True)
-        out = []
-        for member, score in members:
-            code, _, rnd = member.rpartition("|")
-            out.append(Live(code, int(rnd), int(score)))
-        return out
+        return [_live(member, score) for member, score in members]
 
     def room_count(self) -> dict[str, int]:
         """Count rooms by phase."""
@@ -361,9 +369,31 @@ class RedisStore(Store):
         """Claim due deadlines atomically (Lua): each goes to one caller and is pushed
         to ``held_until(now)`` until that caller reports it applied."""
         self._sweep(now)
-        args: list[str | int | float] = [now, limit, held_until(now)]
-        items: list[str] = self._run(self._claim, [f"{self.p}deadlines"], args)
+        items: list[str] = self._run(self._claim, [f"{self.p}deadlines"], self._claim_args(now))
         return items
+
+    def _claim_args(self, now: int, limit: int = 100) -> list[str | int | float]:
+        return [now, limit, held_until(now)]
+
+    def beat(self, now: int, progress_of: list[tuple[str, int]]) -> Beat:
+        """The claim, the live rooms and the progress asked for, as one pipeline that
+        shares its round trip with whatever else is in flight (``race.store.coalesce``)."""
+        self._sweep(now)
+        deadlines = f"{self.p}deadlines"
+        replies = self._batches.run_many(
+            [
+                ("EVALSHA", self._claim.sha, 1, deadlines, *self._claim_args(now)),
+                ("ZRANGEBYSCORE", f"{self.p}live", "-inf", now, "WITHSCORES"),
+                *[("HGETALL", self._prog(code, round_)) for code, round_ in progress_of],
+            ]
+        )
+        if isinstance(replies[0], NoScriptError):  # nothing was claimed: load it and claim
+            replies[0] = self._run(self._claim, [deadlines], self._claim_args(now))
+        for reply in replies:
+            if isinstance(reply, BaseException):
+                raise reply
+        claimed, pairs, *progress = replies  # redis-py pairs WITHSCORES replies up
+        return Beat(claimed, [_live(member, score) for member, score in pairs], progress)
 
     def deadlines_done(self, items: Sequence[str], claimed_at: int) -> None:
         """Drop applied deadlines still held by their claim (Lua)."""
@@ -372,7 +402,10 @@ class RedisStore(Store):
             self._run(self._claimed_done, [f"{self.p}deadlines"], args)
 
     def _sweep(self, now: int) -> None:
-        """Drop index entries of rooms whose keys expired."""
+        """Drop the index entries of rooms whose keys expired (at most once a second)."""
+        if now < self._next_sweep:
+            return
+        self._next_sweep = now + SWEEP_EVERY_MS
         expired = self.r.zrangebyscore(f"{self.p}expiry", "-inf", now, start=0, num=100)
         if not expired:
             return
@@ -380,12 +413,18 @@ class RedisStore(Store):
             for code in expired:
                 pipe.exists(self._room(code))
             alive = pipe.execute()
-        dead = [code for code, exists in zip(expired, alive, strict=True) if not exists]
-        if dead:
-            with self.r.pipeline(transaction=True) as pipe:
-                pipe.hdel(f"{self.p}phases", *dead)
-                pipe.zrem(f"{self.p}expiry", *dead)
-                pipe.execute()
+        dead = {code for code, exists in zip(expired, alive, strict=True) if not exists}
+        if not dead:
+            return
+        # A room whose key expired while still indexed as live (its race never concluded)
+        # would otherwise be ticked for ever.
+        stale = [m for m in self.r.zrange(f"{self.p}live", 0, -1) if m.rpartition("|")[0] in dead]
+        with self.r.pipeline(transaction=True) as pipe:
+            pipe.hdel(f"{self.p}phases", *dead)
+            pipe.zrem(f"{self.p}expiry", *dead)
+            if stale:
+                pipe.zrem(f"{self.p}live", *stale)
+            pipe.execute()
 
     def acquire_leases(self, names: Sequence[str], owner: str, ttl_ms: int) -> list[bool]:
         """Take or renew leases, all in one Lua step."""

@@ -3,6 +3,7 @@ it dies; a deadline claimed by a worker that died is applied by another."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -40,12 +41,14 @@ class Worker:
     def __init__(self, store: MemoryStore, clock: list[int], name: str) -> None:
         self.ticks: list[int] = []
         self.events: list[str] = []
+        self.sent: list[tuple[str, Any]] = []
         self.sink = MemorySink()
         self.engine = Engine(store, builtin(), lambda: clock[0], self._emit)
         self.heartbeat = Heartbeat(self.engine, Racing(self.engine), self.sink, name)
 
     def _emit(self, event: str, data: Any, to: str) -> None:
         self.events.append(event)
+        self.sent.append((event, data))
         if event == "tick":
             self.ticks.append(data["t"])
 
@@ -137,3 +140,32 @@ def test_a_deadline_the_store_failed_to_apply_comes_back() -> None:
     clock[0] += 1
     w.heartbeat.beat()
     assert phase() == "racing"
+
+
+def test_ticks_carry_the_latest_progress_stop_at_the_end_and_count_on() -> None:
+    """A beat reads the progress of due rooms with its deadlines; a room a deadline moves
+    (the countdown's end, the time limit) waits a beat and is never ticked after it ends."""
+    clock = [wall_ms()]
+    store = MemoryStore(lambda: clock[0])
+    w = Worker(store, clock, "w")
+    room = practice(w)
+    assert room.starts_at is not None and room.ends_at is not None
+    pid = room.seats[0].player_id
+    clock[0] = room.starts_at
+    pos = 0
+    while clock[0] <= room.ends_at + 200:
+        pos += 1
+        store.put_progress(
+            room.code, 1, pid, json.dumps({"pos": pos, "net": pos, "err": 0, "fin": None})
+        )
+        before = len(w.sent)
+        w.heartbeat.beat()
+        for event, data in w.sent[before:]:
+            if event == "tick":
+                assert data["players"][0]["pos"] == pos  # read in this beat, not an older one
+        clock[0] += 50
+    ticks = [data for event, data in w.sent if event == "tick"]
+    assert [t["n"] for t in ticks] == list(range(1, len(ticks) + 1))
+    assert (room.ends_at - room.starts_at) // TICK_MS - 1 <= len(ticks)
+    assert [event for event, _ in w.sent].index("standings") > w.sent.index(("tick", ticks[-1]))
+    assert ticks[0]["t"] > room.starts_at  # the beat that started the race held its tick

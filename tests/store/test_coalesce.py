@@ -102,3 +102,30 @@ def test_a_dead_connection_fails_every_caller_and_leaves_it_usable(
     assert all(isinstance(r, redis.ConnectionError) for r in replies)
     target[0] = redis_client  # the connection is back: the next command goes through
     assert coalescer.run("INCR", key) == 1
+
+
+def test_commands_run_together_share_one_round_trip_even_behind_another(
+    redis_client: redis.Redis, key: str
+) -> None:
+    entered, release = threading.Event(), threading.Event()
+    coalescer = Coalescer(lambda: HeldPipeline(redis_client, entered, release))
+    leader = threading.Thread(target=lambda: coalescer.run("INCR", key))
+    leader.start()
+    assert entered.wait(10)  # a round trip is in flight: the group waits behind it
+    group: list[Any] = []
+    caller = threading.Thread(
+        target=lambda: group.extend(
+            coalescer.run_many([("INCR", key), ("INCR", key + ":s"), ("GET", key), ("INCR", key)])
+        )
+    )
+    redis_client.set(key + ":s", "text")
+    caller.start()
+    while len(coalescer._queue) < 4:
+        threading.Event().wait(0.001)
+    release.set()
+    caller.join(10)
+    leader.join(10)
+    assert group[0] == 2 and group[2] == "2" and group[3] == 3  # in order, one pipeline
+    assert isinstance(group[1], redis.ResponseError)  # returned, not raised
+    assert (coalescer.trips, coalescer.commands) == (2, 5)
+    assert coalescer.run_many([]) == [] and coalescer.trips == 2

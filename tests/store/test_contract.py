@@ -162,6 +162,26 @@ def test_progress_per_round(store: Store) -> None:
     assert store.get_progress_many([]) == []
 
 
+def test_a_beat_claims_lists_live_rooms_and_reads_progress(store: Store) -> None:
+    room = new()
+    store.create_room(room)
+    store.update_room(room.code, lambda r: rooms.join(r, "p1", "A", "racer", 1_000))
+    _, counting = store.update_room(room.code, lambda r: rooms.start(r, "p1", 2_000))
+    assert counting.starts_at is not None
+    start = counting.starts_at
+    store.put_progress(room.code, 1, "p1", '{"pos": 4}')
+    store.schedule("a|1", start)
+    store.schedule("b|1", start + 1)
+    view = store.beat(start, [("N" * 16, 1), (room.code, 1)])
+    assert view.claimed == ["a|1"]
+    assert view.live == [Live(room.code, 1, start)]
+    assert view.progress == [{}, {"p1": '{"pos": 4}'}]
+    # The claim is a claim: held until reported done, like claim_due's.
+    assert store.beat(start + 1, []) == (["b|1"], [Live(room.code, 1, start)], [])
+    assert store.claim_due(start + DEADLINE_HOLD_MS) == []
+    assert store.beat(start - 1, []).live == []
+
+
 def test_connections_are_compare_and_delete(store: Store) -> None:
     store.put_conn("R" * 16, "p1", "sid-a")
     store.put_conn("R" * 16, "p1", "sid-b")

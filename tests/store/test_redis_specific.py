@@ -53,6 +53,29 @@ def test_expired_rooms_leave_the_indexes(rstore: RedisStore) -> None:
     assert sum(rstore.room_count().values()) == 0
 
 
+def test_a_room_expired_mid_race_leaves_the_live_index(rstore: RedisStore) -> None:
+    room = new()
+    rstore.create_room(room)
+    rstore.update_room(room.code, lambda r: rooms.join(r, "p1", "A", "racer", 1_000))
+    rstore.update_room(room.code, lambda r: rooms.start(r, "p1", 2_000))
+    other = new("O" * 16)
+    rstore.create_room(other)
+    rstore.update_room(other.code, lambda r: rooms.join(r, "p1", "A", "racer", 1_000))
+    rstore.update_room(other.code, lambda r: rooms.start(r, "p1", 2_000))
+    assert len(rstore.live_rooms(10**13)) == 2
+    rstore.r.delete(f"{rstore.p}room:{room.code}")  # its race never concluded; TTL ran out
+    rstore.r.zadd(f"{rstore.p}expiry", {room.code: 1})
+    assert [live.code for live in rstore.beat(10**13, []).live] == [other.code]
+    assert [live.code for live in rstore.live_rooms(10**13)] == [other.code]
+
+
+def test_a_beat_claims_after_redis_forgets_its_scripts(rstore: RedisStore) -> None:
+    rstore.schedule("a|1", 100)
+    rstore.r.script_flush()  # as after a restart
+    assert rstore.beat(100, [("N" * 16, 1)]) == (["a|1"], [], [{}])
+    assert rstore.claim_due(100) == []  # held: the claim really happened, once
+
+
 def test_codec_round_trips_a_finished_room() -> None:
     room = new()
     room = rooms.join(room, "p1", "Ann <b>", "racer", 1_100)
