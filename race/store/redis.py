@@ -369,10 +369,12 @@ class RedisStore(Store):
         """Claim due deadlines atomically (Lua): each goes to one caller and is pushed
         to ``held_until(now)`` until that caller reports it applied."""
         self._sweep(now)
-        items: list[str] = self._run(self._claim, [f"{self.p}deadlines"], self._claim_args(now))
+        args = self._claim_args(now, limit)
+        items: list[str] = self._run(self._claim, [f"{self.p}deadlines"], args)
         return items
 
-    def _claim_args(self, now: int, limit: int = 100) -> list[str | int | float]:
+    @staticmethod
+    def _claim_args(now: int, limit: int = 100) -> list[str | int | float]:
         return [now, limit, held_until(now)]
 
     def beat(self, now: int, progress_of: list[tuple[str, int]]) -> Beat:

@@ -237,6 +237,14 @@ def test_done_keeps_a_deadline_scheduled_again_for_the_end_of_the_hold(store: St
     assert store.claim_due(now + DEADLINE_HOLD_MS) == ["begin|R|1"]
 
 
+def test_a_claim_takes_at_most_its_limit_earliest_first(store: Store) -> None:
+    for i in range(5):
+        store.schedule(f"k|{i}", 100 + i)
+    assert store.claim_due(1_000, limit=2) == ["k|0", "k|1"]
+    assert store.claim_due(1_000, limit=2) == ["k|2", "k|3"]
+    assert store.claim_due(1_000) == ["k|4"]
+
+
 def test_concurrent_claimers_never_share_a_deadline(store: Store) -> None:
     for i in range(200):
         store.schedule(f"k|{i}", i)
