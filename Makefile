@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: setup run migrate test lint fmt typecheck pytest bench bench-db bench-load browser clean
+.PHONY: setup run migrate test lint fmt typecheck pytest bench bench-db bench-load browser nginx clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -59,7 +59,12 @@ browser:
 	@[ -x /usr/bin/chromium ] || [ -n "$$CHROMIUM_PATH" ] || \
 	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
 
-pytest: setup browser
+## nginx: the load balancer of the deployment (deploy/nginx.conf), which the balancer tests run
+nginx:
+	@[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || \
+	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nginx-light; }
+
+pytest: setup browser nginx
 	$(BIN)/pytest
 
 ## bench: print throughput figures (no assertions)

@@ -7,6 +7,10 @@ const REQUEST_TIMEOUT_MS = 5000;
 
 const clientNow = () => performance.timeOrigin + performance.now();
 
+/** A random balance token: a load balancer in front keeps a connection's requests on one
+ * worker by it (deploy/nginx.conf), and a new token may reach another worker. */
+const balanceToken = () => Math.random().toString(36).slice(2, 10);
+
 /**
  * One Socket.IO connection. Emits (as DOM events on itself):
  * "welcome" (detail: {player_id, name, token}), "ready" (connected, clock synced),
@@ -24,6 +28,7 @@ export class Connection extends EventTarget {
     this.socket = io({
       auth: (cb) => cb(this.#auth()),
       transports: ["websocket", "polling"],
+      query: { lb: balanceToken() },
       reconnectionDelay: 300,
       reconnectionDelayMax: 1500,
       randomizationFactor: 0.3,
@@ -72,6 +77,7 @@ export class Connection extends EventTarget {
     if (this.socket.active) return; // a transport error: the library reconnects by itself
     this.refusals = (this.refusals || 0) + 1;
     const code = (err && err.data && err.data.code) || "refused";
+    if (code === "busy") this.#rebalance(); // this worker is full: try for another
     this.#fire("refused", { code, message: err && err.message });
     const delay = Math.min(15000, 1000 * 2 ** this.refusals) * (0.75 + Math.random() / 2);
     setTimeout(() => this.socket.connect(), delay);
@@ -82,6 +88,20 @@ export class Connection extends EventTarget {
     const was = this.connected;
     this.connected = false;
     if (was) this.#fire("down", null);
+  }
+
+  #rebalance() {
+    this.socket.io.opts.query.lb = balanceToken();
+  }
+
+  /**
+   * Leave this worker (it is full) and connect again in `delayMs` with a new balance
+   * token, so that the load balancer may send us to another worker.
+   */
+  moveElsewhere(delayMs) {
+    this.#rebalance();
+    this.socket.disconnect();
+    setTimeout(() => this.socket.connect(), delayMs);
   }
 
   /** Drop the connection and reconnect at once (it has stopped answering). */

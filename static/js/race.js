@@ -38,6 +38,7 @@ const s = {
   finishShown: false,
   gone: false,
   entering: false,
+  busyTries: 0,
 };
 
 // --- joining ---------------------------------------------------------------------------
@@ -53,9 +54,21 @@ async function enter() {
   else if (page.mode === "practice") answer = await conn.request("practice", lang);
   else answer = await conn.request("create", lang);
   s.entering = false;
-  if (answer.ok) adopt(answer.room, answer.you);
-  else if (GONE.has(answer.code)) leaveFor(answer.code);
+  if (answer.ok) {
+    s.busyTries = 0;
+    adopt(answer.room, answer.you);
+  } else if (GONE.has(answer.code)) leaveFor(answer.code);
+  else if (answer.code === "busy") waitForRoom();
   else if (answer.code !== "offline") notify(answer.message || "Could not join the room.", "error");
+}
+
+/** This worker is full: come back through the load balancer, which may pick another
+ * worker, a little later each time (every worker may be full). */
+function waitForRoom() {
+  s.busyTries += 1;
+  const delay = Math.min(15000, 500 * 2 ** s.busyTries) * (0.75 + Math.random() / 2);
+  notify("The server is busy; finding you a seat…", "error");
+  conn.moveElsewhere(delay);
 }
 
 function leaveFor(code) {

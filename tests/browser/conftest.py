@@ -131,12 +131,13 @@ def serve(tmp_path: Path, corpus: Corpus) -> Iterator[Callable[..., Server]]:
     """Return a factory of servers (fresh app, short timings); all stop after the test."""
     servers: list[Server] = []
 
-    def make(timing: Timing = TIMING) -> Server:
+    def make(timing: Timing = TIMING, settings: dict[str, str] | None = None) -> Server:
         config = Config(
             {
                 "CODERACE_INSTANCE": str(tmp_path / f"instance{len(servers)}"),
                 "CODERACE_TESTING": "1",
                 "CODERACE_WORKER": "threading",
+                **(settings or {}),
             }
         ).as_mapping()
         server = Server(create_app({**config, "CORPUS": corpus, "TIMING": timing})).start()
@@ -150,9 +151,12 @@ def serve(tmp_path: Path, corpus: Corpus) -> Iterator[Callable[..., Server]]:
 
 @pytest.fixture
 def live(request: pytest.FixtureRequest, serve: Callable[..., Server]) -> Server:
-    """Serve the app with the test timings (or others, by indirect parametrisation)."""
-    timing: Timing = getattr(request, "param", TIMING)
-    return serve(timing)
+    """Serve the app with the test timings; indirect parametrisation gives other timings
+    (a ``Timing``) or settings (a dict, e.g. ``{"CODERACE_MAX_RACERS": "1.5"}``)."""
+    param: Timing | dict[str, str] = getattr(request, "param", TIMING)
+    if isinstance(param, dict):
+        return serve(TIMING, param)
+    return serve(param)
 
 
 @dataclass

@@ -179,3 +179,20 @@ def test_lonely_quick_racer_can_practise_solo(player: Callable[..., Player]) -> 
     wait_phase(solo.page, "racing")
     expect(solo.page.locator("#snippet-meta")).to_contain_text("Practice")
     expect(solo.page.locator("#lonely")).to_be_hidden()
+
+
+@pytest.mark.parametrize("live", [{"CODERACE_MAX_RACERS": "1.5"}], indirect=True)
+def test_a_page_refused_as_busy_waits_for_a_seat_without_a_reload(
+    player: Callable[..., Player],
+) -> None:
+    first, second = player("First"), player("Second")
+    practice(first)  # the only seat: a practice run costs one and a half
+    second.page.goto("/")
+    second.page.select_option("#quick-language", "python")
+    second.page.click("#practise")
+    expect(second.page.locator("#notice")).to_contain_text("finding you a seat")
+    first.context.close()  # the first player leaves; the page that waits gets in
+    second.page.wait_for_url(ROOM_URL, timeout=15_000)
+    wait_typing(second.page)
+    expect(second.page.locator("#snippet-meta")).to_contain_text("Practice")
+    assert not second.errors

@@ -44,7 +44,13 @@ class Server:
 class Client:
     """A Socket.IO client that records every event the server sends it."""
 
-    def __init__(self, url: str, name: str | None = None, token: str | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        name: str | None = None,
+        token: str | None = None,
+        transports: tuple[str, ...] = ("websocket",),
+    ) -> None:
         self.sio = socketio.Client(reconnection=False)
         self.events: list[tuple[str, Any]] = []
         self._cond = threading.Condition()
@@ -54,7 +60,7 @@ class Client:
             auth["name"] = name
         if token:
             auth["token"] = token
-        self.sio.connect(url, transports=["websocket"], auth=auth, wait_timeout=5)
+        self.sio.connect(url, transports=list(transports), auth=auth, wait_timeout=5)
         welcome = self.wait("welcome")
         self.id: str = welcome["player_id"]
         self.name: str = welcome["name"]

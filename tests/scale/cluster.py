@@ -40,6 +40,7 @@ class Cluster:
         timing: Timing,
         corpus: Path,
         env: dict[str, str] | None = None,
+        worker_env: dict[int, dict[str, str]] | None = None,
     ) -> None:
         self.folder = folder
         self.prefix = f"crtest-{uuid.uuid4().hex[:10]}:"
@@ -54,8 +55,11 @@ class Cluster:
             "LOG_LEVEL": "WARNING",
             **(env or {}),
         }
+        #: Settings of single workers, by index, over ``env``.
+        self.worker_env = worker_env or {}
         self.procs: list[subprocess.Popen[bytes] | None] = [None] * workers
         self.urls: list[str] = [""] * workers
+        self.ports: list[int] = [0] * workers
         self._logs: list[IO[str]] = []
 
     def start(self) -> Cluster:
@@ -71,7 +75,11 @@ class Cluster:
         port = free_port()
         log = (self.folder / f"worker{i}.log").open("a")
         self._logs.append(log)
-        env = {**self.env, "CODERACE_INSTANCE": str(self.folder / f"instance{i}")}
+        env = {
+            **self.env,
+            **self.worker_env.get(i, {}),
+            "CODERACE_INSTANCE": str(self.folder / f"instance{i}"),
+        }
         self.procs[i] = subprocess.Popen(
             [sys.executable, "-m", "race.serve", "--port", str(port)],
             env=env,
@@ -79,6 +87,7 @@ class Cluster:
             stderr=subprocess.STDOUT,
         )
         self.urls[i] = f"http://127.0.0.1:{port}"
+        self.ports[i] = port
 
     def wait_healthy(self, i: int, timeout: float = 20) -> None:
         """Wait for worker ``i`` to answer /healthz with 200."""

@@ -12,6 +12,8 @@ import redis
 from race.store.redis import connect
 from tests.realtime.conftest import FAST
 from tests.realtime.conftest import SNIPPETS
+from tests.scale.balancer import Balancer
+from tests.scale.balancer import nginx_binary
 from tests.scale.cluster import Cluster
 from tests.services import REDIS_URL
 from tests.services import unavailable
@@ -39,7 +41,10 @@ def cluster_factory(tmp_path: Path, corpus_dir: Path) -> Iterator[Callable[..., 
     made: list[Cluster] = []
 
     def make(
-        workers: int = 3, worker_type: str = "eventlet", env: dict[str, str] | None = None
+        workers: int = 3,
+        worker_type: str = "eventlet",
+        env: dict[str, str] | None = None,
+        worker_env: dict[int, dict[str, str]] | None = None,
     ) -> Cluster:
         cluster = Cluster(
             tmp_path,
@@ -49,6 +54,7 @@ def cluster_factory(tmp_path: Path, corpus_dir: Path) -> Iterator[Callable[..., 
             timing=FAST,
             corpus=corpus_dir,
             env=env,
+            worker_env=worker_env,
         )
         made.append(cluster)
         return cluster.start()
@@ -60,3 +66,24 @@ def cluster_factory(tmp_path: Path, corpus_dir: Path) -> Iterator[Callable[..., 
         if keys:
             client.delete(*keys)
     client.close()
+
+
+@pytest.fixture
+def balancer(tmp_path: Path) -> Iterator[Callable[[Cluster], Balancer]]:
+    """Return a factory of nginx balancers (deploy/nginx.conf) in front of a cluster."""
+    binary = nginx_binary()
+    if binary is None:
+        unavailable("nginx", FileNotFoundError("no nginx executable"))
+    assert binary is not None
+    made: list[Balancer] = []
+
+    def make(cluster: Cluster) -> Balancer:
+        folder = tmp_path / f"nginx{len(made)}"
+        folder.mkdir()
+        lb = Balancer(binary, folder, cluster.ports)
+        made.append(lb)
+        return lb.start()
+
+    yield make
+    for lb in made:
+        lb.stop()
