@@ -131,6 +131,11 @@ class Room:
         return tuple(s for s in self.racers if not s.left)
 
     @property
+    def present_racers(self) -> tuple[Seat, ...]:
+        """Return racers in this round who are connected now (not away in their grace)."""
+        return tuple(s for s in self.active_racers if s.connected)
+
+    @property
     def spectators(self) -> tuple[Seat, ...]:
         """Return the spectators' seats."""
         return tuple(s for s in self.seats if s.role == "spectator")
@@ -139,6 +144,10 @@ class Room:
         """Tell whether a new racer could join right now."""
         if self.locked or len(self.active_racers) >= MAX_RACERS[self.kind]:
             return False
+        return self.joining_open(now)
+
+    def joining_open(self, now: int) -> bool:
+        """Tell whether the race is still open to new racers (seats aside)."""
         if self.phase == "lobby":
             return True
         return (
@@ -207,7 +216,7 @@ def join(room: Room, player_id: str, name: str, role: Role, now: int) -> Room:
     """Seat a player (or reconnect one already seated); may start a quick countdown."""
     seat = room.seat(player_id)
     if seat is not None:
-        return _replace_seat(room, replace(seat, connected=True, name=name))
+        return _quick_start(_replace_seat(room, replace(seat, connected=True, name=name)), now)
     if player_id in room.banned:
         raise Refused("kicked", "you were removed from this room by the host")
     if room.locked:
@@ -216,13 +225,19 @@ def join(room: Room, player_id: str, name: str, role: Role, now: int) -> Room:
         if len(room.spectators) >= MAX_SPECTATORS:
             raise Refused("room_full", "this room has as many spectators as it can take")
     elif not room.accepts_racers(now):
-        if len(room.active_racers) >= MAX_RACERS[room.kind]:
-            raise Refused("room_full", "this room has no free racing seat")
-        raise Refused("race_started", "this race has started; you can watch it as a spectator")
+        if not room.joining_open(now):
+            raise Refused("race_started", "this race has started; you can watch it as a spectator")
+        raise Refused("room_full", "this room has no free racing seat")
     seats = (*room.seats, Seat(player_id, name, role, now))
     room = replace(room, seats=seats, host_id=room.host_id or _host_for(room.kind, player_id))
-    if room.kind == "quick" and room.phase == "lobby" and len(room.active_racers) >= 2:
-        room = _begin_countdown(room, now, room.timing.quick_countdown_ms)
+    return _quick_start(room, now)
+
+
+def _quick_start(room: Room, now: int) -> Room:
+    """Start a quick lobby's countdown once two racers are there: connected, for a seat
+    kept for someone who went away is no opponent to start a race against."""
+    if room.kind == "quick" and room.phase == "lobby" and len(room.present_racers) >= 2:
+        return _begin_countdown(room, now, room.timing.quick_countdown_ms)
     return room
 
 
@@ -400,5 +415,6 @@ def rematch(room: Room, host_id: str, now: int, snippet: Snippet | None = None) 
 
 
 def is_lonely(room: Room) -> bool:
-    """Tell whether a quick lobby holds a single racer (who may be offered to practise)."""
-    return room.kind == "quick" and room.phase == "lobby" and len(room.active_racers) == 1
+    """Tell whether a quick lobby holds a single racer who is there (and may be offered to
+    practise); a seat kept for someone who went away is no company."""
+    return room.kind == "quick" and room.phase == "lobby" and len(room.present_racers) == 1

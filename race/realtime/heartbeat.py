@@ -117,7 +117,7 @@ class Heartbeat:
         elif kind == "lonely":
             room = self.store.get_room(code)
             if room is not None and room.round == int(arg) and rooms.is_lonely(room):
-                waited = now - room.active_racers[0].joined_ms
+                waited = now - room.present_racers[0].joined_ms
                 self.engine.emit("lonely", {"code": code, "waited_ms": waited}, code)
         else:
             log.warning("unknown deadline %s", item)

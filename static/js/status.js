@@ -93,7 +93,7 @@ export function tickClock(room, now) {
 export function showGone(code, roomCode) {
   const msg = byId("gone-msg");
   msg.textContent = GONE_WHY[code] || "You are no longer in this room.";
-  if (code === "race_started" && roomCode) {
+  if ((code === "race_started" || code === "room_full") && roomCode) {
     msg.append(" ", el("a", { href: `/r/${roomCode}?watch=1` }, "Watch it instead."));
   }
   byId("gone").hidden = false;
@@ -104,13 +104,20 @@ export function showGone(code, roomCode) {
 /** Return the line under the code: what to do now. */
 export function hintText({ room, spectator, finished, waiting, focused }) {
   if (!room) return "";
+  if (room.phase === "finished") return "";
   if (spectator) return "You are watching: the colored carets show where each racer is.";
   if (room.phase === "lobby") return "The race has not started yet: read the code while you wait.";
-  if (room.phase === "finished") return "";
   if (finished) return "Done! Waiting for the others…";
+  // With skip_indent (the default) Enter types the next line's indentation too, so Tab
+  // there would be wrong; without it, Tab types one level.
+  const filled = room.rules?.skip_indent !== false;
   if (room.phase === "countdown" && waiting) {
-    return "Get ready. Enter ends a line (its indentation is filled in), Tab indents.";
+    return filled
+      ? "Get ready. Enter ends a line and fills in the next one's indentation."
+      : "Get ready. Enter ends a line; type the indentation yourself (Tab types one level).";
   }
   if (!focused) return "Click the code or start typing to carry on.";
-  return "Enter ends a line · Tab indents · Backspace fixes · Esc lets go of the keyboard";
+  return filled
+    ? "Enter ends a line and indents the next · Backspace fixes · Esc lets go of the keyboard"
+    : "Enter ends a line · Tab indents · Backspace fixes · Esc lets go of the keyboard";
 }

@@ -132,6 +132,8 @@ def test_paste_and_modifier_keys_type_nothing_and_tab_indents(
     assert solo.page.evaluate("document.activeElement.id") == "type-input"
     solo.page.mouse.click(5, 5)  # clicking the page keeps the keyboard in the race
     assert solo.page.evaluate("document.activeElement.id") == "type-input"
+    # Enter fills in the indentation (the default rules): the hint must not offer Tab.
+    expect(solo.page.locator("#hint")).to_contain_text("Enter ends a line and indents the next")
 
     solo.page.keyboard.press("Tab")  # an indent, where none belongs: four wrong spaces
     expect(solo.page.locator("#code .err-run")).to_have_text("····")

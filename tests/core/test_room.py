@@ -1,0 +1,54 @@
+"""Room moves that decide who a race starts with (pure: no store, no clock)."""
+
+from __future__ import annotations
+
+import pytest
+
+from race.core import room as rooms
+from race.core.room import MAX_RACERS
+from race.core.room import Refused
+from race.core.room import Room
+from race.core.snippet import make_snippet
+
+SNIPPET = make_snippet(
+    id="abc", title="T", language="python", difficulty="easy", indent="spaces:4", code="a\nb\nc"
+)
+
+
+def quick(now: int = 1_000) -> Room:
+    return rooms.new_room("Q" * 16, "quick", SNIPPET, now, lobby="python")
+
+
+def test_a_quick_countdown_waits_for_a_second_racer_who_is_there() -> None:
+    room = rooms.join(quick(), "a", "Ann", "racer", 1_000)
+    assert rooms.is_lonely(room)
+    room = rooms.disconnect(room, "a")  # Ann went back to the home page
+    assert not rooms.is_lonely(room)
+    room = rooms.join(room, "b", "Ben", "racer", 2_000)
+    assert room.phase == "lobby", "a race against a seat kept for someone gone"
+    assert rooms.is_lonely(room) and room.present_racers[0].player_id == "b"
+    room = rooms.join(room, "a", "Ann", "racer", 3_000)  # Ann came back within her grace
+    assert room.phase == "countdown"
+    assert room.starts_at == 3_000 + room.timing.quick_countdown_ms
+
+
+def test_two_racers_who_are_there_start_a_quick_countdown_at_once() -> None:
+    room = rooms.join(quick(), "a", "Ann", "racer", 1_000)
+    room = rooms.join(room, "b", "Ben", "racer", 1_500)
+    assert room.phase == "countdown" and not rooms.is_lonely(room)
+
+
+def test_a_late_racer_hears_the_race_started_even_when_seats_are_kept() -> None:
+    room = rooms.new_room("P" * 16, "private", SNIPPET, 1_000)
+    for i in range(MAX_RACERS["private"]):
+        room = rooms.join(room, f"p{i}", f"P{i}", "racer", 1_000)
+    with pytest.raises(Refused) as full:
+        rooms.join(room, "late", "Late", "racer", 1_100)
+    assert full.value.code == "room_full"  # the lobby is full: no race to watch yet
+    room = rooms.start(room, "p0", 2_000)
+    for i in range(4):
+        room = rooms.disconnect(room, f"p{i}")
+    assert room.starts_at is not None
+    with pytest.raises(Refused) as started:
+        rooms.join(room, "late", "Late", "racer", room.starts_at + 10)
+    assert started.value.code == "race_started"  # it can be watched
