@@ -34,6 +34,7 @@ def create_app(config: Config | Mapping[str, object] | None = None) -> Flask:
     from race.db.app import init_app as init_db
     from race.web import accounts
     from race.web import board
+    from race.web import errors
     from race.web import ops
     from race.web import pages
     from race.web import vendor
@@ -43,6 +44,7 @@ def create_app(config: Config | Mapping[str, object] | None = None) -> Flask:
     app.register_blueprint(vendor.bp)
     app.register_blueprint(board.bp)
     app.register_blueprint(accounts.bp)
+    app.register_blueprint(errors.bp)
     init_db(app)
     realtime.init_app(app)
     # Outside the Socket.IO middleware: no WebSocket negotiates permessage-deflate.

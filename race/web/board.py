@@ -109,7 +109,7 @@ def load_board(asked: dict[str, Any]) -> dict[str, Any]:
     if asked["snippet"]:
         found = queries.latest_snippet(db, asked["snippet"])
         if found is None or found.slug == "custom":
-            abort(404)
+            abort(404, "There is no leaderboard for that snippet.")
         snippet = queries.snippet_view(found)
         board = snippet_board(found.id)
     else:
@@ -147,11 +147,12 @@ def snippet_boards_api() -> ResponseReturnValue:
 
 def load_profile(player_id: str) -> dict[str, Any]:
     """Return a player's profile or answer 404."""
+    missing = "There is no player with that id: they may not have finished a race yet."
     if not PLAYER_ID.match(player_id):
-        abort(404)
+        abort(404, missing)
     found = queries.profile(db_session(), player_id, now())
     if found is None:
-        abort(404)
+        abort(404, missing)
     return found
 
 
@@ -186,7 +187,7 @@ def race_page(race_id: str) -> ResponseReturnValue:
     """Show a finished race's standings with each player's figures (a shareable link)."""
     found = queries.race(db_session(), race_id) if RACE_ID.match(race_id) else None
     if found is None:
-        abort(404)
+        abort(404, "There is no finished race with that id.")
     return render_template("race_result.html", race=found)
 
 

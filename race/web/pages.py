@@ -51,7 +51,7 @@ def snippet_list() -> ResponseReturnValue:
 def room(code: str) -> ResponseReturnValue:
     """Show a room: lobby, race and results; ``?watch=1`` joins as a spectator."""
     if not ROOM_CODE.match(code):
-        abort(404)
+        abort(404, "There is no room with that code: check the link you were given.")
     watch = request.args.get("watch") == "1"
     return _race_page(code=code, mode="join", watch=watch)
 
@@ -60,7 +60,7 @@ def room(code: str) -> ResponseReturnValue:
 def play(mode: str) -> ResponseReturnValue:
     """Open the race page and ask the server for a quick race, a private room or a solo run."""
     if mode not in MODES:
-        abort(404)
+        abort(404, "There is no such way to play: start from the home page.")
     language = request.args.get("language", "any")
     if language not in (*LANGUAGES, "any"):
         language = "any"

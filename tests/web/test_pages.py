@@ -83,7 +83,29 @@ def test_room_page_for_a_well_formed_code(client: FlaskClient) -> None:
 
 @pytest.mark.parametrize("code", ["short", "AbCdEfGh_-12345!", "x" * 17, "<script>x</script>"])
 def test_room_page_refuses_malformed_codes(client: FlaskClient, code: str) -> None:
-    assert client.get(f"/r/{code}").status_code == 404
+    answer = client.get(f"/r/{code}")
+    assert answer.status_code == 404
+    html = answer.get_data(as_text=True)
+    if "/" not in code:  # "</script>" has a slash: no room route, the site's 404 page
+        assert "There is no room with that code" in html
+    assert "Back to the start" in html and "<script>x</script>" not in html
+
+
+def test_missing_pages_get_the_site_page_and_the_api_gets_json(client: FlaskClient) -> None:
+    page = client.get("/no/such/page")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 404 and page.mimetype == "text/html"
+    assert 'class="brand"' in html and "Back to the start" in html  # the site, a way back
+    api = client.get("/api/no-such-thing")
+    assert api.status_code == 404
+    assert api.get_json()["error"]["code"] == "not_found"
+    wrong = client.post("/")
+    assert wrong.status_code == 405 and "GET" in wrong.headers["Allow"]
+    assert "Not allowed" in wrong.get_data(as_text=True)
+    api_wrong = client.post("/api/leaderboard")
+    assert api_wrong.status_code == 405 and api_wrong.get_json()["error"]["code"] == (
+        "method_not_allowed"
+    )
 
 
 def test_play_pages_ask_for_a_room(client: FlaskClient) -> None:
