@@ -76,7 +76,7 @@ export class Lobby {
           "li",
           { class: ["person", p.connected ? "" : "away", p.left ? "left" : ""].join(" ").trim() },
           el("span", { class: "dot", "aria-hidden": "true" }),
-          el("span", { class: "person-name" }, p.name),
+          el("span", { class: "person-name", dir: "auto", title: p.name }, p.name),
           p.id === room.host ? el("span", { class: "tag host-tag" }, "host") : null,
           p.id === me ? el("span", { class: "tag you-tag" }, "you") : null,
           !p.connected && !p.left ? el("span", { class: "tag" }, "away") : null,

@@ -85,6 +85,7 @@ export class CodeView {
     }
     this.pre.classList.toggle("complete", n > 0 && pos >= n);
     this.#place(this.caret, pos, errorRun ? this.errEl.lastChild : null);
+    this.#tuckTags();
   }
 
   /** Show whether this viewer has a caret of their own (racers do, spectators do not). */
@@ -106,9 +107,11 @@ export class CodeView {
       }
       node.style.setProperty("--c", ghost.color);
       node.firstChild.textContent = ghost.name;
+      node.firstChild.dir = "auto"; // a right-to-left name reads (and is cut) from its start
       node.classList.toggle("done", ghost.done);
       const at = this.#place(node, ghost.pos, null);
       if (at) placed.push({ node, ...at });
+      if (at) node.dataset.top = String(at.top);
     }
     for (const [id, node] of this.ghosts) {
       if (!seen.has(id)) {
@@ -117,6 +120,20 @@ export class CodeView {
       }
     }
     this.#stackTags(placed);
+    this.#tuckTags();
+  }
+
+  /**
+   * Fade the name tags that would cover the line this player is typing or the next one (a
+   * tag sits on the line above its racer's caret); the carets themselves stay.
+   */
+  #tuckTags() {
+    const mine = this.caretAt;
+    for (const node of this.ghosts.values()) {
+      const top = Number(node.dataset.top);
+      const below = mine && !this.caret.hidden ? (top - mine.top) / mine.height : 0;
+      node.classList.toggle("tucked", below > 0.5 && below < 2.5);
+    }
   }
 
   /** Lift name tags that would cover one another on the same line into a small stack. */
@@ -157,6 +174,7 @@ export class CodeView {
     }
     node.style.transform = `translate(${left}px, ${top}px)`;
     node.style.height = `${height}px`;
+    if (node === this.caret) this.caretAt = { top, height };
     if (node === this.caret && !node.hidden) this.#keepVisible(left, top, height);
     return { left, top };
   }

@@ -41,6 +41,7 @@ export class Track {
         this.lanes.set(racer.id, lane);
       }
       lane.name.textContent = racer.name;
+      lane.name.title = racer.name; // the whole name, where the lane cuts it
       lane.you.hidden = racer.id !== me;
       lane.root.classList.toggle("me", racer.id === me);
       lane.root.classList.toggle("away", !racer.connected && !racer.left);
@@ -64,7 +65,7 @@ export class Track {
   }
 
   #lane(id) {
-    const name = el("span", { class: "lane-name" });
+    const name = el("span", { class: "lane-name", dir: "auto" });
     const you = el("span", { class: "tag you-tag" }, "you");
     const status = el("span", { class: "lane-status" });
     const fill = el("span", { class: "lane-fill" });

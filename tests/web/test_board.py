@@ -81,7 +81,7 @@ def test_leaderboard_page_shows_your_rank_outside_the_top(app: Flask, client: Fl
     history(app)
     html = client.get(f"/leaderboard?limit=2&player={pid(3)}").get_data(as_text=True)
     assert "Ada" in html and "Bo" in html
-    assert '<tbody id="you">' in html and "Cy</a> (you)" in html
+    assert '<tbody id="you">' in html and "<bdi>Cy</bdi></a> (you)" in html
     # Bad filters fall back to the defaults on the page (the API refuses them).
     assert client.get("/leaderboard?language=cobol&period=x").status_code == 200
 
