@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass
 
 from race.core.scorer import MAX_SECONDS
+from race.core.scorer import Progress
 from race.core.scorer import Typist
 
 CHARS_PER_WORD = 5
@@ -90,7 +91,7 @@ def figures(typist: Typist, end_ms: int | None = None) -> Figures:
         net_wpm=round(wpm(progress.net_chars, duration), 2),
         raw_wpm=round(wpm(progress.correct + progress.incorrect, duration), 2),
         accuracy=round(accuracy(progress.correct, progress.incorrect), 2),
-        consistency=round(consistency([s.raw for s in series]), 2),
+        consistency=round(consistency([s.raw for s in series[: _typing_seconds(progress)]]), 2),
         duration_ms=duration,
         completed=progress.finished,
         progress=round(progress.net_chars / typeable, 4) if typeable else 1.0,
@@ -100,6 +101,15 @@ def figures(typist: Typist, end_ms: int | None = None) -> Figures:
         series=series,
         missed=tuple(sorted(typist.missed.items(), key=lambda kv: (-kv[1], kv[0]))),
     )
+
+
+def _typing_seconds(progress: Progress) -> int:
+    """Return how many seconds of the series the player was typing in: all of them to a
+    finish, else up to their last key (the idle rest of an unfinished race would make
+    every non-finisher's consistency zero)."""
+    if progress.finish_ms is not None:
+        return MAX_SECONDS
+    return math.ceil(progress.last_ms / 1000)
 
 
 def _series(

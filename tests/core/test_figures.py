@@ -72,6 +72,16 @@ def test_unfinished_is_timed_to_the_race_end() -> None:
     assert fig.series[-1].wpm == round(wpm(2, 60_000), 2)
 
 
+def test_an_unfinished_racers_consistency_is_of_the_seconds_they_typed() -> None:
+    text = "abcdefghij" * 5
+    keys = [(250 * i, ch) for i, ch in enumerate(text[:40])]  # 4 keys/s for 10 s
+    fig = figures(fold(Course(text), keys), end_ms=60_000)
+    assert not fig.completed and len(fig.series) == 60  # the chart still spans the race
+    assert fig.consistency == 100.0  # a steady typist, not 0.0 for fifty idle seconds
+    finished = figures(fold(Course("abcd"), [(250, "a"), (500, "b"), (750, "c"), (3000, "d")]))
+    assert finished.consistency == round(consistency([s.raw for s in finished.series]), 2)
+
+
 def test_gaps_carry_net_progress_forward() -> None:
     fig = figures(fold(Course("abc"), [(100, "a"), (3500, "b"), (3600, "c")]))
     assert [s.raw for s in fig.series] == [12.0, 0.0, 0.0, 40.0]  # 2 keys in 600 ms
