@@ -348,5 +348,7 @@ conn.addEventListener("refused", (e) => {
 wireActions(conn, () => s.room, adopt);
 byId("code").addEventListener("focus", () => input.enabled && input.focus());
 window.addEventListener("resize", () => view.relayout());
+// Leaving or reloading mid-race: the keys of the last moment go out first.
+window.addEventListener("pagehide", () => sender.flushAll());
 
 requestAnimationFrame(frame);

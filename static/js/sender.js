@@ -90,6 +90,22 @@ export class KeySender {
     this.#send(this.inflight);
   }
 
+  /**
+   * The page is going away: send every key still queued now, without waiting for acks.
+   * A connection's batches are taken in order, so the next numbers are safe to send.
+   */
+  flushAll() {
+    if (!this.active || this.held || !this.conn.connected) return;
+    this.flush();
+    let seq = this.inflight ? this.inflight.seq + 1 : this.seq;
+    while (this.queue.length) {
+      const items = this.queue.splice(0, MAX_KEYS);
+      const keys = items.map((item) => [item.t, item.key]);
+      this.conn.request("keys", { code: this.code, round: this.round, seq, keys });
+      seq += 1;
+    }
+  }
+
   async #send(batch) {
     batch.sent = true;
     const attempt = this.attempt;

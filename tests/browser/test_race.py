@@ -198,3 +198,17 @@ def test_a_page_refused_as_busy_waits_for_a_seat_without_a_reload(
     wait_typing(second.page)
     expect(second.page.locator("#snippet-meta")).to_contain_text("Practice")
     assert not second.errors
+
+
+def test_keys_typed_just_before_a_reload_are_kept(player: Callable[..., Player]) -> None:
+    solo = player("Reloader")
+    practice(solo)
+    course = Course(solo.snippet_text())
+    keys = solo.snippet_keys()[:24]
+    for key in keys:  # faster than one batch period: most are still queued at the reload
+        press(solo.page, key)
+    solo.page.reload()
+    wait_typing(solo.page)
+    expect(solo.page.locator("#code .ch.done")).to_have_count(
+        fold(course, [(0, k) for k in keys]).pos
+    )
