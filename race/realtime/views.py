@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from race.core.room import MAX_RACERS
 from race.core.room import Room
 from race.core.room import Seat
 
@@ -24,6 +25,7 @@ def room_view(room: Room, now: int) -> dict[str, Any]:
         "round": room.round,
         "host": room.host_id,
         "locked": room.locked,
+        "max_racers": MAX_RACERS[room.kind],
         "limit_ms": room.limit_ms,
         "starts_at": room.starts_at,
         "ends_at": room.ends_at,

@@ -40,7 +40,8 @@ export class Lobby {
     byId("name-input").placeholder = this.conn.player ? this.conn.player.name : "";
     this.#people(byId("racer-list"), room.racers, room, me);
     this.#people(byId("spectator-list"), room.spectators, room, me);
-    byId("racer-count").textContent = `${room.racers.filter((r) => !r.left).length}`;
+    const racing = room.racers.filter((r) => !r.left).length;
+    byId("racer-count").textContent = `${racing} / ${room.max_racers}`;
     byId("spectator-count").textContent = `${room.spectators.length}`;
     const controls = byId("host-controls");
     controls.hidden = !(isPrivate && host && (room.phase === "lobby" || room.phase === "finished"));

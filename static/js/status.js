@@ -47,7 +47,8 @@ export function setHeader(room, spectator) {
   byId("snippet-title").textContent = s.title;
   const lines = s.text.split("\n").length;
   byId("snippet-meta").textContent =
-    `${KIND[room.kind] || room.kind} · ${s.language} · ${s.difficulty} · ${lines} lines` +
+    `${KIND[room.kind] || room.kind} · ${s.language} · ` +
+    `${s.id === "custom" ? "custom code" : s.difficulty} · ${lines} lines` +
     (spectator ? " · watching" : "");
   byId("phase-label").textContent = PHASE[room.phase] || room.phase;
   byId("phase-label").dataset.phase = room.phase;
