@@ -361,6 +361,15 @@ def start(room: Room, host_id: str, now: int) -> Room:
     return _begin_countdown(room, now, room.timing.private_countdown_ms)
 
 
+def cut_short(room: Room, host_id: str, now: int) -> Room:
+    """End a private race's time now, at its host's request (racers idle or gone need not
+    be waited for): it ends as at its time limit, with everyone's figures to now."""
+    _require_host(room, host_id)
+    if room.phase != "racing" or room.ends_at is None:
+        raise Refused("bad_phase", "the race is not running")
+    return replace(room, ends_at=min(room.ends_at, now))
+
+
 def begin_racing(room: Room, now: int) -> Room:
     """Apply the countdown's end (a deadline); later calls change nothing."""
     if room.phase != "countdown" or room.starts_at is None or now < room.starts_at:

@@ -80,6 +80,9 @@ class Engine:
             assert after.starts_at is not None and after.ends_at is not None
             schedule[f"begin|{code}|{rnd}"] = after.starts_at
             schedule[f"limit|{code}|{rnd}"] = after.ends_at
+        elif after.phase == "racing" and after.ends_at != before.ends_at:
+            assert after.ends_at is not None  # cut short: the time limit moves up
+            schedule[f"limit|{code}|{rnd}"] = after.ends_at
         if before.phase == "countdown" and after.phase == "lobby":
             cancel += [f"begin|{code}|{before.round}", f"limit|{code}|{before.round}"]
         if rooms.is_lonely(after) and not rooms.is_lonely(before):
@@ -228,6 +231,12 @@ class Engine:
         """Start a private room's countdown."""
         now = self.clock()
         self.update(code, lambda r: rooms.start(r, host.id, now))
+
+    def cut_short(self, code: str, host: Player) -> Room:
+        """End a private race's time now, at the host's request (``rooms.cut_short``)."""
+        now = self.clock()
+        _, after = self.update(code, lambda r: rooms.cut_short(r, host.id, now))
+        return after
 
     def rematch(self, code: str, host: Player, snippet: Snippet | None) -> None:
         """Open the next round."""

@@ -309,6 +309,13 @@ def register(sio: SocketIO, svc: Services) -> None:
     def start(msg: s.InRoom) -> None:
         _engine().start(msg.code, _player())
 
+    @on("end", s.InRoom)
+    def end(msg: s.InRoom) -> None:
+        # The time limit moves to now and the race is concluded here; were this worker to
+        # fail first, the moved limit deadline concludes it.
+        room = _engine().cut_short(msg.code, _player())
+        services(current_app).racing.conclude(msg.code, room.round)
+
     @on("rematch", s.Rematch)
     def rematch(msg: s.Rematch) -> None:
         _engine().rematch(msg.code, _player(), _snippet(msg))

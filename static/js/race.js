@@ -186,7 +186,35 @@ function render() {
     }, 800);
   }
   showActions(room, s.me, spectator);
+  const ending = byId("end-btn");
+  ending.hidden = !(room.kind === "private" && room.host === s.me && room.phase === "racing");
+  if (ending.hidden) disarmEnd();
 }
+
+// The host ends a running private race (racers idle or gone): two clicks, so a slip of
+// the mouse does not end everyone's race.
+let endArmed = null;
+
+function disarmEnd() {
+  clearTimeout(endArmed);
+  endArmed = null;
+  const ending = byId("end-btn");
+  ending.textContent = "End the race";
+  ending.classList.remove("confirm");
+}
+
+byId("end-btn").addEventListener("click", async () => {
+  const ending = byId("end-btn");
+  if (endArmed === null) {
+    ending.textContent = "Click again to end it for everyone";
+    ending.classList.add("confirm");
+    endArmed = setTimeout(disarmEnd, 4000);
+    return;
+  }
+  disarmEnd();
+  const answer = await conn.request("end", { code: s.room.code });
+  if (!answer.ok) notify(answer.message || "The race could not be ended.", "error");
+});
 
 /** Fetch a finished round's per-racer series, missed keys and flags from the results API. */
 async function storedDetails(room) {

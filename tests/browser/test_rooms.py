@@ -171,3 +171,26 @@ def test_home_is_keyboard_usable_and_remembers_theme_and_language(
     expect(page.locator("#snippet-title")).to_have_text("Short Go")
     caret = page.locator("#code .caret")
     assert caret.evaluate("c => getComputedStyle(c).animationName") == "none"
+
+
+def test_the_host_ends_a_running_race_with_two_clicks(player: Callable[..., Player]) -> None:
+    host, guest = player("Hana"), player("Gus")
+    link = open_room(host, "python")
+    guest.page.goto(link)
+    expect(host.page.locator("#racer-list .person")).to_have_count(2)
+    host.page.click("#start-btn")
+    for one in (host, guest):
+        wait_typing(one.page)
+    type_together([(guest.page, guest.snippet_keys()[:5])], seed=41)
+    expect(guest.page.locator("#end-btn")).to_be_hidden()  # only the host has it
+    ending = host.page.locator("#end-btn")
+    ending.click()
+    expect(ending).to_have_text(re.compile("Click again"))
+    expect(host.page.locator("#results")).to_be_hidden()  # one click ends nothing
+    ending.click()
+    for one in (host, guest):
+        expect(one.page.locator("#results")).to_be_visible()
+        expect(one.page.locator("#standings-body tr")).to_have_count(2)
+    expect(guest.page.locator("#standings-body tr").first).to_contain_text("Gus")
+    expect(ending).to_be_hidden()
+    assert host.errors == [] and guest.errors == []

@@ -86,6 +86,7 @@ def test_only_the_host_controls_the_room(connect: Callable[..., Client]) -> None
         ("kick", {"code": code, "player_id": host.id}),
         ("configure", {"code": code, "limit_s": 30}),
         ("rematch", {"code": code}),
+        ("end", {"code": code}),
     ]:
         answer = guest.call(event, payload)
         assert answer["code"] == "not_host", (event, answer)
@@ -106,3 +107,29 @@ def test_keys_are_scored_against_the_snippet_the_host_chose_last(
     keys = ideal_keys(Course(room["snippet"]["text"]))
     acks = type_keys(host, keys[:6], room["starts_at"])
     assert acks[-1]["pos"] == 6 and acks[-1]["error_run"] == ""
+
+
+def test_the_host_ends_a_race_that_idle_racers_would_drag_out(
+    connect: Callable[..., Client],
+) -> None:
+    host, idle = connect("Host"), connect("Idle")
+    code = host.ok("create", {"snippet_id": "py-short", "limit_s": 300})["room"]["code"]
+    idle.ok("join", {"code": code})
+    assert host.call("end", {"code": code})["code"] == "bad_phase"  # nothing running yet
+    host.ok("start", {"code": code})
+    counting = idle.wait("room", lambda r: r["phase"] == "countdown")
+    keys = ideal_keys(Course(counting["snippet"]["text"]))
+    type_keys(host, keys[:6], counting["starts_at"])  # a start, then both stop typing
+    host.wait("room", lambda r: r["phase"] == "racing")
+    assert idle.call("end", {"code": code})["code"] == "not_host"
+    host.ok("end", {"code": code})
+    final = [c.wait("standings")["standings"] for c in (host, idle)]
+    assert final[0] == final[1]
+    assert [s["player_id"] for s in final[0]] == [host.id, idle.id]  # by progress
+    assert not any(s["completed"] for s in final[0])
+    assert final[0][0]["duration_ms"] < 60_000  # timed to the end, not the 300 s limit
+    late = host.send_keys([[final[0][0]["duration_ms"] + 10, keys[6]]])
+    assert not late["ok"]
+    assert len(host.all("standings")) == 1 and host.call("end", {"code": code})["code"] == (
+        "bad_phase"
+    )
