@@ -141,7 +141,15 @@ export class Lobby {
     } catch {
       this.notify("Could not load the snippet list.", "error");
     }
+    // Open on the room's snippet: its language, and itself selected.
+    const current = this.room?.snippet;
+    const language = byId("pick-language");
+    if (current && [...language.options].some((o) => o.value === current.language)) {
+      language.value = current.language;
+    }
     this.#fillSnippets();
+    const pick = byId("pick-snippet");
+    if (current && [...pick.options].some((o) => o.value === current.id)) pick.value = current.id;
   }
 
   #fillSnippets() {

@@ -66,7 +66,7 @@ export function tickClock(room, now) {
     countdown.hidden = true;
     clock.textContent =
       room && room.phase === "finished" && room.finished_at && room.starts_at
-        ? duration(Math.min(room.finished_at, room.ends_at) - room.starts_at)
+        ? `race lasted ${duration(Math.min(room.finished_at, room.ends_at) - room.starts_at)}`
         : "";
     shownCount = null;
     return;

@@ -49,6 +49,8 @@ def test_host_shares_kicks_and_starts_a_private_race(player: Callable[..., Playe
     expect(guest.page.locator("#host-controls")).to_be_hidden()
     expect(guest.page.locator("#lobby-msg")).to_contain_text("Waiting for Hana")
 
+    # The host's snippet picker opens on the room's own snippet.
+    expect(host.page.locator("#pick-language")).to_have_value("python")
     for language, snippet, title in [
         ("go", "go-short", "Short Go"),
         ("python", "py-short", "Short Python"),
