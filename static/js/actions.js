@@ -23,10 +23,8 @@ export function wireActions(conn, getRoom, adopt) {
     byId("lonely").hidden = true;
     conn.request("keep_waiting", { code: getRoom().code });
   });
-  byId("go-solo").addEventListener("click", () => {
-    const lobby = getRoom()?.lobby;
-    go("practice", lobby && lobby !== "any" ? { language: lobby } : {});
-  });
+  // Practise the snippet this player has been reading while they waited.
+  byId("go-solo").addEventListener("click", () => go("practice", snippetPick(getRoom())));
   byId("again-btn").addEventListener("click", () => {
     const room = getRoom();
     if (room.kind === "practice") go("practice", snippetPick(room));

@@ -173,14 +173,20 @@ def test_racer_whose_network_drops_resumes_and_finishes(player: Callable[..., Pl
 @pytest.mark.parametrize("live", [replace(TIMING, lonely_after_ms=1500)], indirect=True)
 def test_lonely_quick_racer_can_practise_solo(player: Callable[..., Player]) -> None:
     solo = player("Lonely")
+    sent: list[str] = []
+    solo.page.on("websocket", lambda ws: ws.on("framesent", lambda frame: sent.append(str(frame))))
     code = quick_race(solo)
     expect(solo.page.locator("#lonely")).to_be_visible(timeout=8000)
     solo.shot("lonely-desktop")
+    read = solo.snippet_text()
     solo.page.click("#go-solo")
     solo.page.wait_for_url(lambda url: ROOM_URL.search(url) is not None and code not in url)
     wait_phase(solo.page, "racing")
     expect(solo.page.locator("#snippet-meta")).to_contain_text("Practice")
     expect(solo.page.locator("#lonely")).to_be_hidden()
+    assert solo.snippet_text() == read  # the snippet they were reading while waiting
+    asked = [frame for frame in sent if '"practice"' in frame]
+    assert asked and '"snippet_id":"py-short"' in asked[0], sent
 
 
 @pytest.mark.parametrize("live", [{"CODERACE_MAX_RACERS": "1.5"}], indirect=True)
