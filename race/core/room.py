@@ -378,9 +378,15 @@ def begin_racing(room: Room, now: int) -> Room:
 
 
 def finish(room: Room, player_id: str, finish_ms: int) -> Room:
-    """Record that a racer's fold reached the end of the snippet."""
+    """Record that a racer's fold reached the end of the snippet, if the race was still
+    running then (a worker may take a batch against a room view up to a tick old, after a
+    host ended the race early)."""
     seat = room.seat(player_id)
     if seat is None or seat.role != "racer" or seat.finish_ms is not None:
+        return room
+    if room.phase not in ("countdown", "racing") or room.starts_at is None:
+        return room
+    if room.ends_at is not None and finish_ms > room.ends_at - room.starts_at:
         return room
     return _replace_seat(room, replace(seat, finish_ms=finish_ms))
 

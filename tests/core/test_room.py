@@ -52,3 +52,22 @@ def test_a_late_racer_hears_the_race_started_even_when_seats_are_kept() -> None:
     with pytest.raises(Refused) as started:
         rooms.join(room, "late", "Late", "racer", room.starts_at + 10)
     assert started.value.code == "race_started"  # it can be watched
+
+
+def test_a_finish_after_the_race_ended_changes_nothing() -> None:
+    room = rooms.new_room("P" * 16, "private", SNIPPET, 1_000)
+    room = rooms.join(room, "h", "Host", "racer", 1_000)
+    room = rooms.join(room, "g", "Guest", "racer", 1_000)
+    room = rooms.begin_racing(rooms.start(room, "h", 2_000), 10**6)
+    assert room.phase == "racing" and room.starts_at is not None
+    cut = rooms.cut_short(room, "h", room.starts_at + 5_000)
+    # A batch taken against an older view of the room finishes after the cut: not counted.
+    assert rooms.finish(cut, "g", 6_000) == cut
+    assert (
+        rooms.finish(rooms.end(cut, (), cut.starts_at + 5_001), "g", 4_000).racers[1].finish_ms
+        is None
+    )
+    assert rooms.finish(cut, "g", 4_000).racers[1].finish_ms == 4_000
+    with pytest.raises(Refused) as guest:
+        rooms.cut_short(room, "g", room.starts_at + 1)
+    assert guest.value.code == "not_host"
