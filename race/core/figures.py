@@ -6,7 +6,6 @@ import math
 from dataclasses import dataclass
 
 from race.core.scorer import MAX_SECONDS
-from race.core.scorer import Progress
 from race.core.scorer import Typist
 
 CHARS_PER_WORD = 5
@@ -86,12 +85,17 @@ def figures(typist: Typist, end_ms: int | None = None) -> Figures:
         duration = max(end_ms if end_ms is not None else 0, progress.last_ms)
     typed, errors, net = typist.seconds()
     series = _series(typed, errors, net, duration)
+    # Consistency covers the seconds the player typed in: up to the finish, or else up to
+    # their last key (the idle rest of a race would make every non-finisher's zero).
+    typing = (
+        series if progress.finish_ms is not None else _series(typed, errors, net, progress.last_ms)
+    )
     typeable = typist.course.typeable
     return Figures(
         net_wpm=round(wpm(progress.net_chars, duration), 2),
         raw_wpm=round(wpm(progress.correct + progress.incorrect, duration), 2),
         accuracy=round(accuracy(progress.correct, progress.incorrect), 2),
-        consistency=round(consistency([s.raw for s in series[: _typing_seconds(progress)]]), 2),
+        consistency=round(consistency([s.raw for s in typing]), 2),
         duration_ms=duration,
         completed=progress.finished,
         progress=round(progress.net_chars / typeable, 4) if typeable else 1.0,
@@ -101,15 +105,6 @@ def figures(typist: Typist, end_ms: int | None = None) -> Figures:
         series=series,
         missed=tuple(sorted(typist.missed.items(), key=lambda kv: (-kv[1], kv[0]))),
     )
-
-
-def _typing_seconds(progress: Progress) -> int:
-    """Return how many seconds of the series the player was typing in: all of them to a
-    finish, else up to their last key (the idle rest of an unfinished race would make
-    every non-finisher's consistency zero)."""
-    if progress.finish_ms is not None:
-        return MAX_SECONDS
-    return math.ceil(progress.last_ms / 1000)
 
 
 def _series(
