@@ -99,6 +99,9 @@ class Coalescer:
                 call.error = reply
             else:
                 call.result = reply
+        # Every reply is in place before anyone wakes: a caller of several commands waits
+        # on its first one only, and with real threads could otherwise read the rest early.
+        for call in batch:
             call.done.set()
 
 

@@ -394,8 +394,10 @@ class RedisStore(Store):
         for reply in replies:
             if isinstance(reply, BaseException):
                 raise reply
-        claimed, pairs, *progress = replies  # redis-py pairs WITHSCORES replies up
-        return Beat(claimed, [_live(member, score) for member, score in pairs], progress)
+        claimed, scored, *progress = replies
+        if scored and not isinstance(scored[0], list | tuple):  # RESP2: a flat list
+            scored = list(zip(scored[::2], scored[1::2], strict=True))
+        return Beat(claimed, [_live(member, score) for member, score in scored], progress)
 
     def deadlines_done(self, items: Sequence[str], claimed_at: int) -> None:
         """Drop applied deadlines still held by their claim (Lua)."""

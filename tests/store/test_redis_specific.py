@@ -69,6 +69,29 @@ def test_a_room_expired_mid_race_leaves_the_live_index(rstore: RedisStore) -> No
     assert [live.code for live in rstore.live_rooms(10**13)] == [other.code]
 
 
+def test_a_beat_reads_live_rooms_over_either_protocol(redis_client: redis.Redis) -> None:
+    kwargs = redis_client.connection_pool.connection_kwargs
+    for protocol in (2, 3):
+        client = redis.Redis(
+            host=kwargs["host"],
+            port=kwargs["port"],
+            db=kwargs.get("db", 0),
+            protocol=protocol,
+            decode_responses=True,
+        )
+        for store in redis_store(client):
+            room = new()
+            store.create_room(room)
+            store.update_room(room.code, lambda r: rooms.join(r, "p1", "A", "racer", 1_000))
+            _, counting = store.update_room(room.code, lambda r: rooms.start(r, "p1", 2_000))
+            assert counting.starts_at is not None
+            view = store.beat(10**13, [(room.code, 1)])
+            assert [(live.code, live.starts_at) for live in view.live] == [
+                (room.code, counting.starts_at)
+            ], protocol
+        client.close()
+
+
 def test_a_beat_claims_after_redis_forgets_its_scripts(rstore: RedisStore) -> None:
     rstore.schedule("a|1", 100)
     rstore.r.script_flush()  # as after a restart
