@@ -203,12 +203,15 @@ function disarmEnd() {
   ending.classList.remove("confirm");
 }
 
-byId("end-btn").addEventListener("click", async () => {
+byId("end-btn").addEventListener("click", async (e) => {
   const ending = byId("end-btn");
   if (endArmed === null) {
     ending.textContent = "Click again to end it for everyone";
     ending.classList.add("confirm");
     endArmed = setTimeout(disarmEnd, 4000);
+    // A mouse click gives the keyboard back to the race, so typing on (Enter, Space)
+    // cannot press the button; a keyboard user keeps it, to confirm with a second press.
+    if (e.detail > 0 && input.enabled) input.focus();
     return;
   }
   disarmEnd();
@@ -377,6 +380,8 @@ wireActions(conn, () => s.room, adopt);
 byId("code").addEventListener("focus", () => input.enabled && input.focus());
 window.addEventListener("resize", () => view.relayout());
 // Leaving or reloading mid-race: the keys of the last moment go out first.
-window.addEventListener("pagehide", () => sender.flushAll());
+window.addEventListener("pagehide", (e) => {
+  if (!e.persisted) sender.flushAll(); // a page kept for Back goes on sending as it was
+});
 
 requestAnimationFrame(frame);

@@ -96,6 +96,9 @@ export class KeySender {
    */
   flushAll() {
     if (!this.active || this.held || !this.conn.connected) return;
+    // The batch in flight goes again, even one waiting to be retried: a repeat is
+    // answered as a duplicate, and the batches after it need it applied first.
+    if (this.inflight) this.inflight.sent = false;
     this.flush();
     let seq = this.inflight ? this.inflight.seq + 1 : this.seq;
     while (this.queue.length) {

@@ -188,6 +188,10 @@ def test_the_host_ends_a_running_race_with_two_clicks(player: Callable[..., Play
     ending = host.page.locator("#end-btn")
     ending.click()
     expect(ending).to_have_text(re.compile("Click again"))
+    # The click gave the keyboard back to the race: typing on does not press the button.
+    assert host.page.evaluate("document.activeElement.id") == "type-input"
+    host.page.keyboard.press("Enter")
+    host.page.keyboard.press(" ")
     expect(host.page.locator("#results")).to_be_hidden()  # one click ends nothing
     ending.click()
     for one in (host, guest):
