@@ -39,6 +39,7 @@ const s = {
   gone: false,
   entering: false,
   busyTries: 0,
+  cappedTold: false,
 };
 
 // --- joining ---------------------------------------------------------------------------
@@ -271,9 +272,16 @@ function onKey(key) {
   if (!typingOpen()) return;
   const t = Math.max(Math.round(conn.serverNow() - s.room.starts_at), s.lastT, 0);
   s.lastT = t;
+  const before = s.mirror.errorRun;
   s.mirror.feed(key);
   sender.push({ t, key, pos: s.mirror.pos, err: s.mirror.errorRun });
   view.setState(s.mirror.pos, s.mirror.errorRun);
+  if (before && before === s.mirror.errorRun && !key.endsWith("Backspace")) {
+    // The error run is as long as the rules keep: this key was not taken.
+    view.flashErrors();
+    if (!s.cappedTold) notify("Fix the mistakes first: Backspace takes them back.", "error");
+    s.cappedTold = true;
+  }
 }
 
 function onAck(ack, batch) {

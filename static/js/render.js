@@ -88,6 +88,13 @@ export class CodeView {
     this.#tuckTags();
   }
 
+  /** Flash the error run: a key was not taken because the run is as long as allowed. */
+  flashErrors() {
+    this.errEl.classList.remove("capped");
+    void this.errEl.offsetWidth; // restart the animation
+    this.errEl.classList.add("capped");
+  }
+
   /** Show whether this viewer has a caret of their own (racers do, spectators do not). */
   setOwnCaret(visible) {
     this.caret.hidden = !visible;

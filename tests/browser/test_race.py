@@ -137,6 +137,11 @@ def test_paste_and_modifier_keys_type_nothing_and_tab_indents(
 
     solo.page.keyboard.press("Tab")  # an indent, where none belongs: four wrong spaces
     expect(solo.page.locator("#code .err-run")).to_have_text("····")
+    for _ in range(3):  # ten wrong characters are kept at most: the last Tab is not taken
+        solo.page.keyboard.press("Tab")
+    expect(solo.page.locator("#code .err-run")).to_have_text("··········")
+    expect(solo.page.locator("#code .err-run")).to_have_class(re.compile("capped"))
+    expect(solo.page.locator("#notice")).to_contain_text("Fix the mistakes first")
     assert solo.page.evaluate("document.activeElement.id") == "type-input"
     solo.page.keyboard.press("Control+Backspace")
     expect(solo.page.locator("#code .err-run")).to_have_count(0)
