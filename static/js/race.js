@@ -113,6 +113,7 @@ function applyRoom(room, you = null) {
   }
   if (newRound) {
     s.standings = null;
+    s.cappedTold = false;
     s.finishShown = false;
     s.lastT = 0;
     sender.stop();
