@@ -11,6 +11,12 @@ const clientNow = () => performance.timeOrigin + performance.now();
  * worker by it (deploy/nginx.conf), and a new token may reach another worker. */
 const balanceToken = () => Math.random().toString(36).slice(2, 10);
 
+/** How long to wait before try number `tries` (from 1): doubling from `baseMs`, at most
+ * 15 s, jittered by a quarter either way so refused pages do not come back together. */
+export function retryDelay(tries, baseMs) {
+  return Math.min(15000, baseMs * 2 ** tries) * (0.75 + Math.random() / 2);
+}
+
 /**
  * One Socket.IO connection. Emits (as DOM events on itself):
  * "welcome" (detail: {player_id, name, token}), "ready" (connected, clock synced),
@@ -79,8 +85,7 @@ export class Connection extends EventTarget {
     const code = (err && err.data && err.data.code) || "refused";
     if (code === "busy") this.#rebalance(); // this worker is full: try for another
     this.#fire("refused", { code, message: err && err.message });
-    const delay = Math.min(15000, 1000 * 2 ** this.refusals) * (0.75 + Math.random() / 2);
-    setTimeout(() => this.socket.connect(), delay);
+    setTimeout(() => this.socket.connect(), retryDelay(this.refusals, 1000));
   }
 
   #down() {

@@ -3,7 +3,7 @@ import { showActions, wireActions } from "./actions.js";
 import { byId, el, fill, ordinal, reducedMotion } from "./dom.js";
 import { KeyInput } from "./input.js";
 import { Lobby } from "./lobby.js";
-import { Connection } from "./net.js";
+import { Connection, retryDelay } from "./net.js";
 import { CodeView } from "./render.js";
 import { Results } from "./results.js";
 import { KeySender } from "./sender.js";
@@ -67,9 +67,8 @@ async function enter() {
  * worker, a little later each time (every worker may be full). */
 function waitForRoom() {
   s.busyTries += 1;
-  const delay = Math.min(15000, 500 * 2 ** s.busyTries) * (0.75 + Math.random() / 2);
   notify("The server is busy; finding you a seat…", "error");
-  conn.moveElsewhere(delay);
+  conn.moveElsewhere(retryDelay(s.busyTries, 500));
 }
 
 function leaveFor(code) {

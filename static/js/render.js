@@ -108,17 +108,20 @@ export class CodeView {
       seen.add(ghost.id);
       let node = this.ghosts.get(ghost.id);
       if (!node) {
-        node = el("span", { class: "ghost", "aria-hidden": "true" }, el("span", { class: "tag" }));
+        // dir="auto": a right-to-left name reads (and is cut) from its start.
+        const tag = el("span", { class: "tag", dir: "auto" });
+        node = el("span", { class: "ghost", "aria-hidden": "true" }, tag);
         this.ghosts.set(ghost.id, node);
         this.pre.append(node);
       }
       node.style.setProperty("--c", ghost.color);
       node.firstChild.textContent = ghost.name;
-      node.firstChild.dir = "auto"; // a right-to-left name reads (and is cut) from its start
       node.classList.toggle("done", ghost.done);
       const at = this.#place(node, ghost.pos, null);
-      if (at) placed.push({ node, ...at });
-      if (at) node.dataset.top = String(at.top);
+      if (at) {
+        placed.push({ node, ...at });
+        node.dataset.top = String(at.top);
+      }
     }
     for (const [id, node] of this.ghosts) {
       if (!seen.has(id)) {

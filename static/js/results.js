@@ -107,7 +107,12 @@ export class Results {
               { class: "who" },
               el(
                 "button",
-                { type: "button", class: "linkish", dir: "auto", onclick: () => this.select(s.player_id) },
+                {
+                  type: "button",
+                  class: "linkish",
+                  dir: "auto",
+                  onclick: () => this.select(s.player_id),
+                },
                 s.name,
               ),
               s.player_id === me ? el("span", { class: "tag you-tag" }, "you") : null,

@@ -102,22 +102,21 @@ export class KeySender {
     this.flush();
     let seq = this.inflight ? this.inflight.seq + 1 : this.seq;
     while (this.queue.length) {
-      const items = this.queue.splice(0, MAX_KEYS);
-      const keys = items.map((item) => [item.t, item.key]);
-      this.conn.request("keys", { code: this.code, round: this.round, seq, keys });
+      this.conn.request("keys", this.#payload(seq, this.queue.splice(0, MAX_KEYS)));
       seq += 1;
     }
+  }
+
+  /** The `keys` message for batch number `seq` of the round. */
+  #payload(seq, items) {
+    const keys = items.map((item) => [item.t, item.key]);
+    return { code: this.code, round: this.round, seq, keys };
   }
 
   async #send(batch) {
     batch.sent = true;
     const attempt = this.attempt;
-    const payload = {
-      code: this.code,
-      round: this.round,
-      seq: batch.seq,
-      keys: batch.items.map((item) => [item.t, item.key]),
-    };
+    const payload = this.#payload(batch.seq, batch.items);
     const ack = await this.conn.request("keys", payload, ACK_TIMEOUT_MS);
     if (attempt !== this.attempt || this.inflight !== batch) return; // resumed or stopped since
     if (ack.ok) {
