@@ -68,9 +68,15 @@ def _snippet(pick: s.Pick) -> Snippet | None:
     return _engine().pick_snippet(pick.language, pick.difficulty, pick.snippet_id)
 
 
-def _throttle_join(creates_room: bool = False) -> None:
-    """Spend a join (and a room creation) of the client IP's budget."""
-    services(current_app).throttle.join(session.get("ip", "unknown"), creates_room)
+def _throttle_join() -> None:
+    """Spend a join of the client IP's budget."""
+    services(current_app).throttle.join(session.get("ip", "unknown"))
+
+
+def _throttle_room() -> None:
+    """Spend a room creation of the client IP's budget. Called once a seat is held, so a
+    player refused ``busy`` (and sent to find a seat elsewhere) spends no room."""
+    services(current_app).throttle.new_room(session.get("ip", "unknown"))
 
 
 @contextlib.contextmanager
@@ -254,18 +260,20 @@ def register(sio: SocketIO, svc: Services) -> None:
 
     @on("create", s.Create)
     def create(msg: s.Create) -> dict[str, Any]:
-        _throttle_join(creates_room=True)
+        _throttle_join()
         engine = _engine()
         snippet = _snippet(msg) or engine.pick_snippet()
         with _seat():
+            _throttle_room()
             return _enter(engine.create_private(_player(), snippet, _limit(msg.limit_s)).code)
 
     @on("practice", s.Practice)
     def practice(msg: s.Practice) -> dict[str, Any]:
-        _throttle_join(creates_room=True)
+        _throttle_join()
         engine = _engine()
         snippet = _snippet(msg) or engine.pick_snippet()
         with _seat():
+            _throttle_room()
             return _enter(engine.practice(_player(), snippet).code)
 
     @on("join", s.Join)

@@ -175,9 +175,12 @@ class Throttle:
         """Spend one connection of an IP's budget; False if it is spent."""
         return self._shared.hit(self._item(self.budgets.connects_per_ip), "conn", ip)
 
-    def join(self, ip: str, creates_room: bool = False) -> None:
-        """Spend one join (and one room creation, if it creates a room) of an IP's budget."""
+    def join(self, ip: str) -> None:
+        """Spend one join of an IP's budget."""
         if not self._shared.hit(self._item(self.budgets.joins_per_ip), "join", ip):
             raise Refused("rate_limited", "too many joins from your address; wait a minute")
-        if creates_room and not self._shared.hit(self._item(self.budgets.rooms_per_ip), "room", ip):
+
+    def new_room(self, ip: str) -> None:
+        """Spend one room creation of an IP's budget."""
+        if not self._shared.hit(self._item(self.budgets.rooms_per_ip), "room", ip):
             raise Refused("rate_limited", "too many new rooms from your address; wait a minute")

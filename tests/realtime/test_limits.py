@@ -65,6 +65,20 @@ def test_joins_and_room_codes_are_limited_per_ip(server_factory: Callable[..., S
         b.close()
 
 
+def test_a_player_refused_busy_spends_no_room_of_the_budget(
+    server_factory: Callable[..., Server],
+) -> None:
+    # A full worker refuses every join; the page then draws a new balance token and tries
+    # again (static/js/net.js). Those tries must not use up the address's new rooms.
+    srv = server_factory(RATE_LIMITS="rooms_per_ip=1/minute", MAX_RACERS=0.0)
+    client = Client(srv.url)
+    try:
+        codes = [client.call(event, {})["code"] for event in ("practice", "create") * 2]
+        assert codes == ["busy"] * 4
+    finally:
+        client.close()
+
+
 def test_connections_are_limited_per_ip(server_factory: Callable[..., Server]) -> None:
     srv = server_factory(RATE_LIMITS="connects_per_ip=3/minute")
     clients = [Client(srv.url) for _ in range(3)]
