@@ -263,3 +263,13 @@ def keylog(session: Session, race_id: str, player_id: str) -> list[str] | None:
         .where(Result.race_id == race_id, Result.player_id == player_id)
     ).first()
     return None if found is None else unpack_log(found)
+
+
+def keylogs(session: Session, race_id: str) -> dict[str, list[str]]:
+    """Return every stored keystroke log of a race (JSONL lines), by player id."""
+    rows = session.execute(
+        select(Result.player_id, KeyLog)
+        .join(KeyLog, KeyLog.result_id == Result.id)
+        .where(Result.race_id == race_id)
+    ).all()
+    return {player_id: unpack_log(log) for player_id, log in rows}

@@ -20,7 +20,10 @@ from flask import url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import OperationalError
 
+from race.core.keylog import LogError
+from race.core.keylog import parse_log
 from race.core.snippet import LANGUAGES
+from race.core.trace import trace
 from race.db import queries
 from race.db.app import db_session
 from race.db.bests import PERIODS
@@ -200,6 +203,51 @@ def race_api(race_id: str) -> ResponseReturnValue:
     if found is None:
         return jsonify({"error": {"code": "not_found", "message": "no such race"}}), 404
     return jsonify(found)
+
+
+@bp.get("/api/races/<race_id>/trace")
+def trace_api(race_id: str) -> ResponseReturnValue:
+    """Return a finished race frame by frame, for its replay and for ghost races: each
+    player's cursor over time (``[t_ms, pos]`` or ``[t_ms, pos, error_run]``, from the
+    race start), with their figures and per-second WPM. ``?player=`` picks one player."""
+    if not RACE_ID.match(race_id):
+        raise BadRequest("not a race id (<room code>.<round>)")
+    only = request.args.get("player")
+    if only is not None and not PLAYER_ID.match(only):
+        raise BadRequest("not a player id")
+    db = db_session()
+    found = queries.race(db, race_id)
+    if found is None:
+        return jsonify({"error": {"code": "not_found", "message": "no such race"}}), 404
+    standings = [s for s in found["standings"] if only is None or s["player_id"] == only]
+    if not standings:
+        return jsonify({"error": {"code": "not_found", "message": "no such player"}}), 404
+    logs = queries.keylogs(db, race_id)
+    players = []
+    for s in standings:
+        frames: list[list[object]] = []
+        lines = logs.get(s["player_id"])
+        if lines is not None:
+            try:
+                frames = [f.as_json() for f in trace(parse_log(lines, race_id))]
+            except LogError as exc:  # written by the server: never expected
+                log.error("race %s: stored log unreadable: %s", race_id, exc)
+        players.append(
+            {
+                **{k: s[k] for k in ("player_id", "name", "place", "completed", "flagged")},
+                **{k: s[k] for k in ("net_wpm", "accuracy", "duration_ms")},
+                "wpm": [point["wpm"] for point in s["series"]],
+                "frames": frames,
+            }
+        )
+    body = {
+        **{k: found[k] for k in ("race_id", "mode", "language", "snippet", "rules", "limit_ms")},
+        "players": players,
+    }
+    response = jsonify(body)
+    response.cache_control.public = True  # a finished race never changes
+    response.cache_control.max_age = 3600
+    return response
 
 
 @bp.get("/api/races/<race_id>/log/<player_id>")

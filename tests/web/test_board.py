@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from itertools import pairwise
 from datetime import UTC
 from datetime import datetime
 from pathlib import Path
@@ -130,6 +131,33 @@ def test_a_finished_race_reaches_its_page(app: Flask, client: FlaskClient) -> No
     assert body["standings"][0]["completed"] is True
     player = body["standings"][0]["player_id"]
     assert client.get(f"/api/players/{player}").get_json()["recent"][0]["race_id"] == race_id
+
+
+def test_a_finished_race_replays_frame_by_frame(app: Flask, client: FlaskClient) -> None:
+    services = app.extensions["coderace"]
+    track = Track(services.store, services.sink)
+    race_id = track.practice("Dee", seed=4)
+    while services.store.outbox_size():
+        track.heartbeat.drain_outbox()
+    race = client.get(f"/api/races/{race_id}").get_json()
+    answer = client.get(f"/api/races/{race_id}/trace")
+    assert answer.status_code == 200 and "public" in answer.headers["Cache-Control"]
+    body = answer.get_json()
+    assert body["snippet"] == race["snippet"] and body["limit_ms"] == race["limit_ms"]
+    (dee,) = body["players"]
+    (stored,) = race["standings"]
+    assert dee["name"] == "Dee" and dee["net_wpm"] == stored["net_wpm"]
+    assert dee["wpm"] == [point["wpm"] for point in stored["series"]]
+    frames = dee["frames"]
+    assert frames[0] == [0, 0] and frames[-1][1] == len(race["snippet"]["text"])
+    assert frames[-1][0] == stored["duration_ms"]  # the finishing key ends the race
+    assert all(a[0] <= b[0] for a, b in pairwise(frames))
+    one = client.get(f"/api/races/{race_id}/trace?player={dee['player_id']}").get_json()
+    assert one["players"] == [dee]
+    assert client.get(f"/api/races/{race_id}/trace?player={pid(9)}").status_code == 404
+    assert client.get(f"/api/races/{race_id}/trace?player=x").status_code == 400
+    assert client.get("/api/races/AAAAAAAAAAAAAAAA.9/trace").status_code == 404
+    assert client.get("/api/races/nope/trace").status_code == 400
 
 
 def test_pages_answer_503_while_the_database_is_away(tmp_path: Path) -> None:
