@@ -23,6 +23,8 @@ bp = Blueprint("pages", __name__)
 ROOM_CODE = re.compile(r"^[A-Za-z0-9_-]{16}$")
 #: How the race page can open: join a room, or ask the server for one first.
 MODES = ("quick", "private", "practice")
+#: A ghost to practise against: a finished race's id and one of its players.
+GHOST = re.compile(r"^(?P<race>[A-Za-z0-9_-]{16}\.[0-9]{1,6}):(?P<player>p[0-9a-f]{16})$")
 
 
 def corpus() -> Corpus:
@@ -64,15 +66,27 @@ def play(mode: str) -> ResponseReturnValue:
     language = request.args.get("language", "any")
     if language not in (*LANGUAGES, "any"):
         language = "any"
-    return _race_page(code=None, mode=mode, watch=False, language=language)
+    ghost: dict[str, str] | None = None
+    if mode == "practice" and "ghost" in request.args:
+        found = GHOST.match(request.args["ghost"])
+        # A broken link still opens a practice run; the page says the ghost is missing.
+        ghost = found.groupdict() if found else {"invalid": "1"}
+    return _race_page(code=None, mode=mode, watch=False, language=language, ghost=ghost)
 
 
-def _race_page(code: str | None, mode: str, watch: bool, language: str = "any") -> str:
+def _race_page(
+    code: str | None,
+    mode: str,
+    watch: bool,
+    language: str = "any",
+    ghost: dict[str, str] | None = None,
+) -> str:
     page = {
         "code": code,
         "mode": mode,
         "watch": watch,
         "language": language,
+        "ghost": ghost,
         "languages": corpus().languages(),
         "custom_languages": list(LANGUAGES),
         "difficulties": list(DIFFICULTIES),

@@ -1,6 +1,7 @@
 // The race page controller: joins the room, wires typing to the socket, follows the phases.
 import { showActions, wireActions } from "./actions.js";
-import { byId, el, fill, ordinal, reducedMotion } from "./dom.js";
+import { byId, duration, el, fill, ordinal, reducedMotion } from "./dom.js";
+import { GHOST_ID, Ghost } from "./ghost.js";
 import { KeyInput } from "./input.js";
 import { Lobby } from "./lobby.js";
 import { Connection, retryDelay } from "./net.js";
@@ -40,6 +41,10 @@ const s = {
   entering: false,
   busyTries: 0,
   cappedTold: false,
+  ghost: null, // a stored run raced against in practice (page.ghost names it)
+  ghostAsked: false,
+  ghostAt: null,
+  others: [], // the other racers' carets, from the last tick
 };
 
 // --- joining ---------------------------------------------------------------------------
@@ -52,7 +57,8 @@ async function enter() {
   if (s.code) answer = await conn.request("join", { code: s.code, role: s.role });
   else if (page.mode === "quick")
     answer = await conn.request("quick", { language: page.language || "any" });
-  else if (page.mode === "practice") answer = await conn.request("practice", lang);
+  else if (page.mode === "practice")
+    answer = await conn.request("practice", await practicePick(lang));
   else answer = await conn.request("create", lang);
   s.entering = false;
   if (answer.ok) {
@@ -60,7 +66,25 @@ async function enter() {
     adopt(answer.room, answer.you);
   } else if (GONE.has(answer.code)) leaveFor(answer.code);
   else if (answer.code === "busy") waitForRoom();
+  else if (s.ghost && (answer.code === "no_such_snippet" || answer.code === "bad_custom_code")) {
+    notify("The ghost's snippet is no longer here: practising without the ghost.", "info");
+    s.ghost = null;
+    enter();
+  }
   else if (answer.code !== "offline") notify(answer.message || "Could not join the room.", "error");
+}
+
+/** What to practise: the ghost's snippet when the page names a ghost (loaded once). */
+async function practicePick(lang) {
+  if (page.ghost && !s.ghostAsked) {
+    s.ghostAsked = true;
+    try {
+      s.ghost = await Ghost.load(page.ghost);
+    } catch (error) {
+      notify(`No ghost to race: ${error.message}. Practising on your own.`, "error");
+    }
+  }
+  return s.ghost ? s.ghost.pick() : lang;
 }
 
 /** This worker is full: come back through the load balancer, which may pick another
@@ -104,6 +128,12 @@ function applyRoom(room, you = null) {
     old.snippet.indent !== sn.indent ||
     old.snippet.language !== sn.language;
   s.room = room;
+  if (newSnippet && s.ghost && !s.ghost.fits(sn)) {
+    const why = old ? "This is not the ghost's snippet" : "The snippet has changed since that run";
+    notify(`${why}: racing without the ghost.`, "info");
+    s.ghost = null;
+    drawGhosts();
+  }
   if (newSnippet) {
     s.course = new Course(sn.text, room.rules, indentUnit(sn.indent));
     s.mirror = new Mirror(s.course);
@@ -119,6 +149,7 @@ function applyRoom(room, you = null) {
     track.reset();
     byId("results").hidden = true;
     byId("finish").hidden = true;
+    s.ghostAt = null;
   }
   if (you && s.role === "racer") {
     if (newRound || !sender.active) {
@@ -163,7 +194,9 @@ function render() {
     (room.phase === "lobby" || (room.phase === "finished" && room.host === s.me));
   byId("lobby").hidden = s.gone || !(room.phase === "lobby" || hostView);
   if (!byId("lobby").hidden) lobby.render(room, s.me);
-  track.setRoom(room, spectator ? null : s.me);
+  const racers = s.ghost ? [...room.racers, s.ghost.racer(ghostT())] : room.racers;
+  track.setRoom({ ...room, racers }, spectator ? null : s.me);
+  track.lanes.get(GHOST_ID)?.root.classList.add("ghost-lane");
   view.setOwnCaret(!spectator);
   const seat = room.racers.find((r) => r.id === s.me);
   if (seat && seat.place && !s.finishShown) {
@@ -247,14 +280,64 @@ async function storedDetails(room) {
 
 function showResults(standings, details) {
   sender.stop();
+  s.others = [];
   view.setGhosts([]);
   track.setFinal(standings);
   results.show(standings, details, s.me);
+  showGhostResult();
+  const mine = standings.find((row) => row.player_id === s.me);
+  const link = byId("ghost-btn");
+  link.hidden = !mine?.completed || mine.flagged || s.role !== "racer";
+  const run = `${s.room.code}.${s.room.round}:${s.me}`;
+  link.href = `/play/practice?ghost=${encodeURIComponent(run)}`;
   const box = byId("results");
   const first = box.hidden;
   box.hidden = false;
   byId("finish").hidden = true;
   if (first) box.scrollIntoView({ behavior: reducedMotion() ? "auto" : "smooth", block: "start" });
+}
+
+// --- a ghost race ----------------------------------------------------------------------
+
+/** Milliseconds since the race started, by the server's clock (negative before). */
+function ghostT() {
+  return s.room?.starts_at ? conn.serverNow() - s.room.starts_at : 0;
+}
+
+/** Draw the other racers' carets and, in a ghost race, the ghost's. */
+function drawGhosts() {
+  const list = [...s.others];
+  if (s.ghost && !s.standings && s.ghostAt)
+    list.push({ ...s.ghostAt, name: s.ghost.name, color: track.colorOf(GHOST_ID) });
+  view.setGhosts(list);
+}
+
+/** Move the ghost to where its run was at this moment of the race. */
+function moveGhost() {
+  const room = s.room;
+  if (!s.ghost || !room || s.standings || !room.starts_at) return;
+  const at = s.ghost.at(ghostT());
+  const was = s.ghostAt;
+  if (was && was.pos === at.pos && was.done === at.done && was.wpm === at.wpm) return;
+  s.ghostAt = at;
+  if (!was || was.done !== at.done) render(); // its lane shows it finished
+  track.setTick({ players: [at] }, s.course);
+  drawGhosts();
+}
+
+/** Under the results: the ghost's own figures, as the server stored them. */
+function showGhostResult() {
+  const box = byId("ghost-result");
+  box.hidden = !s.ghost;
+  if (!s.ghost) return;
+  const run = s.ghost.run;
+  track.setTick({ players: [s.ghost.at(run.endMs)] }, s.course);
+  fill(
+    box,
+    "Ghost: ",
+    el("a", { href: `/races/${encodeURIComponent(s.ghost.raceId)}`, dir: "auto" }, run.name),
+    ` — ${run.netWpm.toFixed(1)} WPM in ${duration(run.durationMs)}`,
+  );
 }
 
 // --- typing ----------------------------------------------------------------------------
@@ -331,6 +414,7 @@ function frame() {
     focused: input.focused,
   });
   if (text !== lastHint) byId("hint").textContent = lastHint = text;
+  moveGhost();
   requestAnimationFrame(frame);
 }
 
@@ -346,15 +430,14 @@ const handlers = {
     track.setTick(tick, s.course);
     const names = new Map(room.racers.map((r) => [r.id, r.name]));
     const others = tick.players.filter((p) => p.id !== s.me || s.role === "spectator");
-    view.setGhosts(
-      others.map((p) => ({
-        id: p.id,
-        pos: p.pos,
-        name: names.get(p.id) || "",
-        color: track.colorOf(p.id),
-        done: p.done,
-      })),
-    );
+    s.others = others.map((p) => ({
+      id: p.id,
+      pos: p.pos,
+      name: names.get(p.id) || "",
+      color: track.colorOf(p.id),
+      done: p.done,
+    }));
+    drawGhosts();
   },
   standings(data) {
     if (!s.room || data.code !== s.room.code || data.round !== s.room.round) return;

@@ -7,8 +7,11 @@ const VISIBLE = { "\n": "↵", "\t": "→", " ": "·" };
 
 /** Renders one snippet in a <pre><code> and keeps its per-character states up to date. */
 export class CodeView {
-  constructor(pre) {
+  /** `scrollPage`: keep the caret in view by scrolling the window too (not in a replay,
+   * where the viewer may be reading elsewhere on the page). */
+  constructor(pre, { scrollPage = true } = {}) {
     this.pre = pre;
+    this.scrollPage = scrollPage;
     this.code = pre.querySelector("code");
     this.chars = [];
     this.course = null;
@@ -194,6 +197,7 @@ export class CodeView {
     if (left < pre.scrollLeft + 24 || left > pre.scrollLeft + pre.clientWidth - 48) {
       pre.scrollLeft = Math.max(0, left - pre.clientWidth / 2);
     }
+    if (!this.scrollPage) return;
     const rect = pre.getBoundingClientRect();
     const y = rect.top + top - pre.scrollTop;
     const margin = Math.min(120, window.innerHeight / 4);

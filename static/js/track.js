@@ -16,8 +16,10 @@ export const COLORS = [
 
 /** Lanes keyed by player id, in the room's racer order. */
 export class Track {
-  constructor(list) {
+  /** `youTag`: mark the viewer's own lane "you" (a replay follows someone, unmarked). */
+  constructor(list, { youTag = true } = {}) {
     this.list = list;
+    this.youTag = youTag;
     this.lanes = new Map();
     this.colors = new Map();
     this.me = null;
@@ -42,7 +44,7 @@ export class Track {
       }
       lane.name.textContent = racer.name;
       lane.name.title = racer.name; // the whole name, where the lane cuts it
-      lane.you.hidden = racer.id !== me;
+      lane.you.hidden = !this.youTag || racer.id !== me;
       lane.root.classList.toggle("me", racer.id === me);
       lane.root.classList.toggle("away", !racer.connected && !racer.left);
       lane.root.classList.toggle("left", racer.left);

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import time
-from itertools import pairwise
 from datetime import UTC
 from datetime import datetime
+from itertools import pairwise
 from pathlib import Path
 
 from flask import Flask
@@ -115,6 +115,29 @@ def test_race_page_api_and_log(app: Flask, client: FlaskClient) -> None:
     assert client.get("/races/not-a-race").status_code == 404
     assert client.get("/api/races/not-a-race").status_code == 400
     assert client.get(f"/api/races/AAAAAAAAAAAAAAAA.1/log/{pid(9)}").status_code == 404
+
+
+def test_finished_runs_link_to_a_ghost_race(app: Flask, client: FlaskClient) -> None:
+    save(
+        app,
+        record(
+            "BBBBBBBBBBBBBBBB.1",
+            [
+                standing(pid(1), "Ada", 81.5),
+                standing(pid(2), "Bo", 99.0, place=2, flagged=True),
+                standing(pid(3), "Cy", 20.0, place=3, completed=False),
+            ],
+        ),
+    )
+    ghost = "/play/practice?ghost=BBBBBBBBBBBBBBBB.1:{}"
+    html = client.get("/races/BBBBBBBBBBBBBBBB.1").get_data(as_text=True)
+    # Only a finished, unflagged run can be raced: a ghost must reach the end honestly.
+    assert ghost.format(pid(1)) in html
+    assert ghost.format(pid(2)) not in html and ghost.format(pid(3)) not in html
+    assert ghost.format(pid(1)) in client.get("/leaderboard?snippet=py-short").get_data(
+        as_text=True
+    )
+    assert ghost.format(pid(1)) in client.get(f"/players/{pid(1)}").get_data(as_text=True)
 
 
 def test_a_finished_race_reaches_its_page(app: Flask, client: FlaskClient) -> None:
