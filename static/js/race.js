@@ -285,11 +285,14 @@ function showResults(standings, details) {
   track.setFinal(standings);
   results.show(standings, details, s.me);
   showGhostResult();
+  const raceId = `${s.room.code}.${s.room.round}`;
+  const replay = byId("replay-btn");
+  replay.hidden = false;
+  replay.href = `/races/${encodeURIComponent(raceId)}`;
   const mine = standings.find((row) => row.player_id === s.me);
   const link = byId("ghost-btn");
   link.hidden = !mine?.completed || mine.flagged || s.role !== "racer";
-  const run = `${s.room.code}.${s.room.round}:${s.me}`;
-  link.href = `/play/practice?ghost=${encodeURIComponent(run)}`;
+  link.href = `/play/practice?ghost=${encodeURIComponent(`${raceId}:${s.me}`)}`;
   const box = byId("results");
   const first = box.hidden;
   box.hidden = false;

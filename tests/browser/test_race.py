@@ -16,9 +16,11 @@ from tests.browser.conftest import TIMING
 from tests.browser.conftest import Player
 from tests.browser.conftest import playwright_expect
 from tests.browser.conftest import press
+from tests.browser.conftest import stored_trace
 from tests.browser.conftest import type_together
 from tests.browser.conftest import wait_phase
 from tests.browser.conftest import wait_typing
+from tests.realtime.harness import Server
 
 pytestmark = pytest.mark.integration
 expect = playwright_expect()
@@ -48,7 +50,9 @@ def done_chars(one: Player) -> int:
     return one.page.locator("#code .ch.done").count()
 
 
-def test_two_browsers_race_a_quick_race_to_the_standings(player: Callable[..., Player]) -> None:
+def test_two_browsers_race_a_quick_race_to_the_standings(
+    player: Callable[..., Player], live: Server
+) -> None:
     ada = player("Ada", color_scheme="dark")
     bob = player("Bob", viewport=PHONE)
     code = quick_race(ada)
@@ -84,6 +88,17 @@ def test_two_browsers_race_a_quick_race_to_the_standings(player: Callable[..., P
     expect(ada.page.locator("#result-who")).to_have_text("Your race")
     ada.shot("results-desktop")
     bob.shot("results-375")
+
+    # The race's page replays it: both lanes, one typing drawn in full, the other a caret.
+    replay = bob.page.locator("#replay-btn")
+    assert replay.get_attribute("href") == f"/races/{code}.1"
+    stored_trace(f"{live.url}/api/races/{code}.1/trace")
+    replay.click()
+    expect(bob.page.locator("#replay-track .lane")).to_have_count(2)
+    expect(bob.page.locator("#replay-code .ghost .tag")).to_have_text("Bob")
+    bob.page.select_option("#replay-follow", label="2. Bob")
+    expect(bob.page.locator("#replay-code .ghost .tag")).to_have_text("Ada")
+    assert not bob.errors
 
 
 def test_practice_shows_figures_chart_and_missed_characters(player: Callable[..., Player]) -> None:
