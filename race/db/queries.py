@@ -265,11 +265,13 @@ def keylog(session: Session, race_id: str, player_id: str) -> list[str] | None:
     return None if found is None else unpack_log(found)
 
 
-def keylogs(session: Session, race_id: str) -> dict[str, list[str]]:
-    """Return every stored keystroke log of a race (JSONL lines), by player id."""
-    rows = session.execute(
+def keylogs(session: Session, race_id: str, player_id: str | None = None) -> dict[str, KeyLog]:
+    """Return a race's stored keystroke logs (every player's, or one), by player id."""
+    query = (
         select(Result.player_id, KeyLog)
         .join(KeyLog, KeyLog.result_id == Result.id)
         .where(Result.race_id == race_id)
-    ).all()
-    return {player_id: unpack_log(log) for player_id, log in rows}
+    )
+    if player_id is not None:
+        query = query.where(Result.player_id == player_id)
+    return {pid: log for pid, log in session.execute(query)}

@@ -20,7 +20,6 @@ from flask import url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import OperationalError
 
-from race.core.keylog import LogError
 from race.core.keylog import parse_log
 from race.core.snippet import LANGUAGES
 from race.core.trace import trace
@@ -30,6 +29,7 @@ from race.db.bests import PERIODS
 from race.db.bests import language_board
 from race.db.bests import period_key
 from race.db.bests import snippet_board
+from race.db.write import unpack_log
 
 log = logging.getLogger(__name__)
 bp = Blueprint("board", __name__)
@@ -222,16 +222,17 @@ def trace_api(race_id: str) -> ResponseReturnValue:
     standings = [s for s in found["standings"] if only is None or s["player_id"] == only]
     if not standings:
         return jsonify({"error": {"code": "not_found", "message": "no such player"}}), 404
-    logs = queries.keylogs(db, race_id)
+    logs = queries.keylogs(db, race_id, only)
     players = []
     for s in standings:
         frames: list[list[object]] = []
-        lines = logs.get(s["player_id"])
-        if lines is not None:
+        stored = logs.get(s["player_id"])
+        if stored is not None:
             try:
+                lines = unpack_log(stored)
                 frames = [f.as_json() for f in trace(parse_log(lines, race_id))]
-            except LogError as exc:  # written by the server: never expected
-                log.error("race %s: stored log unreadable: %s", race_id, exc)
+            except ValueError as exc:  # a LogError or an unknown codec: never expected
+                log.error("race %s: %s's log unreadable: %s", race_id, s["player_id"], exc)
         players.append(
             {
                 **{k: s[k] for k in ("player_id", "name", "place", "completed", "flagged")},

@@ -24,7 +24,7 @@ ROOM_CODE = re.compile(r"^[A-Za-z0-9_-]{16}$")
 #: How the race page can open: join a room, or ask the server for one first.
 MODES = ("quick", "private", "practice")
 #: A ghost to practise against: a finished race's id and one of its players.
-GHOST = re.compile(r"^(?P<race>[A-Za-z0-9_-]{16}\.[0-9]{1,6}):(?P<player>p[0-9a-f]{16})$")
+GHOST = re.compile(r"(?P<race>[A-Za-z0-9_-]{16}\.[0-9]{1,6}):(?P<player>p[0-9a-f]{16})")
 
 
 def corpus() -> Corpus:
@@ -55,7 +55,7 @@ def room(code: str) -> ResponseReturnValue:
     if not ROOM_CODE.match(code):
         abort(404, "There is no room with that code: check the link you were given.")
     watch = request.args.get("watch") == "1"
-    return _race_page(code=code, mode="join", watch=watch)
+    return _race_page(code=code, mode="join", watch=watch, ghost=None if watch else _ghost())
 
 
 @bp.get("/play/<mode>")
@@ -66,12 +66,18 @@ def play(mode: str) -> ResponseReturnValue:
     language = request.args.get("language", "any")
     if language not in (*LANGUAGES, "any"):
         language = "any"
-    ghost: dict[str, str] | None = None
-    if mode == "practice" and "ghost" in request.args:
-        found = GHOST.match(request.args["ghost"])
-        # A broken link still opens a practice run; the page says the ghost is missing.
-        ghost = found.groupdict() if found else {"invalid": "1"}
+    ghost = _ghost() if mode == "practice" else None
     return _race_page(code=None, mode=mode, watch=False, language=language, ghost=ghost)
+
+
+def _ghost() -> dict[str, str] | None:
+    """Return the run a link names to race as a ghost (``?ghost=<race id>:<player id>``).
+
+    A broken one still opens the page, which says the ghost is missing."""
+    if "ghost" not in request.args:
+        return None
+    found = GHOST.fullmatch(request.args["ghost"])
+    return found.groupdict() if found else {"invalid": "1"}
 
 
 def _race_page(

@@ -19,13 +19,18 @@ export class Ghost {
     const player = trace.players[0];
     if (player.flagged) throw new Error("that run was flagged by the review");
     if (!player.completed) throw new Error("that run did not finish the snippet");
-    return new Ghost(trace);
+    const ghost = new Ghost(trace);
+    if (ghost.run.lastPos < Array.from(trace.snippet.text).length)
+      throw new Error("that run's keystrokes are not stored");
+    return ghost;
   }
 
-  /** What to ask the server to practise: the ghost's snippet (its code when custom). */
-  pick() {
+  /** What to ask the server to practise: the ghost's snippet, by id (so the run counts
+   * on its leaderboard), or as custom code: when it was custom, or with `asTyped` when the
+   * snippet has changed since the run. */
+  pick(asTyped = false) {
     const sn = this.snippet;
-    if (sn.id === "custom")
+    if (sn.id === "custom" || asTyped)
       return { custom: { code: sn.text, language: sn.language, indent: sn.indent } };
     return { snippet_id: sn.id };
   }

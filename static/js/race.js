@@ -52,39 +52,43 @@ const s = {
 async function enter() {
   if (s.entering || s.gone) return;
   s.entering = true;
+  await loadGhost();
   const lang = page.language && page.language !== "any" ? { language: page.language } : {};
   let answer;
   if (s.code) answer = await conn.request("join", { code: s.code, role: s.role });
   else if (page.mode === "quick")
     answer = await conn.request("quick", { language: page.language || "any" });
-  else if (page.mode === "practice")
-    answer = await conn.request("practice", await practicePick(lang));
-  else answer = await conn.request("create", lang);
+  else if (page.mode === "practice") {
+    answer = await conn.request("practice", s.ghost ? s.ghost.pick() : lang);
+    if (answer.ok && s.ghost && !s.ghost.fits(answer.room.snippet)) {
+      // The snippet has changed since the run: practise the text the ghost typed.
+      notify("The snippet has changed since that run: racing the version the ghost typed.");
+      answer = await conn.request("practice", s.ghost.pick(true));
+    }
+  } else answer = await conn.request("create", lang);
   s.entering = false;
   if (answer.ok) {
     s.busyTries = 0;
     adopt(answer.room, answer.you);
   } else if (GONE.has(answer.code)) leaveFor(answer.code);
   else if (answer.code === "busy") waitForRoom();
-  else if (s.ghost && (answer.code === "no_such_snippet" || answer.code === "bad_custom_code")) {
-    notify("The ghost's snippet is no longer here: practising without the ghost.", "info");
+  else if (s.ghost && !s.code && !["offline", "rate_limited"].includes(answer.code)) {
+    notify(`The ghost's snippet was refused (${answer.message}): practising on your own.`);
     s.ghost = null;
     enter();
-  }
-  else if (answer.code !== "offline") notify(answer.message || "Could not join the room.", "error");
+  } else if (answer.code !== "offline")
+    notify(answer.message || "Could not join the room.", "error");
 }
 
-/** What to practise: the ghost's snippet when the page names a ghost (loaded once). */
-async function practicePick(lang) {
-  if (page.ghost && !s.ghostAsked) {
-    s.ghostAsked = true;
-    try {
-      s.ghost = await Ghost.load(page.ghost);
-    } catch (error) {
-      notify(`No ghost to race: ${error.message}. Practising on your own.`, "error");
-    }
+/** Load the ghost the page names, once; say why when there is none. */
+async function loadGhost() {
+  if (!page.ghost || s.ghostAsked) return;
+  s.ghostAsked = true;
+  try {
+    s.ghost = await Ghost.load(page.ghost);
+  } catch (error) {
+    notify(`No ghost to race: ${error.message}. Practising on your own.`, "error");
   }
-  return s.ghost ? s.ghost.pick() : lang;
 }
 
 /** This worker is full: come back through the load balancer, which may pick another
@@ -106,8 +110,10 @@ function leaveFor(code) {
 function adopt(room, you) {
   if (s.code !== room.code) {
     s.code = room.code;
-    const watch = you.role === "spectator" ? "?watch=1" : "";
-    history.replaceState(null, "", `/r/${room.code}${watch}`);
+    // A reload comes back to the room, and a practice room to its ghost.
+    const run = s.ghost && encodeURIComponent(`${s.ghost.raceId}:${s.ghost.run.id}`);
+    const query = you.role === "spectator" ? "?watch=1" : run ? `?ghost=${run}` : "";
+    history.replaceState(null, "", `/r/${room.code}${query}`);
   }
   s.role = you.role || s.role;
   byId("lonely").hidden = true;
@@ -128,8 +134,8 @@ function applyRoom(room, you = null) {
     old.snippet.indent !== sn.indent ||
     old.snippet.language !== sn.language;
   s.room = room;
-  if (newSnippet && s.ghost && !s.ghost.fits(sn)) {
-    const why = old ? "This is not the ghost's snippet" : "The snippet has changed since that run";
+  if (s.ghost && (room.kind !== "practice" || (newSnippet && !s.ghost.fits(sn)))) {
+    const why = room.kind !== "practice" ? "A ghost races in practice only" : "Not its snippet";
     notify(`${why}: racing without the ghost.`, "info");
     s.ghost = null;
     drawGhosts();
@@ -149,6 +155,8 @@ function applyRoom(room, you = null) {
     track.reset();
     byId("results").hidden = true;
     byId("finish").hidden = true;
+    byId("replay-btn").hidden = true;
+    byId("ghost-btn").hidden = true;
     s.ghostAt = null;
   }
   if (you && s.role === "racer") {
@@ -205,7 +213,13 @@ function render() {
     fill(
       finish,
       el("strong", {}, "You finished"),
-      el("span", {}, ` — ${ordinal(seat.place)} place`),
+      el(
+        "span",
+        {},
+        s.ghost
+          ? ` — ${s.ghostAt?.done ? "after" : "ahead of"} the ghost`
+          : ` — ${ordinal(seat.place)} place`,
+      ),
     );
     finish.hidden = false;
   }
@@ -281,18 +295,12 @@ async function storedDetails(room) {
 function showResults(standings, details) {
   sender.stop();
   s.others = [];
-  view.setGhosts([]);
+  drawGhosts();
   track.setFinal(standings);
   results.show(standings, details, s.me);
-  showGhostResult();
-  const raceId = `${s.room.code}.${s.room.round}`;
-  const replay = byId("replay-btn");
-  replay.hidden = false;
-  replay.href = `/races/${encodeURIComponent(raceId)}`;
   const mine = standings.find((row) => row.player_id === s.me);
-  const link = byId("ghost-btn");
-  link.hidden = !mine?.completed || mine.flagged || s.role !== "racer";
-  link.href = `/play/practice?ghost=${encodeURIComponent(`${raceId}:${s.me}`)}`;
+  showGhostResult(mine);
+  offerStored(s.room, mine);
   const box = byId("results");
   const first = box.hidden;
   box.hidden = false;
@@ -310,7 +318,7 @@ function ghostT() {
 /** Draw the other racers' carets and, in a ghost race, the ghost's. */
 function drawGhosts() {
   const list = [...s.others];
-  if (s.ghost && !s.standings && s.ghostAt)
+  if (s.ghost && s.ghostAt)
     list.push({ ...s.ghostAt, name: s.ghost.name, color: track.colorOf(GHOST_ID) });
   view.setGhosts(list);
 }
@@ -318,7 +326,7 @@ function drawGhosts() {
 /** Move the ghost to where its run was at this moment of the race. */
 function moveGhost() {
   const room = s.room;
-  if (!s.ghost || !room || s.standings || !room.starts_at) return;
+  if (!s.ghost || !room || !room.starts_at) return; // it runs on to its end after yours
   const at = s.ghost.at(ghostT());
   const was = s.ghostAt;
   if (was && was.pos === at.pos && was.done === at.done && was.wpm === at.wpm) return;
@@ -328,19 +336,49 @@ function moveGhost() {
   drawGhosts();
 }
 
-/** Under the results: the ghost's own figures, as the server stored them. */
-function showGhostResult() {
+/** Tell whether this racer finished before the ghost did (both times the server's). */
+function beatGhost(mine) {
+  return !!mine?.completed && mine.duration_ms < s.ghost.run.lastMs;
+}
+
+/** Under the results: who won, and the ghost's own figures as the server stored them. */
+function showGhostResult(mine) {
   const box = byId("ghost-result");
-  box.hidden = !s.ghost;
-  if (!s.ghost) return;
+  box.hidden = !s.ghost || s.role !== "racer";
+  if (box.hidden) return;
   const run = s.ghost.run;
-  track.setTick({ players: [s.ghost.at(run.endMs)] }, s.course);
   fill(
     box,
+    el("strong", {}, beatGhost(mine) ? "You beat the ghost. " : "The ghost won. "),
     "Ghost: ",
     el("a", { href: `/races/${encodeURIComponent(s.ghost.raceId)}`, dir: "auto" }, run.name),
     ` — ${run.netWpm.toFixed(1)} WPM in ${duration(run.durationMs)}`,
   );
+}
+
+/** Offer this round's stored race (its replay, and this run as a ghost) once the results
+ * database has it: the race is written a moment after it ends, or later if the database
+ * is away. */
+async function offerStored(room, mine) {
+  const raceId = `${room.code}.${room.round}`;
+  const replay = byId("replay-btn");
+  const ghost = byId("ghost-btn");
+  for (let attempt = 0; attempt < 20; attempt++) {
+    if (s.room?.code !== room.code || s.room.round !== room.round) return;
+    try {
+      const res = await fetch(`/api/races/${encodeURIComponent(raceId)}`, { method: "HEAD" });
+      if (res.ok) {
+        replay.href = `/races/${encodeURIComponent(raceId)}`;
+        replay.hidden = false;
+        ghost.href = `/play/practice?ghost=${encodeURIComponent(`${raceId}:${s.me}`)}`;
+        ghost.hidden = !mine?.completed || mine.flagged || s.role !== "racer";
+        return;
+      }
+    } catch {
+      /* offline: try again */
+    }
+    await new Promise((done) => setTimeout(done, attempt < 5 ? 1000 : 5000));
+  }
 }
 
 // --- typing ----------------------------------------------------------------------------

@@ -18,13 +18,19 @@ const track = new Track(byId("replay-track"), { youTag: false });
 const state = { runs: [], course: null, endMs: 0, t: 0, playing: false, last: null, done: null };
 
 async function start() {
-  let trace;
+  const status = root.querySelector(".replay-status");
   try {
-    trace = await loadTrace(root.dataset.race);
+    await build(await loadTrace(root.dataset.race));
   } catch (error) {
-    root.querySelector(".replay-status").textContent = `No replay: ${error.message}.`;
+    status.textContent = `No replay: ${error.message}.`;
     return;
   }
+  status.textContent = "";
+  root.querySelector(".replay-controls").hidden = false;
+  draw(state.endMs); // the race as it ended; Play starts from the beginning
+}
+
+async function build(trace) {
   const sn = trace.snippet;
   state.course = new Course(sn.text, trace.rules, indentUnit(sn.indent));
   state.runs = trace.players.map((p) => new Run(p));
@@ -33,9 +39,6 @@ async function start() {
     follow.append(el("option", { value: run.id }, `${run.place}. ${run.name}`));
   seek.max = String(state.endMs);
   await view.show(sn, state.course, data.grammars);
-  root.querySelector(".replay-status").textContent = "";
-  root.querySelector(".replay-controls").hidden = false;
-  draw(state.endMs); // the race as it ended; Play starts from the beginning
 }
 
 function followed() {
@@ -76,6 +79,7 @@ function draw(t) {
   );
   seek.value = String(Math.round(state.t));
   clock.textContent = `${duration(state.t)} / ${duration(state.endMs)}`;
+  seek.setAttribute("aria-valuetext", clock.textContent);
 }
 
 function setPlaying(on) {
@@ -96,10 +100,18 @@ function step(stamp) {
 
 play.addEventListener("click", () => {
   if (state.playing) return setPlaying(false);
-  if (state.t >= state.endMs) draw(0);
+  if (state.t >= state.endMs - 100) draw(0); // at (or a hair from) the end: from the top
   setPlaying(true);
 });
 seek.addEventListener("input", () => draw(Number(seek.value)));
+// The scrubber moves in milliseconds (step="any"); the keyboard moves it by seconds.
+const KEY_STEP_MS = { ArrowLeft: -1000, ArrowDown: -1000, ArrowRight: 1000, ArrowUp: 1000 };
+seek.addEventListener("keydown", (e) => {
+  const by = KEY_STEP_MS[e.key] ?? { PageDown: -5000, PageUp: 5000 }[e.key];
+  if (by === undefined) return;
+  e.preventDefault();
+  draw(state.t + by);
+});
 follow.addEventListener("change", () => draw(state.t));
 
 start();

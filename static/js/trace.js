@@ -27,7 +27,12 @@ export class Run {
     this.durationMs = player.duration_ms;
     this.wpm = player.wpm || [];
     this.frames = player.frames.length ? player.frames : [[0, 0]];
-    this.endMs = this.frames[this.frames.length - 1][0];
+    const last = this.frames[this.frames.length - 1];
+    //: When the last key changed anything, and where it left the cursor.
+    this.lastMs = last[0];
+    this.lastPos = last[1];
+    //: When this player's race ended (the time limit, or leaving, may come after the last key).
+    this.endMs = Math.max(this.lastMs, player.duration_ms || 0);
   }
 
   /** Return the state at t ms from the race start: {pos, err, done, wpm}. */
@@ -41,7 +46,7 @@ export class Run {
       else hi = mid;
     }
     const [, pos, err = ""] = frames[lo];
-    const done = this.completed && t >= this.endMs;
+    const done = this.completed && t >= this.lastMs;
     // The series holds each second's figure as it stood at the second's end.
     const second = Math.min(Math.floor(t / 1000) - 1, this.wpm.length - 1);
     const wpm = done ? this.netWpm : second >= 0 ? this.wpm[second] : 0;

@@ -16,11 +16,9 @@ from tests.browser.conftest import TIMING
 from tests.browser.conftest import Player
 from tests.browser.conftest import playwright_expect
 from tests.browser.conftest import press
-from tests.browser.conftest import stored_trace
 from tests.browser.conftest import type_together
 from tests.browser.conftest import wait_phase
 from tests.browser.conftest import wait_typing
-from tests.realtime.harness import Server
 
 pytestmark = pytest.mark.integration
 expect = playwright_expect()
@@ -50,9 +48,7 @@ def done_chars(one: Player) -> int:
     return one.page.locator("#code .ch.done").count()
 
 
-def test_two_browsers_race_a_quick_race_to_the_standings(
-    player: Callable[..., Player], live: Server
-) -> None:
+def test_two_browsers_race_a_quick_race_to_the_standings(player: Callable[..., Player]) -> None:
     ada = player("Ada", color_scheme="dark")
     bob = player("Bob", viewport=PHONE)
     code = quick_race(ada)
@@ -91,8 +87,8 @@ def test_two_browsers_race_a_quick_race_to_the_standings(
 
     # The race's page replays it: both lanes, one typing drawn in full, the other a caret.
     replay = bob.page.locator("#replay-btn")
+    expect(replay).to_be_visible()  # once the race is stored
     assert replay.get_attribute("href") == f"/races/{code}.1"
-    stored_trace(f"{live.url}/api/races/{code}.1/trace")
     replay.click()
     expect(bob.page.locator("#replay-track .lane")).to_have_count(2)
     expect(bob.page.locator("#replay-code .ghost .tag")).to_have_text("Bob")

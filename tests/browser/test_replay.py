@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+import requests
 
 from tests.browser.conftest import Player
 from tests.browser.conftest import playwright_expect
@@ -34,17 +35,21 @@ def test_a_run_is_raced_as_a_ghost_and_replayed(
     keys = solo.snippet_keys()
     text = solo.snippet_text()
     type_together([(solo.page, keys)], seed=11)
+    # Offered once the race is stored (a moment after it ends), so the link works at once.
     ghost_link = solo.page.locator("#ghost-btn")
     expect(ghost_link).to_be_visible()
+    expect(solo.page.locator("#replay-btn")).to_be_visible()
     href = ghost_link.get_attribute("href") or ""
     race_id, player_id = href.split("ghost=", 1)[1].replace("%3A", ":").split(":")
-    trace = stored_trace(f"{live.url}/api/races/{race_id}/trace")
-    (run,) = trace["players"]
-    assert run["player_id"] == player_id and run["frames"][-1][1] == len(text)
+    ghost_link.click()
 
     # Race against it: the same snippet, a second lane, and a caret that moves on its own.
-    ghost_link.click()
     wait_typing(solo.page)
+    expect(solo.page.locator("#notice")).to_be_hidden()
+    answer = requests.get(f"{live.url}/api/races/{race_id}/trace", timeout=5)
+    assert answer.status_code == 200, (href, answer.status_code, answer.text[:300])
+    (run,) = answer.json()["players"]
+    assert run["player_id"] == player_id and run["frames"][-1][1] == len(text)
     assert solo.snippet_text() == text
     ghost = solo.page.locator("#code .ghost")
     expect(ghost).to_have_count(1)
@@ -54,11 +59,20 @@ def test_a_run_is_raced_as_a_ghost_and_replayed(
     solo.page.wait_for_timeout(1500)
     assert ghost.evaluate("n => n.style.transform") != before, "the ghost did not move"
     solo.shot("ghost-race-desktop")
+    # A reload comes back to the room and to its ghost.
+    assert f"ghost={race_id}" in solo.page.url.replace("%3A", ":")
+    code = solo.page.url.split("/r/", 1)[1].split("?")[0]
+    solo.page.reload()
+    wait_typing(solo.page)
+    expect(solo.page.locator("#code .ghost .tag")).to_have_text("Solo (ghost)")
     type_together([(solo.page, keys)], seed=12)
     expect(solo.page.locator("#results")).to_be_visible()
     said = solo.page.locator("#ghost-result").text_content() or ""
     shown = re.search(r"([0-9.]+) WPM", said)
     assert shown and abs(float(shown.group(1)) - run["net_wpm"]) <= 0.05, said
+    mine = stored_trace(f"{live.url}/api/races/{code}.1/trace")["players"][0]
+    won = mine["duration_ms"] < run["frames"][-1][0]
+    assert said.startswith("You beat the ghost." if won else "The ghost won."), said
     assert not solo.errors
 
     # The replay of the first run: the race as it ended, then any moment of it.
@@ -68,13 +82,13 @@ def test_a_run_is_raced_as_a_ghost_and_replayed(
     expect(solo.page.locator("#replay-track .you-tag")).to_be_hidden()
     done = solo.page.locator("#replay-code .ch.done")
     expect(done).to_have_count(len(text))
-    middle = run["frames"][-1][0] // 20 * 10  # the scrubber moves in steps of 10 ms
-    solo.page.eval_on_selector(
-        "#replay-seek",
-        "(n, t) => { n.value = String(t); n.dispatchEvent(new Event('input')); }",
-        middle,
-    )
+    seek = "(n, t) => { n.value = String(t); n.dispatchEvent(new Event('input')); }"
+    middle = run["frames"][-1][0] // 2 + 3
+    solo.page.eval_on_selector("#replay-seek", seek, middle)
     expect(done).to_have_count(pos_at(run["frames"], middle))
+    solo.page.focus("#replay-seek")
+    solo.page.keyboard.press("ArrowLeft")  # a second back
+    expect(done).to_have_count(pos_at(run["frames"], middle - 1000))
     solo.page.click("#replay-play")
     expect(solo.page.locator("#replay-play")).to_have_attribute("aria-pressed", "true")
     solo.page.select_option("#replay-speed", "4")

@@ -10,11 +10,14 @@ from pathlib import Path
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from race import create_app
 from race.config import Config
 from race.core.keylog import parse_log
 from race.db.app import database
+from race.db.models import KeyLog
+from race.db.models import Result
 from race.db.write import save_race
 from tests.db.play import Track
 from tests.db.records import pid
@@ -115,6 +118,21 @@ def test_race_page_api_and_log(app: Flask, client: FlaskClient) -> None:
     assert client.get("/races/not-a-race").status_code == 404
     assert client.get("/api/races/not-a-race").status_code == 400
     assert client.get(f"/api/races/AAAAAAAAAAAAAAAA.1/log/{pid(9)}").status_code == 404
+
+
+def test_an_unreadable_log_leaves_the_others_replayable(app: Flask, client: FlaskClient) -> None:
+    history(app)
+    with database(app).sessions() as session:
+        broken = session.scalars(
+            select(KeyLog).join(Result).where(Result.player_id == pid(2))
+        ).one()
+        broken.codec = "lz4"
+        session.commit()
+    body = client.get("/api/races/AAAAAAAAAAAAAAAA.1/trace").get_json()
+    frames = {p["name"]: p["frames"] for p in body["players"]}
+    assert frames["Bo"] == [] and frames["Ada"][0] == [0, 0] and len(frames["Ada"]) > 1
+    one = client.get(f"/api/races/AAAAAAAAAAAAAAAA.1/trace?player={pid(1)}").get_json()
+    assert [p["name"] for p in one["players"]] == ["Ada"]
 
 
 def test_finished_runs_link_to_a_ghost_race(app: Flask, client: FlaskClient) -> None:
