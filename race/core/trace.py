@@ -74,15 +74,3 @@ def thin(frames: tuple[Frame, ...], max_frames: int) -> tuple[Frame, ...]:
             kept.append(frame)
     kept.append(last)
     return tuple(kept)
-
-
-def at(frames: tuple[Frame, ...], t_ms: int) -> Frame:
-    """Return the frame in force at ``t_ms`` (the first one before the start)."""
-    lo, hi = 0, len(frames)
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if frames[mid].t_ms <= t_ms:
-            lo = mid
-        else:
-            hi = mid
-    return frames[lo]

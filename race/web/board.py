@@ -34,8 +34,12 @@ from race.db.write import unpack_log
 log = logging.getLogger(__name__)
 bp = Blueprint("board", __name__)
 
-PLAYER_ID = re.compile(r"^p[0-9a-f]{16}$")
-RACE_ID = re.compile(r"^[A-Za-z0-9_-]{16}\.[0-9]{1,6}$")
+_PLAYER = r"p[0-9a-f]{16}"
+_RACE = r"[A-Za-z0-9_-]{16}\.[0-9]{1,6}"  # <room code>.<round>
+PLAYER_ID = re.compile(rf"^{_PLAYER}$")
+RACE_ID = re.compile(rf"^{_RACE}$")
+#: A run to race as a ghost (``?ghost=`` on the race page): a race id and one of its players.
+GHOST = re.compile(rf"(?P<race>{_RACE}):(?P<player>{_PLAYER})")
 SNIPPET_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$")
 LIMIT = 50
 

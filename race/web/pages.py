@@ -16,6 +16,7 @@ from race.core.snippet import DIFFICULTIES
 from race.core.snippet import LANGUAGES
 from race.corpus import Corpus
 from race.corpus import builtin
+from race.web.board import GHOST
 
 bp = Blueprint("pages", __name__)
 
@@ -23,8 +24,6 @@ bp = Blueprint("pages", __name__)
 ROOM_CODE = re.compile(r"^[A-Za-z0-9_-]{16}$")
 #: How the race page can open: join a room, or ask the server for one first.
 MODES = ("quick", "private", "practice")
-#: A ghost to practise against: a finished race's id and one of its players.
-GHOST = re.compile(r"(?P<race>[A-Za-z0-9_-]{16}\.[0-9]{1,6}):(?P<player>p[0-9a-f]{16})")
 
 
 def corpus() -> Corpus:

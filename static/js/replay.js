@@ -105,9 +105,16 @@ play.addEventListener("click", () => {
 });
 seek.addEventListener("input", () => draw(Number(seek.value)));
 // The scrubber moves in milliseconds (step="any"); the keyboard moves it by seconds.
-const KEY_STEP_MS = { ArrowLeft: -1000, ArrowDown: -1000, ArrowRight: 1000, ArrowUp: 1000 };
+const KEY_STEP_MS = {
+  ArrowLeft: -1000,
+  ArrowDown: -1000,
+  ArrowRight: 1000,
+  ArrowUp: 1000,
+  PageDown: -5000,
+  PageUp: 5000,
+};
 seek.addEventListener("keydown", (e) => {
-  const by = KEY_STEP_MS[e.key] ?? { PageDown: -5000, PageUp: 5000 }[e.key];
+  const by = KEY_STEP_MS[e.key];
   if (by === undefined) return;
   e.preventDefault();
   draw(state.t + by);

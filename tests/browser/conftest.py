@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING
 from typing import Any
 
 import pytest
-import requests
 
 from race import create_app
 from race.config import Config
@@ -266,14 +265,3 @@ def wait_typing(page: Page) -> None:
     """Wait until the race has started and the page takes keys."""
     wait_phase(page, "racing")
     page.wait_for_function("document.activeElement && document.activeElement.id === 'type-input'")
-
-
-def stored_trace(url: str, timeout: float = 10) -> dict[str, Any]:
-    """Poll a race's frames until the race is stored (a moment after it ends)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        answer = requests.get(url, timeout=5)
-        if answer.status_code == 200:
-            return dict(answer.json())
-        assert time.monotonic() < deadline, f"{url}: {answer.status_code}"
-        time.sleep(0.2)

@@ -12,11 +12,11 @@ import requests
 
 from tests.browser.conftest import Player
 from tests.browser.conftest import playwright_expect
-from tests.browser.conftest import stored_trace
 from tests.browser.conftest import type_together
 from tests.browser.conftest import wait_typing
 from tests.browser.test_race import practice
 from tests.realtime.harness import Server
+from tests.realtime.harness import poll_json
 
 pytestmark = pytest.mark.integration
 expect = playwright_expect()
@@ -70,7 +70,7 @@ def test_a_run_is_raced_as_a_ghost_and_replayed(
     said = solo.page.locator("#ghost-result").text_content() or ""
     shown = re.search(r"([0-9.]+) WPM", said)
     assert shown and abs(float(shown.group(1)) - run["net_wpm"]) <= 0.05, said
-    mine = stored_trace(f"{live.url}/api/races/{code}.1/trace")["players"][0]
+    mine = poll_json(f"{live.url}/api/races/{code}.1/trace")["players"][0]
     won = mine["duration_ms"] < run["frames"][-1][0]
     assert said.startswith("You beat the ghost." if won else "The ghost won."), said
     assert not solo.errors

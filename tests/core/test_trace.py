@@ -19,7 +19,6 @@ from race.core.scorer import Course
 from race.core.scorer import fold
 from race.core.scorer import ideal_keys
 from race.core.trace import Frame
-from race.core.trace import at
 from race.core.trace import thin
 from race.core.trace import trace
 
@@ -112,5 +111,5 @@ def test_the_frame_at_any_moment_is_the_scorer_state_of_the_keys_so_far(
         keys.append((t, key))
     frames = trace(log_of(keys))
     so_far = fold(Course(CODE), [k for k in keys if k[0] <= probe]).progress()
-    frame = at(frames, probe)
+    frame = [f for f in frames if f.t_ms <= probe][-1]  # the frame in force then
     assert (frame.pos, frame.error_run) == (so_far.pos, so_far.error_run)

@@ -9,13 +9,12 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import requests
-
 from race.core.scorer import Course
 from race.core.scorer import ideal_keys
 from tests.realtime.harness import Client
 from tests.realtime.harness import Server
 from tests.realtime.harness import human_gaps
+from tests.realtime.harness import poll_json
 from tests.realtime.harness import server_ms
 
 CODE = (
@@ -140,19 +139,6 @@ def test_cheaters_are_flagged_and_ranked_after_honest_racers(
     assert min(flagged_places) > max(
         s["place"] for s in standings if not s["flagged"] and s["completed"]
     )
-
-
-def poll_json(url: str, timeout: float = 10.0) -> Any:
-    """GET a JSON API until it answers 200 (results are stored a moment after the race)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        answer = requests.get(url, timeout=5)
-        if answer.status_code == 200:
-            kind = answer.headers["Content-Type"]
-            return answer.json() if kind.startswith("application/json") else answer.text
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{url} answered {answer.status_code}")
-        time.sleep(0.2)
 
 
 def test_a_replayed_log_is_flagged_and_kept_off_the_leaderboard(

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import requests
 import socketio
 from flask import Flask
 from werkzeug.serving import BaseWSGIServer
@@ -167,3 +168,16 @@ def type_keys(
             time.sleep(wait / 1000)
         acks.append(client.send_keys(chunk))
     return acks
+
+
+def poll_json(url: str, timeout: float = 10.0) -> Any:
+    """GET a JSON API until it answers 200 (results are stored a moment after the race)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        answer = requests.get(url, timeout=5)
+        if answer.status_code == 200:
+            kind = answer.headers["Content-Type"]
+            return answer.json() if kind.startswith("application/json") else answer.text
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{url} answered {answer.status_code}")
+        time.sleep(0.2)
