@@ -282,6 +282,17 @@ class Typist:
         if len(self.error_run) < course.rules.max_error_run:
             self.error_run += ch
 
+    def copy(self) -> Typist:
+        """Return an independent copy: folding into it leaves this one as it is."""
+        twin = Typist.__new__(Typist)
+        for name in Typist.__slots__:
+            setattr(twin, name, getattr(self, name))
+        twin.missed = dict(self.missed)
+        twin.typed_by_sec = list(self.typed_by_sec)
+        twin.errors_by_sec = list(self.errors_by_sec)
+        twin.net_by_sec = list(self.net_by_sec)
+        return twin
+
     def progress(self) -> Progress:
         """Return the current state as an immutable snapshot."""
         course = self.course

@@ -1,4 +1,4 @@
-"""Saving a finished race record (``race.realtime.racing._record``), exactly once.
+"""Saving a finished race record (``race.core.record.record``), exactly once.
 
 The race row's key is the race id and each result's unique key is (race, player); every
 insert is ``ON CONFLICT DO NOTHING``, and the bests are only counted by the call that

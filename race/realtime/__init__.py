@@ -192,7 +192,7 @@ def init_app(app: Flask, store: Store | None = None, sink: ResultsSink | None = 
         load_dir(Path(app.config["CORPUS_DIR"])) if app.config.get("CORPUS_DIR") else builtin()
     )
     engine = Engine(store, corpus, wall_ms, emit, app.config.get("TIMING"))
-    racing = Racing(engine)
+    racing = Racing(engine, pause=lambda: sio.sleep(0))
     metrics = Metrics(store)
     heartbeat = Heartbeat(engine, racing, sink, f"{os.getpid()}-{id(app):x}", metrics)
     throttle = Throttle(

@@ -62,6 +62,10 @@ class NoSuchRoom(LookupError):
     """The room code is unknown (never created, or expired)."""
 
 
+class Sealed(Exception):
+    """The round was sealed (its race is ending): its logs take no more batches."""
+
+
 @dataclass(frozen=True)
 class Effects:
     """What a room move needs written along with it, atomically."""
@@ -143,8 +147,13 @@ class Store(ABC):
         So the line was appended iff the result equals ``seq``; a duplicate (``seq`` <
         length) or a gap (``seq`` > length) appends nothing. When the line is appended and
         ``progress`` is given, it becomes the player's progress in the same step.
-        Raises ``NoSuchRoom``.
+        Raises ``NoSuchRoom``, and ``Sealed`` once the round is sealed.
         """
+
+    @abstractmethod
+    def seal_round(self, code: str, round_: int) -> None:
+        """Refuse every later batch of a round (``append_batch`` raises ``Sealed``), so its
+        logs read after this are final. Idempotent."""
 
     @abstractmethod
     def read_log(self, code: str, round_: int, player_id: str) -> list[str]:

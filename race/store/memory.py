@@ -16,6 +16,7 @@ from race.store.base import EffectsFn
 from race.store.base import Live
 from race.store.base import Move
 from race.store.base import NoSuchRoom
+from race.store.base import Sealed
 from race.store.base import Store
 from race.store.base import held_until
 from race.store.base import wall_ms
@@ -27,6 +28,8 @@ class _RoomEntry:
     expires: int
     logs: dict[tuple[int, str], list[str]] = field(default_factory=dict)
     progress: dict[int, dict[str, str]] = field(default_factory=dict)
+    #: Rounds whose logs take no more batches (``Store.seal_round``).
+    sealed: set[int] = field(default_factory=set)
 
 
 class MemoryStore(Store):
@@ -149,6 +152,8 @@ class MemoryStore(Store):
             entry = self._entry(code)
             if entry is None:
                 raise NoSuchRoom(code)
+            if round_ in entry.sealed:
+                raise Sealed(code)
             log = entry.logs.setdefault((round_, player_id), [])
             before = len(log)
             if seq == before:
@@ -156,6 +161,13 @@ class MemoryStore(Store):
                 if progress is not None:
                     entry.progress.setdefault(round_, {})[player_id] = progress
             return before
+
+    def seal_round(self, code: str, round_: int) -> None:
+        """Take no more batches for the round."""
+        with self._lock:
+            entry = self._entry(code)
+            if entry is not None:
+                entry.sealed.add(round_)
 
     def read_log(self, code: str, round_: int, player_id: str) -> list[str]:
         """Return a copy of a log."""

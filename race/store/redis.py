@@ -26,6 +26,7 @@ from race.store.base import EffectsFn
 from race.store.base import Live
 from race.store.base import Move
 from race.store.base import NoSuchRoom
+from race.store.base import Sealed
 from race.store.base import Store
 from race.store.base import held_until
 from race.store.base import wall_ms
@@ -40,6 +41,7 @@ SWEEP_EVERY_MS = 1000
 
 _APPEND = """
 if redis.call('EXISTS', KEYS[3]) == 0 then return -1 end
+if redis.call('EXISTS', KEYS[4]) == 1 then return -2 end
 local n = redis.call('LLEN', KEYS[1])
 if n == tonumber(ARGV[1]) then
   redis.call('RPUSH', KEYS[1], ARGV[2])
@@ -158,6 +160,9 @@ class RedisStore(Store):
 
     def _log(self, code: str, round_: int, player_id: str) -> str:
         return f"{self.p}log:{code}:{round_}:{player_id}"
+
+    def _seal(self, code: str, round_: int) -> str:
+        return f"{self.p}seal:{code}:{round_}"
 
     def _prog(self, code: str, round_: int) -> str:
         return f"{self.p}prog:{code}:{round_}"
@@ -297,14 +302,25 @@ class RedisStore(Store):
         progress: str | None = None,
     ) -> int:
         """Append by sequence number and store the progress, in one Lua step."""
-        keys = [self._log(code, round_, player_id), self._prog(code, round_), self._room(code)]
+        keys = [
+            self._log(code, round_, player_id),
+            self._prog(code, round_),
+            self._room(code),
+            self._seal(code, round_),
+        ]
         args: list[str | int] = [
             seq, line, ROOM_TTL_MS, player_id, "0" if progress is None else "1", progress or ""
         ]  # fmt: skip
         before = int(self._run(self._append, keys, args))
+        if before == -2:
+            raise Sealed(code)
         if before < 0:
             raise NoSuchRoom(code)
         return before
+
+    def seal_round(self, code: str, round_: int) -> None:
+        """Mark the round sealed; the append script refuses batches from then on."""
+        self.r.set(self._seal(code, round_), 1, px=ROOM_TTL_MS)
 
     def _run(self, script: Any, keys: list[str], args: Sequence[str | int | float]) -> Any:
         """Run a registered script by its hash (loading it after a Redis restart).

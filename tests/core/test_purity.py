@@ -12,6 +12,7 @@ CORE = Path(__file__).resolve().parents[2] / "race" / "core"
 ALLOWED = {
     "__future__",
     "array",
+    "base64",
     "bisect",
     "collections",
     "collections.abc",

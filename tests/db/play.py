@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from race.core.record import race_id
 from race.core.room import Timing
 from race.core.scorer import Course
 from race.core.scorer import ideal_keys
@@ -13,7 +14,6 @@ from race.realtime.engine import Engine
 from race.realtime.heartbeat import Heartbeat
 from race.realtime.identity import Player
 from race.realtime.racing import Racing
-from race.realtime.racing import race_id
 from race.sink import ResultsSink
 from race.store.base import Store
 from race.store.base import wall_ms

@@ -1,4 +1,4 @@
-"""Finished race records shaped like ``race.realtime.racing._record``, for the db tests."""
+"""Finished race records shaped like ``race.core.record.record``, for the db tests."""
 
 from __future__ import annotations
 

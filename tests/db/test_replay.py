@@ -26,7 +26,7 @@ def signature(seed: int, n: int = 120) -> list[int]:
 
 
 def with_rhythms(rec: dict, rhythms: dict[str, list[int]]) -> dict:
-    """Attach rhythm signatures to a record, as racing._record does."""
+    """Attach rhythm signatures to a record, as race.core.record.record does."""
     rec["rhythms"] = {p: base64.b64encode(pack(sig)).decode() for p, sig in rhythms.items()}
     return rec
 

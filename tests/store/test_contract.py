@@ -16,6 +16,7 @@ from race.store.base import DEADLINE_HOLD_MS
 from race.store.base import Effects
 from race.store.base import Live
 from race.store.base import NoSuchRoom
+from race.store.base import Sealed
 from race.store.base import Store
 
 SNIPPET = make_snippet(
@@ -128,6 +129,21 @@ def test_append_batch_by_sequence_number(store: Store) -> None:
     assert store.read_log(code, 2, "p1") == [] and store.read_log(code, 1, "p2") == []
     with pytest.raises(NoSuchRoom):
         store.append_batch("N" * 16, 1, "p1", 0, "x")
+
+
+def test_a_sealed_round_takes_no_more_batches(store: Store) -> None:
+    store.create_room(new())
+    code = "R" * 16
+    assert store.append_batch(code, 1, "p1", 0, "zero", progress='{"pos": 1}') == 0
+    store.seal_round(code, 1)
+    store.seal_round(code, 1)  # idempotent
+    with pytest.raises(Sealed):
+        store.append_batch(code, 1, "p1", 1, "one", progress='{"pos": 2}')
+    with pytest.raises(Sealed):
+        store.append_batch(code, 1, "p2", 0, "first")
+    assert store.read_log(code, 1, "p1") == ["zero"] and store.read_log(code, 1, "p2") == []
+    assert store.get_progress(code, 1) == {"p1": '{"pos": 1}'}
+    assert store.append_batch(code, 2, "p1", 0, "next round") == 0  # other rounds go on
 
 
 def test_concurrent_appends_with_the_same_seq_land_once(store: Store) -> None:

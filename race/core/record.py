@@ -1,0 +1,89 @@
+"""The end of a round, as data: each racer's review of their stored log, the standings
+details every player is sent, and the record the results sink stores. Pure."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Mapping
+from collections.abc import Sequence
+from dataclasses import asdict
+from dataclasses import dataclass
+from typing import Any
+
+from race.core.keylog import KeyLog
+from race.core.keylog import dump_log
+from race.core.keylog import parse_log
+from race.core.replay import pack
+from race.core.replay import rhythm
+from race.core.review import Review
+from race.core.review import review
+from race.core.room import Room
+
+
+def race_id(code: str, round_: int) -> str:
+    """Return the id under which a round's results are stored."""
+    return f"{code}.{round_}"
+
+
+@dataclass(frozen=True, slots=True)
+class Reviewed:
+    """One racer's round as the server judged it from their stored log."""
+
+    review: Review
+    #: The full log: its header (the snippet and rules) and the stored lines.
+    log: list[str]
+    #: The stream's rhythm signature (race.core.replay.pack, base64).
+    rhythm: str
+
+
+def review_racer(room: Room, player_id: str, lines: Sequence[str], end_ms: int) -> Reviewed:
+    """Replay one racer's stored lines of the room's round and judge them."""
+    header = dump_log(KeyLog(room.snippet.text, room.rules, room.snippet.indent, room.limit_ms))
+    full = [*header, *lines]
+    keylog = parse_log(full, f"{room.code}/{player_id}")
+    signature = base64.b64encode(pack(rhythm(keylog.batches))).decode()
+    return Reviewed(review(keylog, end_ms=end_ms), full, signature)
+
+
+def details(reviews: Mapping[str, Review]) -> dict[str, dict[str, Any]]:
+    """Return what the ``standings`` message says of each racer beyond their standing."""
+    return {
+        pid: {
+            "series": [asdict(p) for p in r.figures.series],
+            "missed": [list(m) for m in r.figures.missed[:10]],
+            "correct": r.figures.correct,
+            "incorrect": r.figures.incorrect,
+            "corrected": r.figures.corrected,
+            "reasons": [asdict(reason) for reason in r.verdict.reasons],
+        }
+        for pid, r in reviews.items()
+    }
+
+
+def record(room: Room, reviewed: Mapping[str, Reviewed]) -> dict[str, Any]:
+    """Return the finished race as the results sink receives it."""
+    snippet = room.snippet
+    reviews = {pid: r.review for pid, r in reviewed.items()}
+    return {
+        "race_id": race_id(room.code, room.round),
+        "code": room.code,
+        "round": room.round,
+        "kind": room.kind,
+        "snippet": {
+            "id": snippet.id,
+            "title": snippet.title,
+            "language": snippet.language,
+            "difficulty": snippet.difficulty,
+            "indent": snippet.indent,
+            "text": snippet.text,
+        },
+        "rules": room.rules.to_dict(),
+        "limit_ms": room.limit_ms,
+        "starts_at": room.starts_at,
+        "finished_at": room.finished_at,
+        "standings": [asdict(s) for s in room.standings],
+        "series": {pid: [asdict(p) for p in r.figures.series] for pid, r in reviews.items()},
+        "missed": {pid: list(r.figures.missed) for pid, r in reviews.items()},
+        "logs": {pid: r.log for pid, r in reviewed.items()},
+        "rhythms": {pid: r.rhythm for pid, r in reviewed.items()},
+    }

@@ -1,0 +1,89 @@
+"""The end of a race, exactly once: seal the round, re-score every log, store the result.
+
+The round is sealed in the store before its logs are read, so a batch the store took is
+in the result and a batch arriving after is refused (``time_up``): every acknowledged key
+counts. Re-scoring is bounded by the round's key budget (``race.core.bounds``) and yields
+to other greenlets between racers, so ending a race never stalls a worker for long.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import asdict
+
+from race.core import room as rooms
+from race.core.record import Reviewed
+from race.core.record import details
+from race.core.record import race_id
+from race.core.record import record
+from race.core.record import review_racer
+from race.core.room import Room
+from race.core.standings import standings
+from race.realtime.engine import Engine
+from race.store.base import Effects
+
+
+class Conclude:
+    """Ends rounds that are over."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        forget: Callable[[Room], None],
+        pause: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.engine = engine
+        self.store = engine.store
+        #: Told of every round this worker ended (to drop its caches).
+        self.forget = forget
+        #: Lets other work run between two racers' re-scores (``socketio.sleep(0)``).
+        self.pause = pause
+
+    def __call__(self, code: str, round_: int) -> bool:
+        """End the round if it is over; True if this call ended it."""
+        now = self.engine.clock()
+        room = self.store.get_room(code)
+        if room is None or room.round != round_ or not rooms.is_over(room, now):
+            return False
+        assert room.starts_at is not None and room.ends_at is not None
+        self.store.seal_round(code, round_)
+        end_ms = min(now, room.ends_at) - room.starts_at
+        reviewed: dict[str, Reviewed] = {}
+        for seat in room.racers:
+            lines = self.store.read_log(code, round_, seat.player_id)
+            reviewed[seat.player_id] = review_racer(room, seat.player_id, lines, end_ms)
+            self.pause()
+        reviews = {pid: r.review for pid, r in reviewed.items()}
+
+        def move(r: Room) -> Room:
+            if r.round != round_ or r.phase not in ("countdown", "racing"):
+                return r
+            return rooms.end(r, standings(r, reviews), now)
+
+        def effects(before: Room, after: Room) -> Effects:
+            base = self.engine.effects(before, after)
+            return Effects(
+                schedule=base.schedule,
+                cancel=(*base.cancel, f"begin|{code}|{round_}", f"limit|{code}|{round_}"),
+                outbox={race_id(code, round_): json.dumps(record(after, reviewed))},
+            )
+
+        before, after = self.store.update_room(code, move, effects)
+        if before.phase == after.phase:
+            return False
+        self.engine.broadcast(after)
+        self.engine.emit(
+            "standings",
+            {
+                "code": code,
+                "round": round_,
+                "standings": [asdict(s) for s in after.standings],
+                "details": details(reviews),
+            },
+            code,
+        )
+        if after.kind == "quick" and after.lobby is not None:
+            self.store.swap_lobby(after.lobby, code, None)
+        self.forget(after)
+        return True
