@@ -30,3 +30,9 @@ def test_load_bench_plays_a_small_race() -> None:
     out = run("bench/load.py", "--workers", "1", "--racers", "10", "--seconds", "3", "--procs", "1")
     lines = out.strip().splitlines()
     assert lines[-1].split()[:3] == ["1", "10", "10"], out  # workers, wanted, racers seated
+
+
+@pytest.mark.integration
+def test_abuse_bench_prints_the_end_of_an_abused_race() -> None:
+    out = run("bench/abuse.py", "--seconds", "15", "--uncapped-s", "1")
+    assert "conclude" in out and "keys stored" in out, out
