@@ -186,6 +186,9 @@ class KeyLog(Base):
     data: Mapped[bytes] = mapped_column(LargeBinary)
     lines: Mapped[int]
     size: Mapped[int]
+    #: The replay's frames (``race.core.trace``, a JSON list), in the same codec; None for
+    #: a log that could not be traced, or one saved before frames were kept.
+    frames: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
 
 
 class Best(Base):

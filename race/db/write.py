@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import logging
 import zlib
 from collections.abc import Iterable
 from datetime import UTC
@@ -19,10 +20,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from race.core.keylog import parse_log
 from race.core.replay import MIN_INTERVALS
 from race.core.replay import same_rhythm
 from race.core.replay import unpack
 from race.core.snippet import Snippet as CorpusSnippet
+from race.core.trace import trace
 from race.db import bests
 from race.db.dialect import insert
 from race.db.models import KeyLog
@@ -31,6 +34,8 @@ from race.db.models import Race
 from race.db.models import Rejected
 from race.db.models import Result
 from race.db.models import Snippet
+
+log = logging.getLogger(__name__)
 
 #: The reason code a replayed stream is flagged with (added when the race is stored).
 REPLAYED = "replayed_log"
@@ -93,10 +98,24 @@ def touch_player(session: Session, player_id: str, name: str, now: datetime) -> 
     session.execute(stmt)
 
 
-def pack_log(lines: list[str]) -> KeyLog:
-    """Return a keystroke log (its JSONL lines) compressed for storage."""
+def pack_log(lines: list[str], name: str = "log") -> KeyLog:
+    """Return a keystroke log (its JSONL lines) compressed for storage, with the frames
+    of its replay computed once, here (a log that cannot be traced keeps none)."""
     raw = "\n".join(lines).encode()
-    return KeyLog(codec="zlib", data=zlib.compress(raw, 6), lines=len(lines), size=len(raw))
+    try:
+        frames = json.dumps(trace_json(lines, name))
+    except ValueError as exc:  # a LogError: never expected of a log the server wrote
+        log.error("%s: no frames for an unreadable log: %s", name, exc)
+        packed = None
+    else:
+        packed = zlib.compress(frames.encode(), 6)
+    return KeyLog(
+        codec="zlib",
+        data=zlib.compress(raw, 6),
+        lines=len(lines),
+        size=len(raw),
+        frames=packed,
+    )
 
 
 def unpack_log(log: KeyLog) -> list[str]:
@@ -105,6 +124,21 @@ def unpack_log(log: KeyLog) -> list[str]:
         raise ValueError(f"unknown keylog codec {log.codec!r}")
     raw = zlib.decompress(log.data).decode()
     return raw.split("\n") if raw else []
+
+
+def trace_json(lines: list[str], name: str) -> list[list[object]]:
+    """Return the frames of a log's replay as the API serves them (raises ``LogError``)."""
+    return [f.as_json() for f in trace(parse_log(lines, name))]
+
+
+def unpack_frames(log: KeyLog) -> list[list[object]] | None:
+    """Return the stored frames of a log's replay, or None if it has none."""
+    if log.frames is None:
+        return None
+    if log.codec != "zlib":
+        raise ValueError(f"unknown keylog codec {log.codec!r}")
+    frames: list[list[object]] = json.loads(zlib.decompress(log.frames))
+    return frames
 
 
 def save_race(session: Session, record: dict[str, Any], now: datetime | None = None) -> bool:
@@ -163,7 +197,7 @@ def save_race(session: Session, record: dict[str, Any], now: datetime | None = N
         session.add(result)
         session.flush()
         if pid in logs:
-            keylog = pack_log([str(line) for line in logs[pid]])
+            keylog = pack_log([str(line) for line in logs[pid]], f"{race['id']}/{pid}")
             keylog.result_id = result.id
             session.add(keylog)
         if bests.eligible(result.completed, result.flagged, str(snippet["id"])):

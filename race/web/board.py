@@ -20,15 +20,15 @@ from flask import url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import OperationalError
 
-from race.core.keylog import parse_log
 from race.core.snippet import LANGUAGES
-from race.core.trace import trace
 from race.db import queries
 from race.db.app import db_session
 from race.db.bests import PERIODS
 from race.db.bests import language_board
 from race.db.bests import period_key
 from race.db.bests import snippet_board
+from race.db.write import trace_json
+from race.db.write import unpack_frames
 from race.db.write import unpack_log
 
 log = logging.getLogger(__name__)
@@ -232,9 +232,9 @@ def trace_api(race_id: str) -> ResponseReturnValue:
         frames: list[list[object]] = []
         stored = logs.get(s["player_id"])
         if stored is not None:
-            try:
-                lines = unpack_log(stored)
-                frames = [f.as_json() for f in trace(parse_log(lines, race_id))]
+            try:  # computed when the race was saved; for a log saved before that, here
+                kept = unpack_frames(stored)
+                frames = kept if kept is not None else trace_json(unpack_log(stored), race_id)
             except ValueError as exc:  # a LogError or an unknown codec: never expected
                 log.error("race %s: %s's log unreadable: %s", race_id, s["player_id"], exc)
         players.append(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import time
+import zlib
 from datetime import UTC
 from datetime import datetime
 from itertools import pairwise
@@ -19,6 +21,7 @@ from race.db.app import database
 from race.db.models import KeyLog
 from race.db.models import Result
 from race.db.write import save_race
+from race.db.write import unpack_frames
 from tests.db.play import Track
 from tests.db.records import pid
 from tests.db.records import record
@@ -199,6 +202,26 @@ def test_a_finished_race_replays_frame_by_frame(app: Flask, client: FlaskClient)
     assert client.get(f"/api/races/{race_id}/trace?player=x").status_code == 400
     assert client.get("/api/races/AAAAAAAAAAAAAAAA.9/trace").status_code == 404
     assert client.get("/api/races/nope/trace").status_code == 400
+
+
+def test_frames_are_computed_once_when_the_race_is_saved(app: Flask, client: FlaskClient) -> None:
+    services = app.extensions["coderace"]
+    track = Track(services.store, services.sink)
+    race_id = track.practice("Dee", seed=5)
+    while services.store.outbox_size():
+        track.heartbeat.drain_outbox()
+    served = client.get(f"/api/races/{race_id}/trace").get_json()["players"][0]["frames"]
+    with database(app).sessions() as session:
+        (keylog,) = session.scalars(select(KeyLog)).all()
+        assert unpack_frames(keylog) == served  # what the save computed is what is served
+        keylog.frames = zlib.compress(json.dumps([[0, 0], [5, 1]]).encode())
+        session.commit()
+    again = client.get(f"/api/races/{race_id}/trace").get_json()["players"][0]["frames"]
+    assert again == [[0, 0], [5, 1]]  # served from storage, not re-scored per request
+    with database(app).sessions() as session:
+        session.scalars(select(KeyLog)).one().frames = None  # a log saved before frames
+        session.commit()
+    assert client.get(f"/api/races/{race_id}/trace").get_json()["players"][0]["frames"] == served
 
 
 def test_pages_answer_503_while_the_database_is_away(tmp_path: Path) -> None:
