@@ -70,16 +70,25 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
-def _private(host: Client, code: str, limit_s: int, *guests: Client) -> dict[str, Any]:
-    """Open a private room on custom code, seat the guests, start it; return the room."""
+#: The longest race a room may have (``limit_s`` in docs/protocol.md).
+MAX_LIMIT_S = 600
+#: The honest room ends this long after the abused one, so its ticks cover that end.
+OUTLAST_S = 15
+
+
+def _open(host: Client, code: str, limit_s: int, *guests: Client) -> str:
+    """Open a private room on custom code and seat the guests; return its code."""
     answer = host.ok("create", {"custom": {"code": code, "language": "python"}, "limit_s": limit_s})
-    room = answer["room"]
+    room_code: str = answer["room"]["code"]
     for guest in guests:
-        guest.ok("join", {"code": room["code"]})
-    host.ok("start", {"code": room["code"]})
-    return dict(
-        host.wait("room", lambda r: r["code"] == room["code"] and r["phase"] == "countdown")
-    )
+        guest.ok("join", {"code": room_code})
+    return room_code
+
+
+def _start(host: Client, room_code: str) -> dict[str, Any]:
+    """Start a room the host holds; return it as its countdown begins."""
+    host.ok("start", {"code": room_code})
+    return dict(host.wait("room", lambda r: r["code"] == room_code and r["phase"] == "countdown"))
 
 
 def run(url: str, pid: int, store: redis.Redis[str], prefix: str, limit_s: int) -> Figures:
@@ -88,11 +97,21 @@ def run(url: str, pid: int, store: redis.Redis[str], prefix: str, limit_s: int) 
     abuser, host, guest, probe = (Client(url, name=n) for n in ("Abe", "Hal", "Gus", "Pat"))
     try:
         fig.rss_kib = (rss_kib(pid), 0)
-        honest = _private(host, HONEST_CODE, limit_s + 15, guest)
-        abused = _private(abuser, ABUSED_CODE, limit_s)
+        # The honest race ends OUTLAST_S after the abused one. Both are capped at
+        # MAX_LIMIT_S, so when the abused race is that long the honest one starts late.
+        honest_s = min(limit_s + OUTLAST_S, MAX_LIMIT_S)
+        honest_code = _open(host, HONEST_CODE, honest_s, guest)
+        abused = _start(abuser, _open(abuser, ABUSED_CODE, limit_s))
         stop = threading.Event()
         host_ticks: list[float] = []
         host.sio.on("tick", lambda _: host_ticks.append(time.monotonic()))
+        late_s = limit_s + OUTLAST_S - honest_s
+
+        def honest_start() -> None:
+            if not stop.wait(late_s):
+                _start(host, honest_code)
+
+        threading.Thread(target=honest_start, daemon=True).start()
 
         def probing() -> None:
             while not stop.wait(0.1):
@@ -128,7 +147,7 @@ def run(url: str, pid: int, store: redis.Redis[str], prefix: str, limit_s: int) 
         fig.log_bytes = sum(len(line.encode()) for line in lines)
         fig.log_keys = sum(len(json.loads(line)["keys"]) for line in lines)
         fig.rss_kib = (fig.rss_kib[0], rss_kib(pid))
-        assert honest["code"] != abused["code"]
+        assert honest_code != abused["code"]
         return fig
     finally:
         for client in (abuser, host, guest, probe):
