@@ -50,6 +50,10 @@ class Timing:
     grace_ms: int = GRACE_MS
 
 
+#: What a wrong room code is told, well-formed or not: codes cannot be probed.
+NO_SUCH_ROOM = "there is no room with that code"
+
+
 class Refused(Exception):
     """A move that is not allowed; ``code`` is machine-readable, ``message`` is for people."""
 

@@ -100,7 +100,7 @@ class Engine:
         try:
             before, after = self.store.update_room(code, move, self.effects)
         except NoSuchRoom:
-            raise Refused("no_such_room", "there is no room with that code") from None
+            raise Refused("no_such_room", rooms.NO_SUCH_ROOM) from None
         if after != before:
             self.broadcast(after)
             for watcher in self.watchers:
@@ -115,7 +115,7 @@ class Engine:
         """Return a room or refuse with ``no_such_room``."""
         room = self.store.get_room(code)
         if room is None:
-            raise Refused("no_such_room", "there is no room with that code")
+            raise Refused("no_such_room", rooms.NO_SUCH_ROOM)
         return room
 
     def pick_snippet(

@@ -16,6 +16,7 @@ from race.core.keys import Key
 from race.core.keys import parse_keys
 from race.core.room import MAX_LIMIT_MS
 from race.core.room import MIN_LIMIT_MS
+from race.core.room import NO_SUCH_ROOM
 from race.core.snippet import DIFFICULTIES
 from race.core.snippet import LANGUAGES
 
@@ -133,6 +134,36 @@ class Kick(InRoom):
 
 class Rematch(InRoom, Pick):
     """Host: open the next round, on the same snippet unless one is picked."""
+
+
+#: Refusals of a value of the right type (not of a missing field, nor of a wrong type).
+VALUE_ERRORS = frozenset(
+    {
+        "string_pattern_mismatch",
+        "string_too_short",
+        "string_too_long",
+        "greater_than",
+        "greater_than_equal",
+        "less_than",
+        "less_than_equal",
+    }
+)
+#: A payload refused for the value of one of these top-level fields gets the field's own
+#: code, the one a well-formed but unacceptable value gets: a name too long and a name with
+#: markup are both ``bad_name``, and a malformed room code answers as a wrong one.
+FIELD_CODES = {"name": "bad_name", "limit_s": "bad_limit", "code": "no_such_room"}
+
+
+def refusal(exc: ValidationError) -> tuple[str, str]:
+    """Return the (code, message) of a payload that does not match its schema."""
+    errors = exc.errors(include_input=False, include_url=False)
+    fields = {e["loc"][0] for e in errors if len(e["loc"]) == 1 and e["type"] in VALUE_ERRORS}
+    codes = {FIELD_CODES.get(str(f)) for f in fields}
+    if len(errors) == len(fields) and len(codes) == 1 and None not in codes:
+        code = codes.pop()
+        assert code is not None
+        return code, NO_SUCH_ROOM if code == "no_such_room" else describe(exc)
+    return "bad_payload", describe(exc)
 
 
 def describe(exc: ValidationError) -> str:

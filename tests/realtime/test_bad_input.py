@@ -45,13 +45,10 @@ MALFORMED = [
     ("join", ["code"]),
     ("join", None),
     ("join", {}),
-    ("join", {"code": "short"}),
     ("join", {"code": "A" * 16, "role": "referee"}),
     ("join", {"code": "A" * 16, "extra": 1}),
-    ("join", {"code": "A" * 10_000}),
+    ("join", {"code": 12}),
     ("create", {"limit_s": "60"}),
-    ("create", {"limit_s": 5}),
-    ("create", {"limit_s": 10**12}),
     ("create", {"language": "cobol"}),
     ("create", {"custom": {"code": ""}}),
     ("create", {"custom": {"code": "x" * 9000}}),
@@ -77,6 +74,40 @@ def test_malformed_payloads_are_refused(
     host, _, code = room
     before = view(host, code)
     refused(host, event, payload, "bad_payload")
+    assert view(host, code) == before
+
+
+#: A value of the right type that is not acceptable gets the code of its field, whether
+#: the schema or the logic refuses it: one code per kind of refusal.
+FIELD_REFUSALS = [
+    ("join", {"code": "short"}, "no_such_room"),
+    ("join", {"code": "A" * 10_000}, "no_such_room"),
+    ("join", {"code": "A" * 16}, "no_such_room"),
+    ("keys", {"code": "bad code", "round": 1, "seq": 0, "keys": []}, "no_such_room"),
+    ("create", {"limit_s": 5}, "bad_limit"),
+    ("create", {"limit_s": 10**12}, "bad_limit"),
+    ("set_name", {"name": "x" * 10_000}, "bad_name"),
+    ("set_name", {"name": "<b>x</b>"}, "bad_name"),
+]
+
+
+@pytest.mark.parametrize(("event", "payload", "code"), FIELD_REFUSALS)
+def test_unacceptable_values_get_their_field_s_code(
+    room: tuple[Client, Client, str], event: str, payload: Any, code: str
+) -> None:
+    host, _, room_code = room
+    before = view(host, room_code)
+    answer = refused(host, event, payload, code)
+    assert view(host, room_code) == before
+    if code == "no_such_room":  # a malformed code is told what a wrong one is told
+        wrong = refused(host, "join", {"code": "B" * 16}, code)
+        assert answer["message"] == wrong["message"]
+
+
+def test_a_host_setting_a_short_limit_gets_bad_limit(room: tuple[Client, Client, str]) -> None:
+    host, _, code = room
+    before = view(host, code)
+    refused(host, "configure", {"code": code, "limit_s": 5}, "bad_limit")
     assert view(host, code) == before
 
 

@@ -29,6 +29,17 @@ def test_a_flooding_connection_is_throttled_and_others_are_not(
         calm.close()
 
 
+def test_unknown_events_spend_the_same_budget(server_factory: Callable[..., Server]) -> None:
+    srv = server_factory(RATE_LIMITS="events_per_connection=5/second")
+    flood = Client(srv.url)
+    try:
+        answers = [flood.call(f"made-up-{i}", {}) for i in range(8)]
+        assert [a["code"] for a in answers] == ["unknown_event"] * 5 + ["rate_limited"] * 3
+        assert flood.call("sync", {"c": 1.0})["code"] == "rate_limited"
+    finally:
+        flood.close()
+
+
 def test_connections_of_one_ip_share_its_event_budget(
     server_factory: Callable[..., Server],
 ) -> None:
