@@ -38,6 +38,7 @@ FAR_FUTURE_MS = 5_000
 ROOM_CACHE_MS = 500
 #: Typists kept per worker; older ones are rebuilt from the log when needed.
 CACHE_SIZE = 20_000
+TIME_UP = "the race is over"
 
 
 class Folded(NamedTuple):
@@ -153,7 +154,12 @@ class Ingest:
     ) -> dict[str, Any]:
         """Take one batch: check, fold, log it with the progress; finish the player if done."""
         now = self.engine.clock()
-        room, seat = self._room(code, player.id, round_, now)
+        try:
+            room, seat = self._room(code, player.id, round_, now)
+        except Refused as refused:
+            if refused.code != "time_up":
+                raise
+            return self._late(code, round_, player.id, seq, refused)
         assert room.starts_at is not None
         recv = now - room.starts_at
         times = [t for t, _ in keys]
@@ -184,14 +190,16 @@ class Ingest:
             "pos": progress.pos,
             "net": progress.net_chars,
             "err": len(progress.error_run),
+            "run": progress.error_run,
             "fin": progress.finish_ms,
+            "n": seq + 1,
         }
         try:
             before = self.store.append_batch(
                 code, round_, player.id, seq, line, progress=json.dumps(data, separators=(",", ":"))
             )
         except Sealed:  # the race ended while this batch was on its way
-            raise Refused("time_up", "the race is over") from None
+            return self._late(code, round_, player.id, seq, Refused("time_up", TIME_UP))
         except BaseException:
             self._folded.pop(key, None)  # the batch may or may not be in: the log will say
             raise
@@ -209,6 +217,24 @@ class Ingest:
         if seq > log.batches:
             raise Refused("seq_gap", f"expected batch {log.batches}; resend from there")
         return _ack(log.typist, log.batches, duplicate=True)
+
+    def _late(
+        self, code: str, round_: int, player_id: str, seq: int, refused: Refused
+    ) -> dict[str, Any]:
+        """Answer a batch that came after the race's end: a duplicate of a batch the log
+        holds is acknowledged as one, from the progress stored with that log (no replay);
+        anything else is refused as too late."""
+        raw = self.store.get_progress(code, round_).get(player_id)
+        stored = json.loads(raw) if raw is not None else {}
+        if seq >= stored.get("n", 0):
+            raise refused
+        return {
+            "seq": stored["n"],
+            "pos": stored["pos"],
+            "error_run": stored["run"],
+            "finished": stored["fin"] is not None,
+            "duplicate": True,
+        }
 
     def _finish(self, room: Room, player_id: str, finish_ms: int) -> None:
         self._rooms.pop(room.code, None)  # the next batch sees the finish
@@ -253,5 +279,5 @@ def typing_seat(room: Room, player_id: str, round_: int, now: int) -> Seat:
     if not room.typing_open(now):
         if room.phase == "lobby" or (room.starts_at is not None and now < room.starts_at):
             raise Refused("not_started", "the race has not started yet")
-        raise Refused("time_up", "the race is over")
+        raise Refused("time_up", TIME_UP)
     return seat

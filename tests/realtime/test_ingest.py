@@ -235,3 +235,29 @@ def test_a_batch_that_lands_as_the_race_ends_is_refused_or_in_the_result() -> No
     in_result = late in record["logs"][HOST.id]
     assert store.landed == in_result
     assert not store.landed  # the round was sealed before its logs were read
+
+
+@pytest.mark.parametrize("sealed_only", [False, True])
+def test_a_resend_after_the_end_is_a_duplicate_and_a_new_batch_is_too_late(
+    sealed_only: bool,
+) -> None:
+    clock = [wall_ms()]
+    store = MemoryStore(lambda: clock[0])
+    w = Worker(store, clock)
+    s = snippet()
+    room = w.race(s, limit_ms=15_000)
+    chunks = batches(typing(s, every_ms=800))
+    acks = [w.send(room, seq, chunks[seq]) for seq in range(3)]
+    assert room.ends_at is not None
+    if sealed_only:  # the round is sealed, the room not yet finished: the end is under way
+        store.seal_round(room.code, room.round)
+    else:
+        clock[0] = room.ends_at
+        assert w.racing.conclude(room.code, room.round)
+    again = w.racing.keys(room.code, room.round, HOST, 2, chunks[2])
+    assert again == {**acks[2], "duplicate": True}
+    first = w.racing.keys(room.code, room.round, HOST, 0, chunks[0])
+    assert first["duplicate"] and first["seq"] == 3  # the ack says what comes next
+    with pytest.raises(Refused) as refused:
+        w.racing.keys(room.code, room.round, HOST, 3, chunks[3])
+    assert refused.value.code == "time_up"
