@@ -9,6 +9,8 @@ from pathlib import Path
 
 import click
 
+from race.config import Config
+from race.config import SettingError
 from race.core.keylog import LogError
 from race.core.keylog import parse_log
 from race.core.review import review
@@ -30,6 +32,10 @@ def run(host: str, port: int) -> None:
     The embedded SQLite database is migrated first; any other database must already be
     (``race db upgrade``), or the server refuses to start.
     """
+    try:
+        Config()
+    except SettingError as exc:
+        raise click.ClickException(str(exc)) from None
     migrate_embedded()
     # A fresh interpreter, so the async library's monkey patching comes before any import.
     argv = [sys.executable, "-m", "race.serve", "--host", host, "--port", str(port)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from collections.abc import Mapping
@@ -9,8 +10,14 @@ from pathlib import Path
 
 from race.core.room import Timing
 from race.core.seats import DEFAULT_CAPACITY
+from race.realtime.throttle import Budgets
 
 DEFAULT_INSTANCE = Path(__file__).resolve().parent.parent / "instance"
+WORKERS = ("eventlet", "gevent", "threading")
+
+
+class SettingError(ValueError):
+    """A setting from the environment is not one the server can run with."""
 
 
 class Config:
@@ -33,18 +40,24 @@ class Config:
         self.TESTING = env.get("CODERACE_TESTING") == "1"
         #: eventlet (default), gevent, or threading (tests run the server in a thread).
         self.ASYNC_MODE = env.get("CODERACE_WORKER", "eventlet")
+        if self.ASYNC_MODE not in WORKERS:
+            raise SettingError(f"CODERACE_WORKER must be one of {', '.join(WORKERS)}")
         #: Phase durations as JSON, e.g. '{"quick_countdown_ms": 8000}' (see core.room.Timing).
         self.TIMING = _timing(env.get("CODERACE_TIMING"))
         #: A folder of *.snip files to use instead of the built-in corpus.
         self.CORPUS_DIR = env.get("CODERACE_CORPUS") or None
         #: A worker's capacity in seats (each room costs half a seat more: race.core.seats)
         #: before it refuses new ones as "busy" (measured: bench/load.py).
-        self.MAX_RACERS = float(env.get("CODERACE_MAX_RACERS", DEFAULT_CAPACITY))
+        self.MAX_RACERS = _number(env, "CODERACE_MAX_RACERS", DEFAULT_CAPACITY, float)
         #: Rate limits, e.g. "joins_per_ip=40/minute;events_per_connection=30/second".
         self.RATE_LIMITS = env.get("RATE_LIMITS") or None
+        try:
+            Budgets.parse_setting(self.RATE_LIMITS)
+        except ValueError as exc:
+            raise SettingError(str(exc)) from None
         #: Proxies in front whose X-Forwarded-For/-Proto to trust (1 behind the nginx of
         #: docker-compose.yml); 0 trusts none, so clients cannot spoof their address.
-        self.TRUSTED_PROXIES = int(env.get("TRUSTED_PROXIES", "0"))
+        self.TRUSTED_PROXIES = int(_number(env, "TRUSTED_PROXIES", 0, int))
         #: Origins allowed to open a socket, comma-separated; default: the page's own origin.
         self.ALLOWED_ORIGINS = [o for o in env.get("ALLOWED_ORIGINS", "").split(",") if o]
 
@@ -53,11 +66,37 @@ class Config:
         return {k: v for k, v in vars(self).items() if k.isupper()}
 
 
+def _number(env: Mapping[str, str], name: str, default: float, kind: type) -> float:
+    """Read a non-negative number setting, or say clearly what is wrong with it."""
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise SettingError(f"{name} must be a {kind.__name__} (got {raw[:40]!r})") from None
+    if value < 0:
+        raise SettingError(f"{name} must not be negative (got {raw[:40]!r})")
+    return float(value)
+
+
 def _timing(raw: str | None) -> Timing | None:
-    """Parse ``CODERACE_TIMING``; unknown fields fail loudly at start-up."""
+    """Parse ``CODERACE_TIMING``: a JSON object of ``Timing`` fields (ms, whole numbers,
+    not negative). Anything else stops start-up with a message naming the problem."""
     if not raw:
         return None
-    values = json.loads(raw)
+    try:
+        values = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise SettingError(f"CODERACE_TIMING is not JSON: {exc}") from None
     if not isinstance(values, dict):
-        raise ValueError("CODERACE_TIMING must be a JSON object")
+        raise SettingError("CODERACE_TIMING must be a JSON object")
+    known = [f.name for f in dataclasses.fields(Timing)]
+    for key, value in values.items():
+        if key not in known:
+            raise SettingError(
+                f"CODERACE_TIMING: unknown key {key[:40]!r}; known keys: {', '.join(known)}"
+            )
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise SettingError(f"CODERACE_TIMING: {key} must be a whole number of ms, >= 0")
     return Timing(**values)

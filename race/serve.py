@@ -16,8 +16,10 @@ import argparse  # noqa: E402
 import gc  # noqa: E402
 import logging  # noqa: E402
 import socket  # noqa: E402
+import sys  # noqa: E402
 
 from race import create_app  # noqa: E402
+from race.config import SettingError  # noqa: E402
 from race.realtime import services  # noqa: E402
 
 
@@ -30,7 +32,10 @@ def main() -> None:
     logging.basicConfig(
         level=os.environ.get("LOG_LEVEL", "INFO"), format="%(levelname)s %(name)s: %(message)s"
     )
-    app = create_app()
+    try:
+        app = create_app()
+    except SettingError as exc:
+        sys.exit(f"race run: {exc}")
     svc = services(app)
     svc.start_background()
     if os.environ.get("CODERACE_GC_TUNING", "1") == "1":

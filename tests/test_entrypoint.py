@@ -5,6 +5,12 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
+from race.config import Config
+from race.config import SettingError
+from race.core.room import Timing
+
 
 def test_importing_race_loads_no_framework_or_io_library() -> None:
     probe = (
@@ -14,3 +20,35 @@ def test_importing_race_loads_no_framework_or_io_library() -> None:
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]", out.stdout
+
+
+def test_a_bad_setting_stops_start_up_with_one_clear_line() -> None:
+    env = {"CODERACE_TIMING": '{"quick_countdown": 5}', "PATH": "/usr/bin:/bin"}
+    out = subprocess.run(
+        [sys.executable, "-m", "race.serve", "--port", "0"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert out.returncode != 0
+    assert "Traceback" not in out.stderr
+    assert "CODERACE_TIMING: unknown key 'quick_countdown'" in out.stderr
+    assert "quick_countdown_ms" in out.stderr  # it says which keys there are
+
+
+def test_settings_are_checked_with_a_message_naming_them() -> None:
+    cases = {
+        "CODERACE_TIMING": ("[1]", "must be a JSON object"),
+        "CODERACE_MAX_RACERS": ("lots", "CODERACE_MAX_RACERS must be a float"),
+        "TRUSTED_PROXIES": ("-1", "TRUSTED_PROXIES must not be negative"),
+        "CODERACE_WORKER": ("twisted", "CODERACE_WORKER must be one of"),
+        "RATE_LIMITS": ("joins=1/second", "RATE_LIMITS: unknown budget"),
+    }
+    for name, (raw, message) in cases.items():
+        with pytest.raises(SettingError, match=message):
+            Config({name: raw})
+    with pytest.raises(SettingError, match="whole number of ms"):
+        Config({"CODERACE_TIMING": '{"grace_ms": "30s"}'})
+    assert Timing(grace_ms=100) == Config({"CODERACE_TIMING": '{"grace_ms": 100}'}).TIMING
