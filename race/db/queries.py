@@ -10,8 +10,11 @@ from datetime import time
 from typing import Any
 
 from sqlalchemy import Select
+from sqlalchemy import String
 from sqlalchemy import and_
+from sqlalchemy import cast
 from sqlalchemy import func
+from sqlalchemy import literal
 from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -91,9 +94,12 @@ def leaderboard(
 
 
 def snippet_boards(session: Session) -> list[dict[str, Any]]:
-    """Return the latest version of every corpus snippet that has been raced."""
+    """Return, for every corpus snippet whose board has a result, its newest version that
+    has one (the corpus may hold versions nobody has raced)."""
+    board = literal("s:") + cast(Snippet.id, String)
+    raced = select(Best.board).where(Best.board == board, Best.period == "all").exists()
     latest = (
-        select(func.max(Snippet.id)).where(Snippet.slug != CUSTOM).group_by(Snippet.slug)
+        select(func.max(Snippet.id)).where(Snippet.slug != CUSTOM, raced).group_by(Snippet.slug)
     ).scalar_subquery()
     found = session.scalars(
         select(Snippet).where(Snippet.id.in_(latest)).order_by(Snippet.language, Snippet.title)

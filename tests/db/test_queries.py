@@ -7,12 +7,14 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from race.corpus import builtin
 from race.db import queries
 from race.db.bests import language_board
 from race.db.bests import period_key
 from race.db.bests import snippet_board
 from race.db.models import Snippet
 from race.db.write import save_race
+from race.db.write import sync_corpus
 from tests.db.records import NOW
 from tests.db.records import SNIPPET
 from tests.db.records import pid
@@ -69,6 +71,15 @@ def test_a_snippet_board_and_a_language_board_differ(session: Session) -> None:
     board = queries.leaderboard(session, snippet_board(go.id), "all")
     assert ranks(board) == [(1, pid(2), 90.0), (2, pid(3), 40.0)]
     assert ranks(queries.leaderboard(session, language_board("go"), "all")) == ranks(board)
+    listed = {s["id"] for s in queries.snippet_boards(session)}
+    assert listed == {"py-short", "go-short"}
+
+
+def test_only_snippets_with_a_result_have_a_board(session: Session) -> None:
+    sync_corpus(session, builtin(), NOW)  # every corpus snippet stored, none raced yet
+    session.commit()
+    assert queries.snippet_boards(session) == []
+    seed(session)
     listed = {s["id"] for s in queries.snippet_boards(session)}
     assert listed == {"py-short", "go-short"}
 
