@@ -214,13 +214,18 @@ class ConcurrentBatch(MemoryStore):
         return super().read_log(code, round_, player_id)
 
 
-def test_a_batch_that_lands_as_the_race_ends_is_refused_or_in_the_result() -> None:
+def short_race(store_type: type[MemoryStore]) -> tuple[Worker, Room, list[tuple[Key, ...]]]:
+    """Start a 15 s race for Ada on a fresh store; return it with her batches, slow ones."""
     clock = [wall_ms()]
-    store = ConcurrentBatch(lambda: clock[0])
-    w = Worker(store, clock)
+    w = Worker(store_type(lambda: clock[0]), clock)
     s = snippet()
-    room = w.race(s, limit_ms=15_000)
-    chunks = batches(typing(s, every_ms=800))
+    return w, w.race(s, limit_ms=15_000), batches(typing(s, every_ms=800))
+
+
+def test_a_batch_that_lands_as_the_race_ends_is_refused_or_in_the_result() -> None:
+    w, room, chunks = short_race(ConcurrentBatch)
+    store, clock = w.store, w.clock
+    assert isinstance(store, ConcurrentBatch)
     seq = 0
     assert room.ends_at is not None and room.starts_at is not None
     while chunks[seq][-1][0] < 14_000:
@@ -241,12 +246,8 @@ def test_a_batch_that_lands_as_the_race_ends_is_refused_or_in_the_result() -> No
 def test_a_resend_after_the_end_is_a_duplicate_and_a_new_batch_is_too_late(
     sealed_only: bool,
 ) -> None:
-    clock = [wall_ms()]
-    store = MemoryStore(lambda: clock[0])
-    w = Worker(store, clock)
-    s = snippet()
-    room = w.race(s, limit_ms=15_000)
-    chunks = batches(typing(s, every_ms=800))
+    w, room, chunks = short_race(MemoryStore)
+    store, clock = w.store, w.clock
     acks = [w.send(room, seq, chunks[seq]) for seq in range(3)]
     assert room.ends_at is not None
     if sealed_only:  # the round is sealed, the room not yet finished: the end is under way
