@@ -16,6 +16,7 @@ from race.core.keylog import parse_log
 from race.core.review import review
 from race.db.cli import db
 from race.db.cli import migrate_embedded
+from race.outbox_cli import outbox
 
 
 @click.group()
@@ -77,3 +78,4 @@ def verify(logs: tuple[Path, ...]) -> None:
 
 
 main.add_command(db)
+main.add_command(outbox)

@@ -19,6 +19,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlalchemy import text
 from sqlalchemy.exc import DataError
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import IntegrityError
@@ -29,6 +30,9 @@ from sqlalchemy.orm import sessionmaker
 from race.db import bests
 from race.db.write import reject
 from race.db.write import save_race
+from race.sink import SinkBusy
+from race.sink import SinkDown
+from race.sink import permanent as malformed
 
 log = logging.getLogger(__name__)
 
@@ -43,13 +47,13 @@ STALE_S = 60.0
 PRUNE_EVERY = timedelta(minutes=10)
 
 
-class WritePending(RuntimeError):
+class WritePending(SinkBusy):
     """The write is still running; the record stays in the outbox for now."""
 
 
 def permanent(exc: BaseException) -> bool:
     """Tell whether an error would recur on every retry (a malformed record)."""
-    if isinstance(exc, (KeyError, TypeError, ValueError, AttributeError)):
+    if malformed(exc):
         return True
     if isinstance(exc, (DataError, IntegrityError)):
         return True
@@ -64,6 +68,8 @@ class _Job:
         self.started = time.monotonic()
         self.finished = threading.Event()
         self.error: BaseException | None = None
+        #: Whether the database was unreachable when the write failed (not the record's fault).
+        self.down = False
         self._thread = threading.Thread(
             target=self._run, args=(record, sink), name=f"db-write-{race_id}", daemon=True
         )
@@ -74,6 +80,7 @@ class _Job:
             sink.write(record)
         except BaseException as exc:
             self.error = exc
+            self.down = not permanent(exc) and not sink.reachable()
         finally:
             self.finished.set()
 
@@ -127,9 +134,20 @@ class DatabaseSink:
         with self._lock:
             if self._job is job:
                 self._job = None
+        if job.down:
+            raise SinkDown(f"the database is unreachable: {job.error}") from job.error
         if job.error is not None:
             raise job.error
         self.saved(record)
+
+    def reachable(self) -> bool:
+        """Tell whether the database answers a trivial query (after a failed write)."""
+        try:
+            with self.sessions() as session:
+                session.execute(text("SELECT 1"))
+        except Exception:
+            return False
+        return True
 
     def saved(self, record: dict[str, Any]) -> None:
         """Hook called once a record is safely stored."""

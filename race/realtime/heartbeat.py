@@ -10,7 +10,6 @@ driven by the worker holding that room's tick lease.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from dataclasses import field
 
 from race.core import room as rooms
 from race.core.room import Refused
+from race.realtime.drain import drain
 from race.realtime.engine import Engine
 from race.realtime.metrics import Metrics
 from race.realtime.racing import Racing
@@ -44,6 +44,7 @@ class Stats:
     deadlines: int = 0
     persisted: int = 0
     sink_errors: int = 0
+    dead_letters: int = 0
 
 
 class Heartbeat:
@@ -193,18 +194,8 @@ class Heartbeat:
                 self.metrics.tick_lag.observe(lag / 1000)
 
     def drain_outbox(self) -> None:
-        """Hand waiting finished races to the sink; keep them if the sink fails."""
-        for record_id, payload in self.store.outbox_pending():
-            try:
-                self.sink.save(json.loads(payload))
-            except Exception as exc:
-                self.stats.sink_errors += 1
-                # A write still in progress is routine; anything else is worth a warning.
-                level = logging.DEBUG if type(exc).__name__ == "WritePending" else logging.WARNING
-                log.log(level, "results sink: %s stays in the outbox: %s", record_id, exc)
-                return
-            self.store.outbox_done(record_id)
-            self.stats.persisted += 1
+        """Hand waiting finished races to the sink (``race.realtime.drain``)."""
+        drain(self.store, self.sink, self.stats)
 
 
 def run_forever(heartbeat: Heartbeat, sleep: Callable[[float], None]) -> None:

@@ -51,6 +51,11 @@ class Metrics:
             return store.outbox_size()
 
         outbox.set_function(_unknown_if_down(waiting))
+        dead = Gauge(
+            "coderace_outbox_dead_letters",
+            "Finished races set aside after failing to persist (race outbox retry)", registry=r,
+        )  # fmt: skip
+        dead.set_function(_unknown_if_down(store.dead_letter_count))
 
     def watch_seats(self, load: Callable[[], float], capacity: Callable[[], float]) -> None:
         """Export the worker's admission load and capacity (``race.core.seats``)."""

@@ -25,6 +25,14 @@ ROOM_TTL_MS = 2 * 60 * 60 * 1000
 #: was applied (``Store.deadlines_done``): a worker that dies between claiming and applying
 #: it, or whose claim reply was lost, delays the deadline; it never loses it.
 DEADLINE_HOLD_MS = 5_000
+#: At most this many dead letters (outbox records that kept failing) are kept; past it a
+#: failing record stays in the outbox, retried at the longest backoff (nothing is dropped).
+DEAD_LETTER_MAX = 1_000
+
+
+def backoff_ms(attempt: int, first_ms: int, longest_ms: int) -> int:
+    """Return how long to wait after the ``attempt``-th failure: doubling, capped."""
+    return int(min(first_ms * 2 ** min(attempt - 1, 30), longest_ms))
 
 
 def held_until(claimed_at: int) -> float:
@@ -56,6 +64,15 @@ class Beat(NamedTuple):
     live: list[Live]
     #: The progress of each round asked for (as ``Store.get_progress_many``).
     progress: list[dict[str, str]]
+
+
+class DeadLetter(NamedTuple):
+    """An outbox record set aside after failing too often (``Store.outbox_dead_letter``)."""
+
+    record_id: str
+    payload: str
+    #: Why it was set aside (the last error, one line).
+    reason: str
 
 
 class NoSuchRoom(LookupError):
@@ -233,7 +250,33 @@ class Store(ABC):
 
     @abstractmethod
     def outbox_pending(self, limit: int = 50) -> list[tuple[str, str]]:
-        """Return up to ``limit`` outbox records (id, payload), oldest first."""
+        """Return up to ``limit`` outbox records (id, payload) due now (not backing off
+        after a failure, ``outbox_failed``), earliest due first."""
+
+    @abstractmethod
+    def outbox_failed(self, record_id: str, first_ms: int, longest_ms: int) -> int:
+        """Count a failed attempt at a record and hide it from ``outbox_pending`` for
+        ``backoff_ms(attempts, first_ms, longest_ms)`` (by the store's clock); return the
+        attempts so far (0 if the record is no longer waiting). Atomic, so the count is
+        shared by every worker draining the outbox."""
+
+    @abstractmethod
+    def outbox_dead_letter(self, record_id: str, reason: str) -> bool:
+        """Move a waiting record to the dead letters, atomically; False (and nothing moves)
+        if it is no longer waiting or ``DEAD_LETTER_MAX`` dead letters are already kept."""
+
+    @abstractmethod
+    def dead_letters(self, limit: int = 50) -> list[DeadLetter]:
+        """Return up to ``limit`` dead letters, oldest first."""
+
+    @abstractmethod
+    def dead_letter_count(self) -> int:
+        """Return how many dead letters are kept."""
+
+    @abstractmethod
+    def retry_dead_letters(self, limit: int = DEAD_LETTER_MAX) -> int:
+        """Move up to ``limit`` dead letters back into the outbox, due now with no attempts
+        counted; return how many moved. A record of an id already waiting stays as it is."""
 
     @abstractmethod
     def outbox_done(self, record_id: str) -> None:

@@ -20,6 +20,7 @@ from race.store.base import Sealed
 from race.store.base import Store
 from race.store.base import held_until
 from race.store.base import wall_ms
+from race.store.memory_outbox import MemoryOutbox
 
 
 @dataclass
@@ -32,7 +33,7 @@ class _RoomEntry:
     sealed: set[int] = field(default_factory=set)
 
 
-class MemoryStore(Store):
+class MemoryStore(MemoryOutbox, Store):
     """Race state in this process; correct for one worker, invisible to any other."""
 
     def __init__(self, clock: Callable[[], int] = wall_ms) -> None:
@@ -42,7 +43,7 @@ class MemoryStore(Store):
         self._lobbies: dict[str, str] = {}
         self._deadlines: dict[str, float] = {}
         self._leases: dict[str, tuple[str, int]] = {}
-        self._outbox: dict[str, str] = {}
+        self._init_outbox()
         #: Token buckets by key (refill rates per ms).
         self._buckets: dict[str, TokenBucket] = {}
         self._next_bucket_sweep = 0
@@ -63,7 +64,7 @@ class MemoryStore(Store):
         for item in effects.cancel:
             self._deadlines.pop(item, None)
         for record_id, payload in effects.outbox.items():
-            self._outbox.setdefault(record_id, payload)
+            self._outbox_add(record_id, payload)
 
     def create_room(self, room: Room, effects: Effects | None = None) -> bool:
         """Store a new room; False if the code is taken."""
@@ -259,21 +260,6 @@ class MemoryStore(Store):
             if bucket is None:
                 bucket = self._buckets[key] = TokenBucket(per_second / 1000, burst, now)
             return bucket.take(now, want)
-
-    def outbox_pending(self, limit: int = 50) -> list[tuple[str, str]]:
-        """Return waiting records, oldest first."""
-        with self._lock:
-            return list(self._outbox.items())[:limit]
-
-    def outbox_done(self, record_id: str) -> None:
-        """Drop a persisted record."""
-        with self._lock:
-            self._outbox.pop(record_id, None)
-
-    def outbox_size(self) -> int:
-        """Count waiting records."""
-        with self._lock:
-            return len(self._outbox)
 
     def ping(self) -> None:
         """An in-process store is always reachable."""

@@ -33,6 +33,7 @@ from race.store.base import wall_ms
 from race.store.coalesce import Coalescer
 from race.store.codec import decode_room
 from race.store.codec import encode_room
+from race.store.redis_outbox import RedisOutbox
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +131,7 @@ def _live(member: str, score: str | float) -> Live:
     return Live(code, int(rnd), int(float(score)))
 
 
-class RedisStore(Store):
+class RedisStore(RedisOutbox, Store):
     """Race state in Redis under a key prefix."""
 
     def __init__(
@@ -149,6 +150,7 @@ class RedisStore(Store):
         self._swap = client.register_script(_SWAP)
         self._compare_del = client.register_script(_COMPARE_DEL)
         self._take = client.register_script(_TAKE)
+        self._init_outbox(client)
         self._batches = Coalescer(lambda: client.pipeline(transaction=False))
         #: When the next sweep of expired rooms' index entries is due (``_sweep``).
         self._next_sweep = 0
@@ -457,27 +459,6 @@ class RedisStore(Store):
         """Take tokens from a bucket shared by every worker (Lua; expires once full)."""
         args: list[str | int] = [self._clock(), repr(float(per_second)), burst, want]
         return int(self._run(self._take, [f"{self.p}bucket:{key}"], args))
-
-    # --- outbox --------------------------------------------------------------------------
-
-    def outbox_pending(self, limit: int = 50) -> list[tuple[str, str]]:
-        """Return waiting records, oldest first."""
-        ids: list[str] = self.r.zrange(f"{self.p}outbox:order", 0, limit - 1)
-        if not ids:
-            return []
-        payloads = self.r.hmget(f"{self.p}outbox", ids)
-        return [(i, p) for i, p in zip(ids, payloads, strict=True) if p is not None]
-
-    def outbox_done(self, record_id: str) -> None:
-        """Drop a persisted record."""
-        with self.r.pipeline(transaction=True) as pipe:
-            pipe.hdel(f"{self.p}outbox", record_id)
-            pipe.zrem(f"{self.p}outbox:order", record_id)
-            pipe.execute()
-
-    def outbox_size(self) -> int:
-        """Count waiting records."""
-        return int(self.r.hlen(f"{self.p}outbox"))
 
     def ping(self) -> None:
         """Raise if Redis cannot be reached."""

@@ -129,6 +129,9 @@ def test_results_wait_while_the_database_is_down_and_arrive_once(
         time.sleep(0.05)
     assert store.outbox_size() == 4
     assert track.heartbeat.stats.sink_errors >= 1
+    # An unreachable database is an outage of the sink, charged to no record: all four
+    # are still due (none backing off) and none was set aside.
+    assert len(store.outbox_pending()) == 4 and store.dead_letter_count() == 0
     assert counts(pg)[:2] == (1, 1)
 
     proxy.set("up")
