@@ -119,6 +119,8 @@ class Room:
     ends_at: int | None = None
     finished_at: int | None = None
     standings: tuple[Standing, ...] = ()
+    #: The round was ended without a result: its end could not be applied (``abandon``).
+    abandoned: bool = False
 
     def seat(self, player_id: str) -> Seat | None:
         """Return the player's seat, or None."""
@@ -412,6 +414,14 @@ def end(room: Room, standings: tuple[Standing, ...], now: int) -> Room:
     return replace(room, phase="finished", finished_at=now, standings=standings)
 
 
+def abandon(room: Room, now: int) -> Room:
+    """End a running round without standings, when its end could not be applied; a round
+    that is not running is returned unchanged."""
+    if room.phase not in ("countdown", "racing"):
+        return room
+    return replace(room, phase="finished", finished_at=now, standings=(), abandoned=True)
+
+
 def rematch(room: Room, host_id: str, now: int, snippet: Snippet | None = None) -> Room:
     """Open a new round in the same room, on the same snippet or a new one."""
     _require_host(room, host_id)
@@ -430,6 +440,7 @@ def rematch(room: Room, host_id: str, now: int, snippet: Snippet | None = None) 
         ends_at=None,
         finished_at=None,
         standings=(),
+        abandoned=False,
     )
 
 

@@ -83,7 +83,53 @@ class Conclude:
             },
             code,
         )
-        if after.kind == "quick" and after.lobby is not None:
-            self.store.swap_lobby(after.lobby, code, None)
-        self.forget(after)
+        self._closed(after)
         return True
+
+    def abandon(self, code: str, round_: int | None, cause: str) -> bool:
+        """End a running round without a result (its end could not be applied), telling
+        its players with an ``abandoned`` standings event; True if this call ended it.
+
+        Only the room moves (``rooms.abandon``): no log is read and nothing goes to the
+        outbox, so whatever kept failing is not on this path.
+        """
+        now = self.engine.clock()
+        room = self.store.get_room(code)
+        if room is None or (round_ is not None and room.round != round_):
+            return False
+        rnd = room.round
+        self.store.seal_round(code, rnd)
+
+        def move(r: Room) -> Room:
+            return r if r.round != rnd else rooms.abandon(r, now)
+
+        def effects(before: Room, after: Room) -> Effects:
+            base = self.engine.effects(before, after)
+            cancel = (*base.cancel, f"begin|{code}|{rnd}", f"limit|{code}|{rnd}")
+            return Effects(schedule=base.schedule, cancel=cancel)
+
+        before, after = self.store.update_room(code, move, effects)
+        if before.phase == after.phase:
+            return False
+        self.engine.broadcast(after)
+        message = "this race could not be ended normally and was abandoned: no result is kept"
+        self.engine.emit(
+            "standings",
+            {
+                "code": code,
+                "round": rnd,
+                "standings": [],
+                "details": {},
+                "abandoned": True,
+                "message": message,
+            },
+            code,
+        )
+        self._closed(after)
+        return True
+
+    def _closed(self, after: Room) -> None:
+        """Free what a finished round held: its quick lobby, this worker's caches."""
+        if after.kind == "quick" and after.lobby is not None:
+            self.store.swap_lobby(after.lobby, after.code, None)
+        self.forget(after)

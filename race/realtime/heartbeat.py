@@ -33,6 +33,12 @@ MIN_SLEEP_MS = 2
 TICK_MS = 200
 OUTBOX_EVERY_MS = 1000
 LEASE_MS = 3000
+#: A deadline whose move raised is tried again after this long, doubling each time ...
+DEADLINE_RETRY_FIRST_MS = 250
+#: ... up to this ...
+DEADLINE_RETRY_LONGEST_MS = 4_000
+#: ... and given up after this many failed tries (about 8 s): its round ends as abandoned.
+DEADLINE_MAX_TRIES = 5
 
 
 @dataclass
@@ -42,6 +48,8 @@ class Stats:
     ticks: int = 0
     tick_lag_ms: list[float] = field(default_factory=list)
     deadlines: int = 0
+    deadline_retries: int = 0
+    deadlines_abandoned: int = 0
     persisted: int = 0
     sink_errors: int = 0
     dead_letters: int = 0
@@ -89,7 +97,12 @@ class Heartbeat:
                 if is_store_error(exc):  # not applied: it comes due again after the hold
                     log.warning("deadline %s waits for the store: %s", item, exc)
                     continue
-                log.exception("deadline %s failed", item)
+                try:
+                    self.failed(item, now, exc)
+                except Exception as again:  # it stays scheduled: the next try gives up again
+                    name = type(again).__name__
+                    log.error("deadline %s not given up yet: %s: %s", item, name, again)
+                continue
             applied.append(item)
         if applied:
             self.store.deadlines_done(applied, now)
@@ -103,6 +116,41 @@ class Heartbeat:
         next_tick = min((due for due, _, _ in self._owned.values()), default=now + TICK_MS)
         wait_ms = next_tick - self.engine.clock()
         return min(max(wait_ms, MIN_SLEEP_MS), BEAT_S * 1000) / 1000
+
+    def failed(self, item: str, now: int, exc: Exception) -> None:
+        """Retry a deadline whose move raised after a backoff; past ``DEADLINE_MAX_TRIES``
+        give it up and end its round as abandoned (never dropped silently).
+
+        The tries are counted in the store beside the deadline, not in this worker: a
+        deadline is claimed by whichever worker beats first after it comes due, so only
+        a shared count bounds its retries (and survives the worker).
+        """
+        tries = self.store.deadline_failed(
+            item, now, DEADLINE_RETRY_FIRST_MS, DEADLINE_RETRY_LONGEST_MS
+        )
+        if tries == 0:  # a room move scheduled it again meanwhile: the new one stands
+            return
+        if tries < DEADLINE_MAX_TRIES:
+            self.stats.deadline_retries += 1
+            if self.metrics is not None:
+                self.metrics.deadline_retries.inc()
+            log.error(
+                "deadline %s failed (try %d of %d), retried later: %s: %s",
+                item, tries, DEADLINE_MAX_TRIES, type(exc).__name__, exc, exc_info=exc,
+            )  # fmt: skip
+            return
+        kind, code, arg = item.split("|", 2)
+        round_ = int(arg) if kind in ("begin", "limit", "lonely") else None
+        ended = kind != "lonely" and self.racing.conclude.abandon(code, round_, item)
+        self.store.cancel(item)
+        self.stats.deadlines_abandoned += 1
+        if self.metrics is not None:
+            self.metrics.deadlines_abandoned.inc()
+        log.error(
+            "deadline %s abandoned after %d tries (%s): %s: %s",
+            item, tries, "its race ended as abandoned" if ended else "no race to end",
+            type(exc).__name__, exc,
+        )  # fmt: skip
 
     def dispatch(self, item: str, now: int) -> None:
         """Apply one claimed deadline; applying it again changes nothing (a second

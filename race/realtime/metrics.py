@@ -37,6 +37,15 @@ class Metrics:
         self.store_errors = Counter(
             "coderace_store_errors_total", "Store (Redis) errors seen by this worker", registry=r
         )
+        self.deadline_retries = Counter(
+            "coderace_deadline_retries_total",
+            "Deadlines whose move raised, retried after a backoff", registry=r,
+        )  # fmt: skip
+        self.deadlines_abandoned = Counter(
+            "coderace_deadlines_abandoned_total",
+            "Deadlines given up after failing every retry (their race ends as abandoned)",
+            registry=r,
+        )  # fmt: skip
         self.refused_busy = Counter(
             "coderace_busy_refusals_total", "Joins refused because the worker was full", registry=r
         )

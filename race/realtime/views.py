@@ -30,6 +30,7 @@ def room_view(room: Room, now: int) -> dict[str, Any]:
         "starts_at": room.starts_at,
         "ends_at": room.ends_at,
         "finished_at": room.finished_at,
+        "abandoned": room.abandoned,
         "server_ms": now,
         "rules": room.rules.to_dict(),
         "snippet": {

@@ -225,6 +225,13 @@ class Store(ABC):
         """Drop deadlines claimed at ``claimed_at`` and since applied. One scheduled again
         after the claim (by a room move) is a new deadline and stays."""
 
+    @abstractmethod
+    def deadline_failed(self, item: str, claimed_at: int, first_ms: int, longest_ms: int) -> int:
+        """Count a failed try at applying a deadline claimed at ``claimed_at`` and move it
+        to ``claimed_at + backoff_ms(tries, first_ms, longest_ms)``; return the tries so
+        far, shared by every claimer (0, and nothing changes, if it was scheduled again or
+        cancelled since the claim). ``deadlines_done`` and ``cancel`` forget the count."""
+
     # --- leases --------------------------------------------------------------------------
 
     @abstractmethod

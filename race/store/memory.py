@@ -18,6 +18,7 @@ from race.store.base import Move
 from race.store.base import NoSuchRoom
 from race.store.base import Sealed
 from race.store.base import Store
+from race.store.base import backoff_ms
 from race.store.base import held_until
 from race.store.base import wall_ms
 from race.store.memory_outbox import MemoryOutbox
@@ -42,6 +43,8 @@ class MemoryStore(MemoryOutbox, Store):
         self._rooms: dict[str, _RoomEntry] = {}
         self._lobbies: dict[str, str] = {}
         self._deadlines: dict[str, float] = {}
+        #: Failed tries at applying a deadline (``deadline_failed``).
+        self._deadline_tries: dict[str, int] = {}
         self._leases: dict[str, tuple[str, int]] = {}
         self._init_outbox()
         #: Token buckets by key (refill rates per ms).
@@ -63,6 +66,7 @@ class MemoryStore(MemoryOutbox, Store):
         self._deadlines.update(effects.schedule)
         for item in effects.cancel:
             self._deadlines.pop(item, None)
+            self._deadline_tries.pop(item, None)
         for record_id, payload in effects.outbox.items():
             self._outbox_add(record_id, payload)
 
@@ -211,6 +215,7 @@ class MemoryStore(MemoryOutbox, Store):
         """Cancel a deadline."""
         with self._lock:
             self._deadlines.pop(item, None)
+            self._deadline_tries.pop(item, None)
 
     def claim_due(self, now: int, limit: int = 100) -> list[str]:
         """Take due deadlines, earliest first, holding each until ``deadlines_done``."""
@@ -227,6 +232,16 @@ class MemoryStore(MemoryOutbox, Store):
             for item in items:
                 if self._deadlines.get(item) == held_until(claimed_at):
                     del self._deadlines[item]
+                    self._deadline_tries.pop(item, None)
+
+    def deadline_failed(self, item: str, claimed_at: int, first_ms: int, longest_ms: int) -> int:
+        """Count a failed try and move the deadline to the end of its backoff."""
+        with self._lock:
+            if self._deadlines.get(item) != held_until(claimed_at):
+                return 0
+            tries = self._deadline_tries[item] = self._deadline_tries.get(item, 0) + 1
+            self._deadlines[item] = claimed_at + backoff_ms(tries, first_ms, longest_ms)
+            return tries
 
     def _sweep(self, now: int) -> None:
         if now < self._next_sweep:

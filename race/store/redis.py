@@ -33,6 +33,7 @@ from race.store.base import wall_ms
 from race.store.coalesce import Coalescer
 from race.store.codec import decode_room
 from race.store.codec import encode_room
+from race.store.redis_deadlines import RedisDeadlines
 from race.store.redis_outbox import RedisOutbox
 
 log = logging.getLogger(__name__)
@@ -58,13 +59,6 @@ _CLAIM = """
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
 for _, item in ipairs(due) do redis.call('ZADD', KEYS[1], ARGV[3], item) end
 return due
-"""
-_CLAIMED_DONE = """
-for i = 2, #ARGV do
-  local score = redis.call('ZSCORE', KEYS[1], ARGV[i])
-  if score and tonumber(score) == tonumber(ARGV[1]) then redis.call('ZREM', KEYS[1], ARGV[i]) end
-end
-return 0
 """
 _LEASES = """
 local got = {}
@@ -131,7 +125,7 @@ def _live(member: str, score: str | float) -> Live:
     return Live(code, int(rnd), int(float(score)))
 
 
-class RedisStore(RedisOutbox, Store):
+class RedisStore(RedisDeadlines, RedisOutbox, Store):
     """Race state in Redis under a key prefix."""
 
     def __init__(
@@ -145,7 +139,7 @@ class RedisStore(RedisOutbox, Store):
         self._decoded: dict[str, tuple[str, Room]] = {}
         self._append = client.register_script(_APPEND)
         self._claim = client.register_script(_CLAIM)
-        self._claimed_done = client.register_script(_CLAIMED_DONE)
+        self._init_deadlines(client)
         self._leases = client.register_script(_LEASES)
         self._swap = client.register_script(_SWAP)
         self._compare_del = client.register_script(_COMPARE_DEL)
@@ -191,6 +185,7 @@ class RedisStore(RedisOutbox, Store):
             pipe.zadd(f"{self.p}deadlines", dict(effects.schedule))
         if effects.cancel:
             pipe.zrem(f"{self.p}deadlines", *effects.cancel)
+            pipe.hdel(f"{self.p}deadline:tries", *effects.cancel)
         for record_id, payload in effects.outbox.items():
             pipe.hsetnx(f"{self.p}outbox", record_id, payload)
             pipe.zadd(f"{self.p}outbox:order", {record_id: self._clock()}, nx=True)
@@ -375,14 +370,6 @@ class RedisStore(RedisOutbox, Store):
 
     # --- deadlines and leases ----------------------------------------------------------------
 
-    def schedule(self, item: str, due_ms: int) -> None:
-        """Schedule a deadline."""
-        self.r.zadd(f"{self.p}deadlines", {item: due_ms})
-
-    def cancel(self, item: str) -> None:
-        """Cancel a deadline."""
-        self.r.zrem(f"{self.p}deadlines", item)
-
     def claim_due(self, now: int, limit: int = 100) -> list[str]:
         """Claim due deadlines atomically (Lua): each goes to one caller and is pushed
         to ``held_until(now)`` until that caller reports it applied."""
@@ -416,12 +403,6 @@ class RedisStore(RedisOutbox, Store):
         if scored and not isinstance(scored[0], list | tuple):  # RESP2: a flat list
             scored = list(zip(scored[::2], scored[1::2], strict=True))
         return Beat(claimed, [_live(member, score) for member, score in scored], progress)
-
-    def deadlines_done(self, items: Sequence[str], claimed_at: int) -> None:
-        """Drop applied deadlines still held by their claim (Lua)."""
-        if items:
-            args: list[str | int | float] = [held_until(claimed_at), *items]
-            self._run(self._claimed_done, [f"{self.p}deadlines"], args)
 
     def _sweep(self, now: int) -> None:
         """Drop the index entries of rooms whose keys expired (at most once a second)."""

@@ -483,6 +483,13 @@ const handlers = {
   standings(data) {
     if (!s.room || data.code !== s.room.code || data.round !== s.room.round) return;
     s.standings = data;
+    if (data.abandoned) {
+      // The server could not end this race normally: there is no result to show.
+      sender.stop();
+      byId("finish").hidden = true;
+      notify(data.message || "This race was abandoned: no result is kept.", "error");
+      return;
+    }
     showResults(data.standings, data.details);
   },
   lonely(data) {

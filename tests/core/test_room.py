@@ -71,3 +71,17 @@ def test_a_finish_after_the_race_ended_changes_nothing() -> None:
     with pytest.raises(Refused) as guest:
         rooms.cut_short(room, "g", room.starts_at + 1)
     assert guest.value.code == "not_host"
+
+
+def test_an_abandoned_round_is_finished_without_standings_until_a_rematch() -> None:
+    room = rooms.new_room("P" * 16, "private", SNIPPET, 1_000)
+    room = rooms.join(room, "h", "Host", "racer", 1_000)
+    assert rooms.abandon(room, 1_500) is room  # nothing running: unchanged
+    room = rooms.start(room, "h", 2_000)
+    gone = rooms.abandon(room, 3_000)
+    assert (gone.phase, gone.finished_at, gone.standings, gone.abandoned) == (
+        "finished", 3_000, (), True
+    )  # fmt: skip
+    assert rooms.abandon(gone, 4_000) is gone
+    again = rooms.rematch(gone, "h", 5_000)
+    assert again.phase == "lobby" and not again.abandoned and again.round == 2
