@@ -30,11 +30,11 @@ from race.realtime import services
 from race.realtime.engine import player_room
 from race.realtime.events import EVENTS
 from race.realtime.events import Event
-from race.realtime.heartbeat import is_store_error
 from race.realtime.identity import Player
 from race.realtime.identity import issue_token
 from race.realtime.identity import new_guest
 from race.realtime.identity import read_token
+from race.store.base import is_store_error
 from race.store.base import wall_ms
 from race.web import accounts
 
@@ -136,7 +136,7 @@ def register(sio: SocketIO, svc: Services) -> None:
     @sio.on("disconnect")
     def disconnect(*_: Any) -> None:
         here = services(current_app)
-        here.disconnect(request.sid)  # type: ignore[attr-defined]
+        here.disconnect(request.sid, session.get("room"), session.get("player"))  # type: ignore[attr-defined]
         here.throttle.forget(request.sid)  # type: ignore[attr-defined]
         code = session.get("room")
         if not code or "player" not in session:

@@ -21,8 +21,10 @@ from race.realtime.drain import drain
 from race.realtime.engine import Engine
 from race.realtime.metrics import Metrics
 from race.realtime.racing import Racing
+from race.realtime.reconcile import Reconciler
 from race.sink import ResultsSink
 from race.store.base import Live
+from race.store.base import is_store_error
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +80,8 @@ class Heartbeat:
         #: Rooms another worker drives: (code, round) -> when to ask for the lease again.
         self._others: dict[tuple[str, int], int] = {}
         self._next_outbox = 0
+        #: Seats left connected by a failed disconnect (``race.realtime.reconcile``).
+        self.reconciler = Reconciler(engine)
 
     def beat(self) -> float:
         """Do whatever is due now; return how long to sleep before the next beat (s)."""
@@ -110,6 +114,7 @@ class Heartbeat:
         # from a fresh list.
         moved = {item.split("|", 2)[1] for item in view.claimed}
         self.ticks(now, view.live, dict(zip(due, view.progress, strict=True)), moved)
+        self.reconciler.sweep(now)
         if now >= self._next_outbox:
             self._next_outbox = now + OUTBOX_EVERY_MS
             self.drain_outbox()
@@ -257,8 +262,3 @@ def run_forever(heartbeat: Heartbeat, sleep: Callable[[float], None]) -> None:
                 heartbeat.metrics.store_errors.inc()
             pause = 1.0  # back off while the store is away
         sleep(pause)
-
-
-def is_store_error(exc: BaseException) -> bool:
-    """Tell whether an exception came from the store's client library (Redis)."""
-    return type(exc).__module__.split(".")[0] == "redis"

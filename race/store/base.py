@@ -42,6 +42,11 @@ def held_until(claimed_at: int) -> float:
     return claimed_at + DEADLINE_HOLD_MS + 0.5
 
 
+def is_store_error(exc: BaseException) -> bool:
+    """Tell whether an exception came from the store's client library (Redis)."""
+    return type(exc).__module__.split(".")[0] == "redis"
+
+
 def wall_ms() -> int:
     """Return the server clock in ms since the epoch (shared by all workers of a host)."""
     return time.time_ns() // 1_000_000
@@ -193,6 +198,10 @@ class Store(ABC):
     @abstractmethod
     def put_conn(self, code: str, player_id: str, sid: str) -> None:
         """Record the connection that currently holds a player's seat."""
+
+    @abstractmethod
+    def get_conn(self, code: str, player_id: str) -> str | None:
+        """Return the connection that holds a player's seat, if one is recorded."""
 
     @abstractmethod
     def drop_conn(self, code: str, player_id: str, sid: str) -> bool:

@@ -198,6 +198,11 @@ class MemoryStore(MemoryOutbox, Store):
         with self._lock:
             self._conns[(code, player_id)] = sid
 
+    def get_conn(self, code: str, player_id: str) -> str | None:
+        """Return the seat's connection."""
+        with self._lock:
+            return self._conns.get((code, player_id))
+
     def drop_conn(self, code: str, player_id: str, sid: str) -> bool:
         """Forget the seat's connection if it is still ``sid``."""
         with self._lock:

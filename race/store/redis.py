@@ -364,6 +364,11 @@ class RedisStore(RedisDeadlines, RedisOutbox, Store):
         """Record a seat's connection."""
         self.r.set(f"{self.p}conn:{code}:{player_id}", sid, px=ROOM_TTL_MS)
 
+    def get_conn(self, code: str, player_id: str) -> str | None:
+        """Return the seat's connection."""
+        sid: str | None = self.r.get(f"{self.p}conn:{code}:{player_id}")
+        return sid
+
     def drop_conn(self, code: str, player_id: str, sid: str) -> bool:
         """Forget the seat's connection if it is still ``sid``."""
         return bool(self._run(self._compare_del, [f"{self.p}conn:{code}:{player_id}"], [sid]))

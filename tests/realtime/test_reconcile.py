@@ -1,0 +1,99 @@
+"""A disconnect during a store outage leaves no ghost: the seat is reconciled, the room goes on."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import redis
+
+from race.core.scorer import Course
+from race.core.scorer import ideal_keys
+from race.realtime import Services
+from race.realtime.reconcile import RECONCILE_AFTER_MS
+from race.realtime.reconcile import RECONCILE_EVERY_MS
+from tests.realtime.harness import Client
+from tests.realtime.harness import Server
+from tests.realtime.test_reconnect import send_paced
+
+
+class Outage:
+    """Makes the real store's connection and room writes fail, as Redis going away does."""
+
+    def __init__(self, svc: Services) -> None:
+        self.down = False
+        store = svc.store
+        for name in ("drop_conn", "update_room"):
+            real = getattr(store, name)
+            setattr(store, name, self.guard(real))
+
+    def guard(self, real: Callable[..., Any]) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if self.down:
+                raise redis.ConnectionError("Connection refused (injected)")
+            return real(*args, **kwargs)
+
+        return call
+
+
+def seat_connected(svc: Services, code: str, player_id: str) -> bool:
+    room = svc.store.get_room(code)
+    assert room is not None
+    seat = room.seat(player_id)
+    return seat is not None and seat.connected and not seat.left
+
+
+def test_a_disconnect_during_a_store_outage_is_reconciled_and_the_race_goes_on(
+    server: Server, connect: Callable[..., Client]
+) -> None:
+    svc: Services = server.app.extensions["coderace"]
+    outage = Outage(svc)
+    a, b = connect("Ann"), connect("Ben")
+    code = a.ok("create", {"snippet_id": "py-short"})["room"]["code"]
+    b.ok("join", {"code": code})
+    outage.down = True
+    b.close()
+    deadline = time.monotonic() + 5
+    while svc.connected > 1:  # the server has run Ben's disconnect, which failed
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    time.sleep(0.05)
+    outage.down = False
+    assert seat_connected(svc, code, b.id), "the outage did not leave a ghost"
+    began = time.monotonic()
+    while seat_connected(svc, code, b.id):
+        # Within the sweep's delay and interval (plus a beat and some slack).
+        assert time.monotonic() - began < (RECONCILE_AFTER_MS + RECONCILE_EVERY_MS) / 1000 + 1
+        time.sleep(0.02)
+    assert svc.heartbeat.reconciler.reconciled == 1
+    view = a.wait("room", lambda r: any(not s["connected"] for s in r["racers"]))
+    assert [s["id"] for s in view["racers"] if not s["connected"]] == [b.id]
+    # The room goes on: Ann races alone and the race ends at her finish, not at the limit
+    # (a ghost would be waited for as a racer still typing).
+    a.wait("room", lambda r: [s["id"] for s in r["racers"]] == [a.id], timeout=5)
+    a.ok("start", {"code": code})
+    room = a.wait("room", lambda r: r["phase"] == "countdown")
+    keys = ideal_keys(Course(room["snippet"]["text"]))
+    stamped = [(200 + 40 * i, k) for i, k in enumerate(keys)]
+    send_paced(a, stamped, room["starts_at"], batch=8)
+    standings = a.wait("standings", timeout=5)
+    assert [s["player_id"] for s in standings["standings"]] == [a.id]
+    assert standings["standings"][0]["completed"]
+
+
+def test_a_normal_disconnect_is_checked_once_and_changes_nothing(
+    server: Server, connect: Callable[..., Client]
+) -> None:
+    svc: Services = server.app.extensions["coderace"]
+    a, b = connect("Ann"), connect("Ben")
+    code = a.ok("create", {"snippet_id": "py-short"})["room"]["code"]
+    b.ok("join", {"code": code})
+    b.close()
+    a.wait("room", lambda r: any(not s["connected"] for s in r["racers"]))
+    reconciler = svc.heartbeat.reconciler
+    deadline = time.monotonic() + (RECONCILE_AFTER_MS + RECONCILE_EVERY_MS) / 1000 + 1
+    while reconciler.waiting():
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    assert reconciler.reconciled == 0
