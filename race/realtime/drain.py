@@ -14,6 +14,7 @@ import json
 import logging
 from typing import Protocol
 
+from race.realtime.logonce import ONCE
 from race.sink import ResultsSink
 from race.sink import SinkBusy
 from race.sink import SinkDown
@@ -51,8 +52,10 @@ def drain(store: Store, sink: ResultsSink, counts: Counts) -> None:
             sink.save(record)
         except SinkDown as exc:
             counts.sink_errors += 1
-            level = logging.DEBUG if isinstance(exc, SinkBusy) else logging.WARNING
-            log.log(level, "results sink: %s stays in the outbox: %s", record_id, exc)
+            if isinstance(exc, SinkBusy):  # routine
+                log.debug("results sink: %s stays in the outbox: %s", record_id, exc)
+            else:
+                ONCE.error(log, "outbox", exc, "results sink is down: %s waits: %s", record_id, exc)
             return  # no record can be saved now; they all wait for the next drain
         except Exception as exc:
             counts.sink_errors += 1
@@ -69,8 +72,8 @@ def failed(store: Store, record_id: str, exc: Exception, counts: Counts) -> None
     if attempts == 0:  # another worker saved or set it aside meanwhile
         return
     if not permanent(exc) and attempts < MAX_ATTEMPTS:
-        log.warning(
-            "results sink: %s failed (attempt %d of %d), retried later: %s",
+        ONCE.error(
+            log, "outbox", exc, "results sink: %s failed (attempt %d of %d), retried later: %s",
             record_id, attempts, MAX_ATTEMPTS, reason,
         )  # fmt: skip
         return

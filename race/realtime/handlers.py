@@ -34,6 +34,7 @@ from race.realtime.identity import Player
 from race.realtime.identity import issue_token
 from race.realtime.identity import new_guest
 from race.realtime.identity import read_token
+from race.realtime.logonce import ONCE
 from race.store.base import is_store_error
 from race.store.base import wall_ms
 from race.web import accounts
@@ -72,7 +73,7 @@ def answer(
     except Refused as exc:
         code, message = exc.code, exc.message
     except Exception as exc:
-        log.error("%s failed: %s: %s", name, type(exc).__name__, exc, exc_info=exc)
+        ONCE.error(log, f"event {name}", exc, "%s failed: %s: %s", name, type(exc).__name__, exc)
         if is_store_error(exc):
             svc.metrics.store_errors.inc()
         code, message = "unavailable", "the server could not do that now; try again"

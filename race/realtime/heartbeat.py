@@ -19,6 +19,7 @@ from race.core import room as rooms
 from race.core.room import Refused
 from race.realtime.drain import drain
 from race.realtime.engine import Engine
+from race.realtime.logonce import ONCE
 from race.realtime.metrics import Metrics
 from race.realtime.racing import Racing
 from race.realtime.reconcile import Reconciler
@@ -99,7 +100,9 @@ class Heartbeat:
                 log.debug("deadline %s: %s", item, refused)
             except Exception as exc:
                 if is_store_error(exc):  # not applied: it comes due again after the hold
-                    log.warning("deadline %s waits for the store: %s", item, exc)
+                    ONCE.error(
+                        log, "deadline", exc, "deadline %s waits for the store: %s", item, exc
+                    )
                     continue
                 try:
                     self.failed(item, now, exc)
@@ -139,9 +142,9 @@ class Heartbeat:
             self.stats.deadline_retries += 1
             if self.metrics is not None:
                 self.metrics.deadline_retries.inc()
-            log.error(
-                "deadline %s failed (try %d of %d), retried later: %s: %s",
-                item, tries, DEADLINE_MAX_TRIES, type(exc).__name__, exc, exc_info=exc,
+            ONCE.error(
+                log, "deadline", exc, "deadline %s failed (try %d of %d), retried later: %s: %s",
+                item, tries, DEADLINE_MAX_TRIES, type(exc).__name__, exc,
             )  # fmt: skip
             return
         kind, code, arg = item.split("|", 2)
@@ -257,7 +260,7 @@ def run_forever(heartbeat: Heartbeat, sleep: Callable[[float], None]) -> None:
         try:
             pause = heartbeat.beat()
         except Exception as exc:
-            log.error("heartbeat failed: %s: %s", type(exc).__name__, exc, exc_info=exc)
+            ONCE.error(log, "heartbeat", exc, "heartbeat failed: %s: %s", type(exc).__name__, exc)
             if heartbeat.metrics is not None and is_store_error(exc):
                 heartbeat.metrics.store_errors.inc()
             pause = 1.0  # back off while the store is away
