@@ -34,6 +34,10 @@ class _RoomEntry:
     sealed: set[int] = field(default_factory=set)
 
 
+#: Expired leases are pruned at most this often (so the table holds live rooms' leases).
+LEASE_SWEEP_MS = 1000
+
+
 class MemoryStore(MemoryOutbox, Store):
     """Race state in this process; correct for one worker, invisible to any other."""
 
@@ -46,6 +50,7 @@ class MemoryStore(MemoryOutbox, Store):
         #: Failed tries at applying a deadline (``deadline_failed``).
         self._deadline_tries: dict[str, int] = {}
         self._leases: dict[str, tuple[str, int]] = {}
+        self._next_lease_sweep = 0
         self._init_outbox()
         #: Token buckets by key (refill rates per ms).
         self._buckets: dict[str, TokenBucket] = {}
@@ -260,6 +265,10 @@ class MemoryStore(MemoryOutbox, Store):
         got = []
         with self._lock:
             now = self._clock()
+            if now >= self._next_lease_sweep:  # an expired lease is the same as none
+                self._next_lease_sweep = now + LEASE_SWEEP_MS
+                for gone in [n for n, (_, until) in self._leases.items() if until <= now]:
+                    del self._leases[gone]
             for name in names:
                 holder = self._leases.get(name)
                 ok = holder is None or holder[0] == owner or holder[1] <= now
@@ -267,6 +276,11 @@ class MemoryStore(MemoryOutbox, Store):
                     self._leases[name] = (owner, now + ttl_ms)
                 got.append(ok)
         return got
+
+    def lease_count(self) -> int:
+        """Return how many leases are kept (live ones, and some expired within a sweep)."""
+        with self._lock:
+            return len(self._leases)
 
     def take_tokens(self, key: str, per_second: float, burst: int, want: int) -> int:
         """Take tokens from a bucket in this process."""
