@@ -9,6 +9,7 @@ to other greenlets between racers, so ending a race never stalls a worker for lo
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Callable
 from dataclasses import asdict
 
@@ -22,6 +23,10 @@ from race.core.room import Room
 from race.core.standings import standings
 from race.realtime.engine import Engine
 from race.store.base import Effects
+from race.store.base import is_store_error
+
+#: How long a round's "standings told" mark is kept (its retries come within seconds).
+TOLD_MS = 10 * 60 * 1000
 
 
 class Conclude:
@@ -44,11 +49,16 @@ class Conclude:
         """End the round if it is over; True if this call ended it."""
         now = self.engine.clock()
         room = self.store.get_room(code)
-        if room is None or room.round != round_ or not rooms.is_over(room, now):
+        if room is None or room.round != round_:
+            return False
+        # A round found finished may not have been told (its end's reply was lost, or its
+        # teller died): whoever sees it first tells it (``_first_to_tell``).
+        told_late = room.phase == "finished" and not room.abandoned
+        if not told_late and not rooms.is_over(room, now):
             return False
         assert room.starts_at is not None and room.ends_at is not None
         self.store.seal_round(code, round_)
-        end_ms = min(now, room.ends_at) - room.starts_at
+        end_ms = min(room.finished_at or now, now, room.ends_at) - room.starts_at
         reviewed: dict[str, Reviewed] = {}
         for seat in room.racers:
             lines = self.store.read_log(code, round_, seat.player_id)
@@ -69,8 +79,18 @@ class Conclude:
                 outbox={race_id(code, round_): json.dumps(record(after, reviewed))},
             )
 
-        before, after = self.store.update_room(code, move, effects)
-        if before.phase == after.phase:
+        try:
+            _, after = self.store.update_room(code, move, effects)
+        except Exception as exc:  # the reply may be lost after the end was written
+            if not is_store_error(exc):
+                raise
+            seen = self.store.get_room(code)  # still away: raises, and the deadline returns
+            if seen is None or seen.round != round_ or seen.phase != "finished":
+                raise
+            after = seen
+        if after.round != round_ or after.phase != "finished" or after.abandoned:
+            return False
+        if not self._first_to_tell(code, round_):
             return False
         self.engine.broadcast(after)
         self.engine.emit(
@@ -127,6 +147,12 @@ class Conclude:
         )
         self._closed(after)
         return True
+
+    def _first_to_tell(self, code: str, round_: int) -> bool:
+        """Tell whether this call is the first to see the round finished, and so the one
+        to broadcast its standings (not only the compare-and-set's winner: its reply may
+        have been lost). A lease under an owner of its own is taken only once."""
+        return self.store.acquire_lease(f"told|{code}|{round_}", secrets.token_hex(8), TOLD_MS)
 
     def _closed(self, after: Room) -> None:
         """Free what a finished round held: its quick lobby, this worker's caches."""

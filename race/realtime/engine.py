@@ -29,6 +29,10 @@ from race.store.base import Effects
 from race.store.base import Move
 from race.store.base import NoSuchRoom
 from race.store.base import Store
+from race.store.base import is_store_error
+
+#: A request resent after a lost answer arrives within this long of the first.
+RESENT_WITHIN_MS = 30_000
 
 
 class Emit(Protocol):
@@ -95,12 +99,32 @@ class Engine:
                 cancel.append(f"drop|{code}|{seat.player_id}")
         return Effects(schedule=schedule, cancel=tuple(cancel))
 
-    def update(self, code: str, move: Move) -> tuple[Room, Room]:
-        """Apply a move to a room, with its deadlines, and broadcast the new view."""
+    def update(
+        self, code: str, move: Move, shows: Callable[[Room], bool] | None = None
+    ) -> tuple[Room, Room]:
+        """Apply a move to a room, with its deadlines, and broadcast the new view.
+
+        ``shows`` tells whether a room already shows the move's result. Such a room is
+        taken as the move applied, so that a move run again answers as the first run did:
+        a client resending a request whose answer was lost, or a store reply lost after
+        the write (the room is read again to see whether it landed).
+        """
+
+        def once(room: Room) -> Room:
+            return room if shows is not None and shows(room) else move(room)
+
         try:
-            before, after = self.store.update_room(code, move, self.effects)
+            before, after = self.store.update_room(code, once, self.effects)
         except NoSuchRoom:
             raise Refused("no_such_room", rooms.NO_SUCH_ROOM) from None
+        except Exception as exc:
+            seen = self.store.get_room(code) if shows and is_store_error(exc) else None
+            if seen is None or shows is None or not shows(seen):
+                raise
+            before = after = seen  # it landed; who saw it change first is not known
+            self.broadcast(after)
+            for watcher in self.watchers:
+                watcher(before, after)
         if after != before:
             self.broadcast(after)
             for watcher in self.watchers:
@@ -214,7 +238,9 @@ class Engine:
     def kick(self, code: str, host: Player, target: str) -> None:
         """Remove a player at the host's request."""
         now = self.clock()
-        self.update(code, lambda r: rooms.kick(r, host.id, target, now))
+        self.update(
+            code, lambda r: rooms.kick(r, host.id, target, now), lambda r: target in r.banned
+        )
         self.emit("kicked", {"code": code}, player_room(target))
 
     def lock(self, code: str, host: Player, locked: bool) -> None:
@@ -230,15 +256,41 @@ class Engine:
     def start(self, code: str, host: Player) -> None:
         """Start a private room's countdown."""
         now = self.clock()
-        self.update(code, lambda r: rooms.start(r, host.id, now))
+        self.update(
+            code, lambda r: rooms.start(r, host.id, now), lambda r: _started(r, host.id, now)
+        )
 
     def cut_short(self, code: str, host: Player) -> Room:
         """End a private race's time now, at the host's request (``rooms.cut_short``)."""
         now = self.clock()
-        _, after = self.update(code, lambda r: rooms.cut_short(r, host.id, now))
+        _, after = self.update(
+            code, lambda r: rooms.cut_short(r, host.id, now), lambda r: _cut(r, host.id, now)
+        )
         return after
 
     def rematch(self, code: str, host: Player, snippet: Snippet | None) -> None:
         """Open the next round."""
         now = self.clock()
         self.update(code, lambda r: rooms.rematch(r, host.id, now, snippet))
+
+
+def _started(room: Room, host_id: str, now: int) -> bool:
+    """Tell whether a room shows its host's ``start`` (counting down, started just now)."""
+    return (
+        room.host_id == host_id
+        and room.phase in ("countdown", "racing")
+        and room.starts_at is not None
+        and room.starts_at <= now + room.timing.private_countdown_ms
+        and room.starts_at > now - RESENT_WITHIN_MS
+    )
+
+
+def _cut(room: Room, host_id: str, now: int) -> bool:
+    """Tell whether a room shows its host's ``end``: still racing with its time up (once
+    it is finished, ``end`` is refused ``bad_phase`` as before; its standings were sent)."""
+    return (
+        room.host_id == host_id
+        and room.phase == "racing"
+        and room.ends_at is not None
+        and room.ends_at <= now
+    )

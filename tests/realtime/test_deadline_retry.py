@@ -19,6 +19,7 @@ from race.realtime.identity import Player
 from race.realtime.metrics import Metrics
 from race.realtime.racing import Racing
 from race.sink import MemorySink
+from race.store.base import Store
 from race.store.base import wall_ms
 from race.store.memory import MemoryStore
 
@@ -26,14 +27,15 @@ from race.store.memory import MemoryStore
 class World:
     """One worker's race services on a clock the test moves (no sockets)."""
 
-    def __init__(self) -> None:
+    def __init__(self, store: Store | None = None) -> None:
         self.now = wall_ms()
-        self.store = MemoryStore()
+        self.store = store or MemoryStore()
         self.events: list[tuple[str, Any]] = []
         self.engine = Engine(self.store, builtin(), lambda: self.now, self.emit)
         self.racing = Racing(self.engine)
         self.metrics = Metrics(self.store)
-        self.heartbeat = Heartbeat(self.engine, self.racing, MemorySink(), "w1", self.metrics)
+        self.sink = MemorySink()
+        self.heartbeat = Heartbeat(self.engine, self.racing, self.sink, "w1", self.metrics)
 
     def emit(self, event: str, data: Any, to: str) -> None:
         self.events.append((event, data))
