@@ -62,7 +62,7 @@ def ended(lines: list[str]) -> tuple[float, float, int]:
     began = time.perf_counter()
     assert racing.conclude(room.code, 1)
     concluded = (time.perf_counter() - began) * 1000
-    record = json.loads(dict(store.outbox_pending())[f"{room.code}.1"])
+    record = json.loads(dict(store.outbox_pending())[room.race_id])
     began = time.perf_counter()
     trace(parse_log(record["logs"][PLAYER.id], "bench"))
     traced = (time.perf_counter() - began) * 1000

@@ -163,7 +163,7 @@ def seed(engine: Engine, n_results: int, n_players: int, days: int, rng_seed: in
     for race, rows in history(n_results, n_players, days, now, rng_seed):
         pick = rng.randrange(len(corpus))
         snippet, snippet_id = corpus[pick], snippet_ids[pick]
-        race_id = f"{race['no']:016x}.1"
+        race_id = f"{race['no']:022x}"  # shaped like a random race id
         finished = race["finished_at"]
         races_buf.append(
             [race_id, f"{race['no']:016x}", 1, race["mode"], snippet.language, snippet_id,

@@ -4,6 +4,8 @@ details every player is sent, and the record the results sink stores. Pure."""
 from __future__ import annotations
 
 import base64
+import hashlib
+import re
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -19,10 +21,19 @@ from race.core.review import Review
 from race.core.review import review
 from race.core.room import Room
 
+#: A race id: ``secrets.token_urlsafe(16)``, drawn by the engine when a round opens.
+RACE_ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
+#: How race ids looked before they were opaque (``<room code>.<round>``).
+OLD_RACE_ID = re.compile(r"^(?P<code>[A-Za-z0-9_-]{16})\.(?P<round>[0-9]{1,7})$")
 
-def race_id(code: str, round_: int) -> str:
-    """Return the id under which a round's results are stored."""
-    return f"{code}.{round_}"
+
+def legacy_race_id(code: str, round_: int) -> str:
+    """Return the id of a round opened before race ids were drawn at random (a room kept
+    across the upgrade, or a record an older worker left in the outbox): a digest of the
+    code and round, so every worker derives the same id and none can be read back into
+    the code."""
+    digest = hashlib.sha256(f"coderace-race:{code}.{round_}".encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode()[:22]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +76,7 @@ def record(room: Room, reviewed: Mapping[str, Reviewed]) -> dict[str, Any]:
     snippet = room.snippet
     reviews = {pid: r.review for pid, r in reviewed.items()}
     return {
-        "race_id": race_id(room.code, room.round),
+        "race_id": room.race_id,
         "code": room.code,
         "round": room.round,
         "kind": room.kind,

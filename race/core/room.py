@@ -104,6 +104,10 @@ class Room:
     snippet: Snippet
     limit_ms: int
     created_ms: int
+    #: The id the current round's results are stored under: random, drawn by the engine
+    #: when the round opens (``new_room``, ``rematch``), so it says nothing of the code and
+    #: every worker that ends the round stores it under the same id.
+    race_id: str
     #: The quick-race lobby's language ("any" for a mixed lobby); None for other rooms.
     lobby: str | None = None
     rules: Rules = field(default_factory=Rules)
@@ -199,6 +203,7 @@ def new_room(
     snippet: Snippet,
     now: int,
     *,
+    race_id: str,
     lobby: str | None = None,
     limit_ms: int | None = None,
     rules: Rules | None = None,
@@ -212,6 +217,7 @@ def new_room(
         snippet,
         limit,
         now,
+        race_id,
         lobby=lobby,
         rules=rules or Rules(),
         timing=timing or Timing(),
@@ -422,8 +428,11 @@ def abandon(room: Room, now: int) -> Room:
     return replace(room, phase="finished", finished_at=now, standings=(), abandoned=True)
 
 
-def rematch(room: Room, host_id: str, now: int, snippet: Snippet | None = None) -> Room:
-    """Open a new round in the same room, on the same snippet or a new one."""
+def rematch(
+    room: Room, host_id: str, now: int, race_id: str, snippet: Snippet | None = None
+) -> Room:
+    """Open a new round in the same room (stored as ``race_id``), on the same snippet or a
+    new one."""
     _require_host(room, host_id)
     if room.phase != "finished":
         raise Refused("bad_phase", "a rematch is offered once the race is over")
@@ -434,6 +443,7 @@ def rematch(room: Room, host_id: str, now: int, snippet: Snippet | None = None) 
         room,
         phase="lobby",
         round=room.round + 1,
+        race_id=race_id,
         seats=seats,
         snippet=snippet or room.snippet,
         starts_at=None,

@@ -36,7 +36,8 @@ NAMING = {
 }
 #: Ids of the ``p`` + 16 hex characters kind (race.realtime.identity).
 PLAYER_ID = 17
-#: A race id is ``<room code>.<round>`` (race.realtime.racing.race_id).
+#: A race id is random, 22 characters (race.core.record.RACE_ID); older ones were
+#: ``<room code>.<round>`` until migration 0004 replaced them.
 RACE_ID = 32
 NAME = 24
 #: Big integer keys, except on SQLite where only INTEGER keys count up by themselves.

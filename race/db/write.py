@@ -21,6 +21,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from race.core.keylog import parse_log
+from race.core.record import OLD_RACE_ID
+from race.core.record import legacy_race_id
 from race.core.replay import MIN_INTERVALS
 from race.core.replay import same_rhythm
 from race.core.replay import unpack
@@ -147,8 +149,13 @@ def save_race(session: Session, record: dict[str, Any], now: datetime | None = N
     snippet = record["snippet"]
     snippet_id = snippet_version(session, snippet, now)
     finished = from_ms(int(record["finished_at"]))
+    race_id = str(record["race_id"])
+    if OLD_RACE_ID.match(race_id):  # left in the outbox by a worker from before 0004
+        if _saved_before(session, str(record["code"]), int(record["round"])):
+            return False
+        race_id = legacy_race_id(str(record["code"]), int(record["round"]))
     race = {
-        "id": str(record["race_id"]),
+        "id": race_id,
         "code": str(record["code"]),
         "round": int(record["round"]),
         "mode": str(record["kind"]),
@@ -204,6 +211,12 @@ def save_race(session: Session, record: dict[str, Any], now: datetime | None = N
             bests.record(session, result, now)
     session.flush()
     return True
+
+
+def _saved_before(session: Session, code: str, round_: int) -> bool:
+    """Tell whether a round was saved before migration 0004 gave it a random id."""
+    found = select(Race.id).where(Race.code == code, Race.round == round_).limit(1)
+    return session.scalar(found) is not None
 
 
 def replayed(session: Session, snippet_id: int, signatures: dict[str, bytes]) -> set[str]:

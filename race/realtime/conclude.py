@@ -16,7 +16,6 @@ from dataclasses import asdict
 from race.core import room as rooms
 from race.core.record import Reviewed
 from race.core.record import details
-from race.core.record import race_id
 from race.core.record import record
 from race.core.record import review_racer
 from race.core.room import Room
@@ -76,7 +75,7 @@ class Conclude:
             return Effects(
                 schedule=base.schedule,
                 cancel=(*base.cancel, f"begin|{code}|{round_}", f"limit|{code}|{round_}"),
-                outbox={race_id(code, round_): json.dumps(record(after, reviewed))},
+                outbox={after.race_id: json.dumps(record(after, reviewed))},
             )
 
         try:

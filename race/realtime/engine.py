@@ -46,6 +46,12 @@ def new_code() -> str:
     return secrets.token_urlsafe(12)
 
 
+def new_race_id() -> str:
+    """Return the id a new round's results are stored under: 128 random bits, URL-safe,
+    unrelated to the room code (``race.core.record.RACE_ID``)."""
+    return secrets.token_urlsafe(16)
+
+
 def player_room(player_id: str) -> str:
     """Return the Socket.IO room every connection of a player joins."""
     return f"p:{player_id}"
@@ -162,7 +168,9 @@ class Engine:
     def _create(self, kind: Kind, snippet: Snippet, **options: Any) -> Room:
         now = self.clock()
         for _ in range(5):
-            room = rooms.new_room(new_code(), kind, snippet, now, timing=self.timing, **options)
+            room = rooms.new_room(
+                new_code(), kind, snippet, now, race_id=new_race_id(), timing=self.timing, **options
+            )
             if self.store.create_room(room):
                 return room
         raise Refused("busy", "could not allocate a room code; try again")
@@ -269,9 +277,9 @@ class Engine:
         return after
 
     def rematch(self, code: str, host: Player, snippet: Snippet | None) -> None:
-        """Open the next round."""
-        now = self.clock()
-        self.update(code, lambda r: rooms.rematch(r, host.id, now, snippet))
+        """Open the next round (under a new race id)."""
+        now, race_id = self.clock(), new_race_id()
+        self.update(code, lambda r: rooms.rematch(r, host.id, now, race_id, snippet))
 
 
 def _started(room: Room, host_id: str, now: int) -> bool:

@@ -23,6 +23,7 @@ def room_view(room: Room, now: int) -> dict[str, Any]:
         "lobby": room.lobby,
         "phase": room.phase,
         "round": room.round,
+        "race_id": room.race_id,
         "host": room.host_id,
         "locked": room.locked,
         "max_racers": MAX_RACERS[room.kind],

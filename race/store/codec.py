@@ -6,6 +6,7 @@ import json
 from dataclasses import asdict
 from typing import Any
 
+from race.core.record import legacy_race_id
 from race.core.room import Room
 from race.core.room import Seat
 from race.core.room import Standing
@@ -28,6 +29,8 @@ def decode_room(raw: str | bytes) -> Room:
     data: dict[str, Any] = json.loads(raw)
     if data.pop("_v", None) != CODEC_VERSION:
         raise ValueError("room was stored by an incompatible version")
+    # A room stored by a worker from before race ids were random carries none.
+    data.setdefault("race_id", legacy_race_id(data["code"], data["round"]))
     data["snippet"] = Snippet(**data["snippet"])
     data["rules"] = Rules(**data["rules"])
     data["timing"] = Timing(**data["timing"])

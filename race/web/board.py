@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 bp = Blueprint("board", __name__)
 
 _PLAYER = r"p[0-9a-f]{16}"
-_RACE = r"[A-Za-z0-9_-]{16}\.[0-9]{1,6}"  # <room code>.<round>
+_RACE = r"[A-Za-z0-9_-]{22}"  # random (race.core.record.RACE_ID), not the room code
 PLAYER_ID = re.compile(rf"^{_PLAYER}$")
 RACE_ID = re.compile(rf"^{_RACE}$")
 #: A run to race as a ghost (``?ghost=`` on the race page): a race id and one of its players.
@@ -202,7 +202,7 @@ def race_page(race_id: str) -> ResponseReturnValue:
 def race_api(race_id: str) -> ResponseReturnValue:
     """Return a finished race as JSON, with each player's per-second series."""
     if not RACE_ID.match(race_id):
-        raise BadRequest("not a race id (<room code>.<round>)")
+        raise BadRequest("not a race id")
     found = queries.race(db_session(), race_id)
     if found is None:
         return jsonify({"error": {"code": "not_found", "message": "no such race"}}), 404
@@ -215,7 +215,7 @@ def trace_api(race_id: str) -> ResponseReturnValue:
     player's cursor over time (``[t_ms, pos]`` or ``[t_ms, pos, error_run]``, from the
     race start), with their figures and per-second WPM. ``?player=`` picks one player."""
     if not RACE_ID.match(race_id):
-        raise BadRequest("not a race id (<room code>.<round>)")
+        raise BadRequest("not a race id")
     only = request.args.get("player")
     if only is not None and not PLAYER_ID.match(only):
         raise BadRequest("not a player id")

@@ -271,7 +271,7 @@ byId("end-btn").addEventListener("click", async (e) => {
 async function storedDetails(room) {
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      const res = await fetch(`/api/races/${encodeURIComponent(room.code)}.${room.round}`);
+      const res = await fetch(`/api/races/${encodeURIComponent(room.race_id)}`);
       if (res.ok) {
         const race = await res.json();
         const details = {};
@@ -360,7 +360,7 @@ function showGhostResult(mine) {
  * database has it: the race is written a moment after it ends, or later if the database
  * is away. */
 async function offerStored(room, mine) {
-  const raceId = `${room.code}.${room.round}`;
+  const raceId = room.race_id;
   const replay = byId("replay-btn");
   const ghost = byId("ghost-btn");
   for (let attempt = 0; attempt < 20; attempt++) {

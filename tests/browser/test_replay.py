@@ -70,7 +70,10 @@ def test_a_run_is_raced_as_a_ghost_and_replayed(
     said = solo.page.locator("#ghost-result").text_content() or ""
     shown = re.search(r"([0-9.]+) WPM", said)
     assert shown and abs(float(shown.group(1)) - run["net_wpm"]) <= 0.05, said
-    mine = poll_json(f"{live.url}/api/races/{code}.1/trace")["players"][0]
+    expect(solo.page.locator("#replay-btn")).to_be_visible(timeout=15_000)
+    stored = (solo.page.locator("#replay-btn").get_attribute("href") or "").split("/races/")[1]
+    assert stored != race_id and code not in stored  # this round's own random id
+    mine = poll_json(f"{live.url}/api/races/{stored}/trace")["players"][0]
     won = mine["duration_ms"] < run["frames"][-1][0]
     assert said.startswith("You beat the ghost." if won else "The ghost won."), said
     assert not solo.errors
@@ -100,7 +103,7 @@ def test_a_run_is_raced_as_a_ghost_and_replayed(
 
 def test_a_broken_ghost_link_still_opens_a_practice_run(player: Callable[..., Player]) -> None:
     solo = player("Solo")
-    solo.page.goto("/play/practice?ghost=AAAAAAAAAAAAAAAA.1:p0000000000000000")
+    solo.page.goto("/play/practice?ghost=AAAAAAAAAAAAAAAAAAAAAA:p0000000000000000")
     wait_typing(solo.page)
     expect(solo.page.locator("#notice")).to_contain_text("No ghost to race")
     expect(solo.page.locator("#code .ghost")).to_have_count(0)

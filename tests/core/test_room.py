@@ -16,7 +16,7 @@ SNIPPET = make_snippet(
 
 
 def quick(now: int = 1_000) -> Room:
-    return rooms.new_room("Q" * 16, "quick", SNIPPET, now, lobby="python")
+    return rooms.new_room("Q" * 16, "quick", SNIPPET, now, race_id="q" * 22, lobby="python")
 
 
 def test_a_quick_countdown_waits_for_a_second_racer_who_is_there() -> None:
@@ -39,7 +39,7 @@ def test_two_racers_who_are_there_start_a_quick_countdown_at_once() -> None:
 
 
 def test_a_late_racer_hears_the_race_started_even_when_seats_are_kept() -> None:
-    room = rooms.new_room("P" * 16, "private", SNIPPET, 1_000)
+    room = rooms.new_room("P" * 16, "private", SNIPPET, 1_000, race_id="p" * 22)
     for i in range(MAX_RACERS["private"]):
         room = rooms.join(room, f"p{i}", f"P{i}", "racer", 1_000)
     with pytest.raises(Refused) as full:
@@ -55,7 +55,7 @@ def test_a_late_racer_hears_the_race_started_even_when_seats_are_kept() -> None:
 
 
 def test_a_finish_after_the_race_ended_changes_nothing() -> None:
-    room = rooms.new_room("P" * 16, "private", SNIPPET, 1_000)
+    room = rooms.new_room("P" * 16, "private", SNIPPET, 1_000, race_id="p" * 22)
     room = rooms.join(room, "h", "Host", "racer", 1_000)
     room = rooms.join(room, "g", "Guest", "racer", 1_000)
     room = rooms.begin_racing(rooms.start(room, "h", 2_000), 10**6)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from race.core.record import race_id
 from race.core.room import Timing
 from race.core.scorer import Course
 from race.core.scorer import ideal_keys
@@ -55,4 +54,4 @@ class Track:
             self.racing.keys(room.code, room.round, player, seq, chunk)
         finished = self.store.get_room(room.code)
         assert finished is not None and finished.phase == "finished", "the race did not end"
-        return race_id(room.code, room.round)
+        return finished.race_id

@@ -66,16 +66,18 @@ def record(
     when: datetime = NOW,
     kind: str = "quick",
     snippet: dict[str, Any] | None = None,
+    code: str | None = None,
+    round_: int = 1,
 ) -> dict[str, Any]:
-    """Return a finished race record."""
+    """Return a finished race record (of a room whose code is unrelated to the id)."""
     snippet = snippet or SNIPPET
-    code, _, round_ = race_id.partition(".")
+    code = code or race_id[:16].swapcase()
     header = dump_log(KeyLog(snippet["text"], Rules(), snippet["indent"], 120_000))
     keys = json.dumps({"seq": 0, "recv_ms": 900, "keys": [[100, "d"], [250, "e"]]})
     return {
         "race_id": race_id,
         "code": code,
-        "round": int(round_ or 1),
+        "round": round_,
         "kind": kind,
         "snippet": dict(snippet),
         "rules": Rules().to_dict(),

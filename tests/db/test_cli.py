@@ -35,7 +35,7 @@ def test_upgrade_current_and_rebuild(tmp_path: Path) -> None:
     engine = make_engine(url)
     with Session(engine) as session:
         assert session.scalar(select(func.count()).select_from(Snippet)) == len(builtin())
-        save_race(session, record("AAAAAAAAAAAAAAAA.1", [standing(pid(1))]))
+        save_race(session, record("AAAAAAAAAAAAAAAAAAAAA1", [standing(pid(1))]))
         session.commit()
         rows = session.scalar(select(func.count()).select_from(Best))
     rebuilt = runner.invoke(main, ["db", "rebuild-bests", "--url", url])

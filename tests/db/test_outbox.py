@@ -197,11 +197,11 @@ def test_a_write_that_never_returns_is_tried_afresh(db: Engine) -> None:
         return real_write(record)
 
     sink.write = write  # type: ignore[method-assign]
-    rec = record("AAAAAAAAAAAAAAAA.1", [standing(pid(1))])
+    rec = record("AAAAAAAAAAAAAAAAAAAAA1", [standing(pid(1))])
     with pytest.raises(WritePending):
         sink.save(rec)
     with pytest.raises(WritePending):
-        sink.save(record("AAAAAAAAAAAAAAAA.2", [standing(pid(1))]))  # one write at a time
+        sink.save(record("AAAAAAAAAAAAAAAAAAAAA2", [standing(pid(1))]))  # one write at a time
     time.sleep(0.3)
     deadline = time.monotonic() + 5
     while True:
@@ -211,7 +211,7 @@ def test_a_write_that_never_returns_is_tried_afresh(db: Engine) -> None:
         except WritePending:
             assert time.monotonic() < deadline
             time.sleep(0.02)
-    assert calls == ["AAAAAAAAAAAAAAAA.1", "AAAAAAAAAAAAAAAA.1"]
+    assert calls == ["AAAAAAAAAAAAAAAAAAAAA1", "AAAAAAAAAAAAAAAAAAAAA1"]
     release.set()  # the abandoned attempt finishes too: still one race
     time.sleep(0.2)
     assert counts(db)[:2] == (1, 1)

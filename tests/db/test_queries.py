@@ -27,10 +27,15 @@ GO = {**SNIPPET, "id": "go-short", "title": "Short Go", "language": "go", "inden
 def seed(session: Session) -> None:
     """Save a small history: three players over three days, python and go."""
     races = [
-        ("AAAAAAAAAAAAAAAA.1", NOW - timedelta(days=8), [(1, 50.0), (2, 70.0), (3, 65.0)], None),
-        ("AAAAAAAAAAAAAAAA.2", NOW - timedelta(days=1), [(1, 80.0), (2, 60.0)], None),
-        ("AAAAAAAAAAAAAAAA.3", NOW, [(1, 55.0), (3, 75.0)], None),
-        ("BBBBBBBBBBBBBBBB.1", NOW, [(2, 90.0), (3, 40.0)], GO),
+        (
+            "AAAAAAAAAAAAAAAAAAAAA1",
+            NOW - timedelta(days=8),
+            [(1, 50.0), (2, 70.0), (3, 65.0)],
+            None,
+        ),
+        ("AAAAAAAAAAAAAAAAAAAAA2", NOW - timedelta(days=1), [(1, 80.0), (2, 60.0)], None),
+        ("AAAAAAAAAAAAAAAAAAAAA3", NOW, [(1, 55.0), (3, 75.0)], None),
+        ("BBBBBBBBBBBBBBBBBBBBB1", NOW, [(2, 90.0), (3, 40.0)], GO),
     ]
     for race_id, when, players, snippet in races:
         ordered = sorted(players, key=lambda p: -p[1])
@@ -51,7 +56,7 @@ def test_all_time_board_is_each_players_best(session: Session) -> None:
     board = queries.leaderboard(session, language_board("python"), "all")
     assert ranks(board) == [(1, pid(1), 80.0), (2, pid(3), 75.0), (3, pid(2), 70.0)]
     assert board["players"] == 3
-    assert board["top"][0]["race_id"] == "AAAAAAAAAAAAAAAA.2"
+    assert board["top"][0]["race_id"] == "AAAAAAAAAAAAAAAAAAAAA2"
     assert board["top"][0]["name"] == "Player 1" and board["top"][0]["accuracy"] == 91
 
 
@@ -95,9 +100,11 @@ def test_your_rank_outside_the_top(session: Session) -> None:
 
 
 def test_ties_go_to_who_got_there_first(session: Session) -> None:
-    save_race(session, record("AAAAAAAAAAAAAAAA.1", [standing(pid(5), wpm=60)]), NOW)
+    save_race(session, record("AAAAAAAAAAAAAAAAAAAAA1", [standing(pid(5), wpm=60)]), NOW)
     earlier = NOW - timedelta(hours=1)
-    save_race(session, record("AAAAAAAAAAAAAAAA.2", [standing(pid(6), wpm=60)], when=earlier), NOW)
+    save_race(
+        session, record("AAAAAAAAAAAAAAAAAAAAA2", [standing(pid(6), wpm=60)], when=earlier), NOW
+    )
     session.commit()
     board = queries.leaderboard(session, language_board("python"), "all", player_id=pid(5))
     assert ranks(board) == [(1, pid(6), 60.0), (2, pid(5), 60.0)]
@@ -109,9 +116,9 @@ def test_profile(session: Session) -> None:
     found = queries.profile(session, pid(1), NOW)
     assert found is not None and found["name"] == "Player 1" and not found["registered"]
     assert [r["race_id"] for r in found["recent"]] == [
-        "AAAAAAAAAAAAAAAA.3",
-        "AAAAAAAAAAAAAAAA.2",
-        "AAAAAAAAAAAAAAAA.1",
+        "AAAAAAAAAAAAAAAAAAAAA3",
+        "AAAAAAAAAAAAAAAAAAAAA2",
+        "AAAAAAAAAAAAAAAAAAAAA1",
     ]
     assert found["recent"][0]["mode"] == "quick" and found["recent"][0]["title"] == "Short Python"
     assert [(b["language"], b["net_wpm"]) for b in found["bests"]["languages"]] == [
@@ -128,15 +135,15 @@ def test_profile(session: Session) -> None:
 
 def test_race_page_and_keylog(session: Session) -> None:
     seed(session)
-    race = queries.race(session, "BBBBBBBBBBBBBBBB.1")
+    race = queries.race(session, "BBBBBBBBBBBBBBBBBBBBB1")
     assert race is not None and race["language"] == "go" and race["mode"] == "quick"
     assert [(s["place"], s["player_id"]) for s in race["standings"]] == [(1, pid(2)), (2, pid(3))]
     assert race["standings"][0]["series"][0] == {"wpm": 50.0, "raw": 55.0, "errors": 0}
     assert race["snippet"]["text"] == GO["text"] and race["snippet"]["indent"] == "tab"
-    log = queries.keylog(session, "BBBBBBBBBBBBBBBB.1", pid(2))
+    log = queries.keylog(session, "BBBBBBBBBBBBBBBBBBBBB1", pid(2))
     assert log is not None and log[0].startswith('{"v":')
-    assert queries.keylog(session, "BBBBBBBBBBBBBBBB.1", pid(1)) is None
-    assert queries.race(session, "CCCCCCCCCCCCCCCC.1") is None
+    assert queries.keylog(session, "BBBBBBBBBBBBBBBBBBBBB1", pid(1)) is None
+    assert queries.race(session, "CCCCCCCCCCCCCCCCCCCCC1") is None
 
 
 def test_flagged_and_unfinished_rank_nowhere_but_show_in_history(session: Session) -> None:
@@ -144,7 +151,7 @@ def test_flagged_and_unfinished_rank_nowhere_but_show_in_history(session: Sessio
         standing(pid(1), wpm=200, flagged=True, place=2),
         standing(pid(2), wpm=30, completed=False, place=1),
     ]
-    save_race(session, record("AAAAAAAAAAAAAAAA.1", rows), NOW)
+    save_race(session, record("AAAAAAAAAAAAAAAAAAAAA1", rows), NOW)
     session.commit()
     assert queries.leaderboard(session, language_board("python"), "all")["top"] == []
     found = queries.profile(session, pid(1), NOW)

@@ -35,12 +35,12 @@ def test_a_replayed_log_is_flagged_and_off_the_boards(session: Session) -> None:
     original = signature(1)
     save_race(
         session,
-        with_rhythms(record("A" * 16 + ".1", [standing(pid(1), "Ada", 90.0)]), {pid(1): original}),
+        with_rhythms(record("A" * 21 + "1", [standing(pid(1), "Ada", 90.0)]), {pid(1): original}),
         NOW,
     )
     replay = [v + random.Random(2).randint(-1, 1) for v in original[1:]]  # jittered, one key late
     later = record(
-        "B" * 16 + ".1", [standing(pid(2), "Copy", 91.0), standing(pid(3), "Own", 50.0, place=2)]
+        "B" * 21 + "1", [standing(pid(2), "Copy", 91.0), standing(pid(3), "Own", 50.0, place=2)]
     )
     save_race(session, with_rhythms(later, {pid(2): replay, pid(3): signature(3)}), NOW)
     session.commit()
@@ -57,10 +57,10 @@ def test_a_replayed_log_is_flagged_and_off_the_boards(session: Session) -> None:
 def test_two_racers_with_one_rhythm_in_a_race_are_both_flagged(session: Session) -> None:
     bot = signature(7)
     rec = record(
-        "C" * 16 + ".1",
+        "C" * 21 + "1",
         [standing(pid(4), "Bot A", 120.0), standing(pid(5), "Bot B", 119.0, place=2)],
     )
     save_race(session, with_rhythms(rec, {pid(4): bot, pid(5): bot}), NOW)
     session.commit()
-    rows = session.scalars(select(Result).where(Result.race_id == "C" * 16 + ".1")).all()
+    rows = session.scalars(select(Result).where(Result.race_id == "C" * 21 + "1")).all()
     assert all(r.flagged and REPLAYED in r.reasons for r in rows)

@@ -9,6 +9,7 @@ from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from race.core.record import legacy_race_id
 from race.db import bests
 from race.db.models import Best
 from race.db.models import KeyLog
@@ -33,11 +34,12 @@ def count(session: Session, model: type) -> int:
 
 def test_a_race_is_saved_with_every_figure(session: Session) -> None:
     rec = record(
-        "AAAAAAAAAAAAAAAA.1", [standing(pid(1), "Ada", 71.5), standing(pid(2), "Bo", 40.0, place=2)]
+        "AAAAAAAAAAAAAAAAAAAAA1",
+        [standing(pid(1), "Ada", 71.5), standing(pid(2), "Bo", 40.0, place=2)],
     )
     assert save_race(session, rec, NOW) is True
     session.commit()
-    race = session.get_one(Race, "AAAAAAAAAAAAAAAA.1")
+    race = session.get_one(Race, "AAAAAAAAAAAAAAAAAAAAA1")
     assert (race.mode, race.language, race.round, race.limit_ms) == ("quick", "python", 1, 120_000)
     assert race.finished_at == NOW and race.started_at == NOW - timedelta(seconds=15)
     snippet = session.get_one(Snippet, race.snippet_id)
@@ -52,8 +54,21 @@ def test_a_race_is_saved_with_every_figure(session: Session) -> None:
     assert session.get_one(Player, pid(2)).name == "Bo"
 
 
+def test_a_record_an_older_worker_left_is_saved_under_an_opaque_id_once(session: Session) -> None:
+    code = "b-_9b-_9b-_9b-_9"
+    old = record(f"{code}.3", [standing(pid(1))], code=code, round_=3)  # from before 0004
+    assert save_race(session, old, NOW) is True
+    assert save_race(session, old, NOW) is False  # a retry, after the id was derived
+    (race,) = session.scalars(select(Race)).all()
+    assert race.id == legacy_race_id(code, 3) and code not in race.id
+    # Saved before the upgrade (which gave it a random id), then retried from the outbox:
+    assert save_race(session, record("Z" * 22, [standing(pid(1))], code=code, round_=4), NOW)
+    assert save_race(session, record(f"{code}.4", [standing(pid(1))], code=code, round_=4)) is False
+    assert count(session, Race) == 2 and count(session, Result) == 2
+
+
 def test_saving_the_same_race_again_adds_nothing(session: Session) -> None:
-    rec = record("AAAAAAAAAAAAAAAA.1", [standing(pid(1)), standing(pid(2), place=2)])
+    rec = record("AAAAAAAAAAAAAAAAAAAAA1", [standing(pid(1)), standing(pid(2), place=2)])
     assert save_race(session, rec, NOW) is True
     assert save_race(session, rec, NOW) is False
     session.commit()
@@ -64,15 +79,19 @@ def test_saving_the_same_race_again_adds_nothing(session: Session) -> None:
 
 
 def test_snippets_are_versioned_by_their_text(session: Session) -> None:
-    save_race(session, record("AAAAAAAAAAAAAAAA.1", [standing(pid(1))]), NOW)
+    save_race(session, record("AAAAAAAAAAAAAAAAAAAAA1", [standing(pid(1))]), NOW)
     changed = {**SNIPPET, "text": SNIPPET["text"] + "\nprint(3)"}
-    save_race(session, record("AAAAAAAAAAAAAAAA.2", [standing(pid(1))], snippet=changed), NOW)
-    save_race(session, record("AAAAAAAAAAAAAAAA.3", [standing(pid(1))]), NOW)
+    save_race(session, record("AAAAAAAAAAAAAAAAAAAAA2", [standing(pid(1))], snippet=changed), NOW)
+    save_race(session, record("AAAAAAAAAAAAAAAAAAAAA3", [standing(pid(1))]), NOW)
     session.commit()
     versions = session.scalars(select(Snippet).order_by(Snippet.id)).all()
     assert [v.slug for v in versions] == ["py-short", "py-short"]
     races = {r.id: r.snippet_id for r in session.scalars(select(Race))}
-    assert races["AAAAAAAAAAAAAAAA.1"] == races["AAAAAAAAAAAAAAAA.3"] != races["AAAAAAAAAAAAAAAA.2"]
+    assert (
+        races["AAAAAAAAAAAAAAAAAAAAA1"]
+        == races["AAAAAAAAAAAAAAAAAAAAA3"]
+        != races["AAAAAAAAAAAAAAAAAAAAA2"]
+    )
 
 
 def test_only_eligible_results_count_for_bests(session: Session) -> None:
@@ -80,7 +99,7 @@ def test_only_eligible_results_count_for_bests(session: Session) -> None:
     save_race(
         session,
         record(
-            "AAAAAAAAAAAAAAAA.1",
+            "AAAAAAAAAAAAAAAAAAAAA1",
             [
                 standing(pid(1), wpm=50),
                 standing(pid(2), wpm=90, flagged=True, place=3),
@@ -90,7 +109,7 @@ def test_only_eligible_results_count_for_bests(session: Session) -> None:
         NOW,
     )
     save_race(
-        session, record("BBBBBBBBBBBBBBBB.1", [standing(pid(4), wpm=120)], snippet=custom), NOW
+        session, record("BBBBBBBBBBBBBBBBBBBBB1", [standing(pid(4), wpm=120)], snippet=custom), NOW
     )
     session.commit()
     holders = set(session.scalars(select(Best.player_id)))
@@ -106,20 +125,22 @@ def test_only_eligible_results_count_for_bests(session: Session) -> None:
 
 def test_a_best_keeps_the_faster_result_then_the_earlier(session: Session) -> None:
     later = NOW + timedelta(hours=1)
-    save_race(session, record("AAAAAAAAAAAAAAAA.2", [standing(pid(1), wpm=60)], when=later), NOW)
-    save_race(session, record("AAAAAAAAAAAAAAAA.1", [standing(pid(1), wpm=60)]), NOW)
-    save_race(session, record("AAAAAAAAAAAAAAAA.3", [standing(pid(1), wpm=55)]), NOW)
+    save_race(
+        session, record("AAAAAAAAAAAAAAAAAAAAA2", [standing(pid(1), wpm=60)], when=later), NOW
+    )
+    save_race(session, record("AAAAAAAAAAAAAAAAAAAAA1", [standing(pid(1), wpm=60)]), NOW)
+    save_race(session, record("AAAAAAAAAAAAAAAAAAAAA3", [standing(pid(1), wpm=55)]), NOW)
     session.commit()
     best = session.get_one(Best, ("l:python", "all", pid(1)))
     result = session.get_one(Result, best.result_id)
-    assert result.race_id == "AAAAAAAAAAAAAAAA.1" and best.net_wpm == 60
+    assert result.race_id == "AAAAAAAAAAAAAAAAAAAAA1" and best.net_wpm == 60
 
 
 def test_rebuild_gives_the_same_bests_as_the_writes(session: Session) -> None:
     for i in range(12):
         players = [standing(pid(p), wpm=40 + (i * 7 + p * 13) % 50, place=p) for p in range(1, 4)]
         when = NOW - timedelta(days=i % 4, hours=i)
-        save_race(session, record(f"AAAAAAAAAAAAAAA{i:x}.1", players, when=when), NOW)
+        save_race(session, record(f"AAAAAAAAAAAAAAAAAAAA{i:x}1", players, when=when), NOW)
     session.commit()
 
     def snapshot() -> set[tuple[object, ...]]:
@@ -136,8 +157,8 @@ def test_rebuild_gives_the_same_bests_as_the_writes(session: Session) -> None:
 
 def test_old_day_and_week_bests_are_pruned(session: Session) -> None:
     old = NOW - timedelta(days=40)
-    save_race(session, record("AAAAAAAAAAAAAAAA.1", [standing(pid(1))], when=old), old)
-    save_race(session, record("AAAAAAAAAAAAAAAA.2", [standing(pid(2))]), NOW)
+    save_race(session, record("AAAAAAAAAAAAAAAAAAAAA1", [standing(pid(1))], when=old), old)
+    save_race(session, record("AAAAAAAAAAAAAAAAAAAAA2", [standing(pid(2))]), NOW)
     session.commit()
     assert bests.prune(session, NOW) == 4  # pid(1)'s day and week rows on both boards
     session.commit()
@@ -147,9 +168,9 @@ def test_old_day_and_week_bests_are_pruned(session: Session) -> None:
 
 def test_a_malformed_record_is_set_aside_not_retried(db: Engine) -> None:
     sink = DatabaseSink(db)
-    bad = record("AAAAAAAAAAAAAAAA.1", [standing(pid(1))])
+    bad = record("AAAAAAAAAAAAAAAAAAAAA1", [standing(pid(1))])
     del bad["standings"][0]["net_wpm"]
     sink.save(bad)  # does not raise: the outbox may drop it
     with Session(db) as session:
-        kept = session.get_one(Rejected, "AAAAAAAAAAAAAAAA.1")
+        kept = session.get_one(Rejected, "AAAAAAAAAAAAAAAAAAAAA1")
         assert "KeyError" in kept.error and count(session, Race) == 0

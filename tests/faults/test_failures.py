@@ -130,7 +130,7 @@ def test_killed_worker_loses_no_acknowledged_key_and_results_are_written_once(
         standings = back.wait("standings", timeout=15)["standings"]
         assert b.wait("standings")["standings"] == standings
         assert all(s["completed"] for s in standings)
-        race_id = f"{room['code']}.1"
+        race_id = room["race_id"]
         wait_for(lambda: rows(engine, Race, id=race_id) == 1, 15, "the race row")
         time.sleep(2)  # any second, duplicate write would land by now
         assert rows(engine, Race, id=race_id) == 1

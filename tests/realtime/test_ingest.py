@@ -13,7 +13,6 @@ from race.core.bounds import MAX_LOG_BYTES
 from race.core.bounds import key_budget
 from race.core.keys import BACKSPACE
 from race.core.keys import Key
-from race.core.record import race_id
 from race.core.room import Refused
 from race.core.room import Room
 from race.core.scorer import Course
@@ -117,7 +116,7 @@ def test_a_failed_append_folds_the_resent_batch_once(when: str) -> None:
     assert ended is not None and ended.phase == "finished"
     (standing,) = ended.standings
     assert standing.completed and standing.accuracy == 100.0
-    record = json.loads(dict(store.outbox_pending())[race_id(room.code, room.round)])
+    record = json.loads(dict(store.outbox_pending())[room.race_id])
     stored = [json.loads(line) for line in record["logs"][HOST.id]]
     assert [b["seq"] for b in stored if "seq" in b] == list(range(len(chunks)))  # each once
 
@@ -235,7 +234,7 @@ def test_a_batch_that_lands_as_the_race_ends_is_refused_or_in_the_result() -> No
     store.batch = (room.code, HOST.id, seq, late)
     clock[0] = room.ends_at
     assert w.racing.conclude(room.code, room.round)
-    record = json.loads(dict(store.outbox_pending())[race_id(room.code, room.round)])
+    record = json.loads(dict(store.outbox_pending())[room.race_id])
     assert store.landed is not None, "the batch was tried"
     in_result = late in record["logs"][HOST.id]
     assert store.landed == in_result

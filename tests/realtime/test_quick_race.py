@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
+from race.core.record import RACE_ID
 from race.core.scorer import Course
 from race.core.scorer import ideal_keys
 from race.sink import MemorySink
@@ -61,8 +62,9 @@ def test_three_player_quick_race_to_standings(
     assert {p["id"] for p in ticks[-1]["players"]} == {a.id, b.id, c.id}
 
     sink: MemorySink = server.app.extensions["coderace"].sink
-    b.wait("room", lambda r: r["phase"] == "finished")
-    record = _wait_for_record(sink, f"{a.code}.1")
+    ended = b.wait("room", lambda r: r["phase"] == "finished")
+    assert RACE_ID.match(ended["race_id"]) and a.code not in ended["race_id"]
+    record = _wait_for_record(sink, ended["race_id"])
     assert [s["player_id"] for s in record["standings"]] == [s["player_id"] for s in standings]
     assert set(record["logs"]) == {a.id, b.id, c.id}
 

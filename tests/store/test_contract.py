@@ -26,7 +26,7 @@ SNIPPET = make_snippet(
 
 def new(code: str = "R" * 16, kind: rooms.Kind = "private") -> Room:
     """Return a fresh room."""
-    return rooms.new_room(code, kind, SNIPPET, 1_000)
+    return rooms.new_room(code, kind, SNIPPET, 1_000, race_id="r" * 22)
 
 
 def test_create_get_and_refuse_a_taken_code(store: Store) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -9,6 +10,8 @@ import redis
 
 from race.core import room as rooms
 from race.core.figures import Figures
+from race.core.record import RACE_ID
+from race.core.record import legacy_race_id
 from race.core.review import Review
 from race.core.standings import standings
 from race.core.verdict import Verdict
@@ -109,6 +112,14 @@ def test_codec_round_trips_a_finished_room() -> None:
     reviews = {"p1": Review(fig, Verdict(False, ()))}
     room = rooms.end(room, standings(room, reviews), 20_000)
     assert decode_room(encode_room(room)) == room
+
+
+def test_a_room_stored_before_random_race_ids_gets_the_same_opaque_one_everywhere() -> None:
+    stored = json.loads(encode_room(new()))
+    del stored["race_id"]  # as a worker from before race ids were random wrote it
+    decoded = [decode_room(json.dumps(stored)).race_id for _ in range(2)]
+    assert decoded[0] == decoded[1] == legacy_race_id(stored["code"], stored["round"])
+    assert RACE_ID.match(decoded[0]) and stored["code"] not in decoded[0]
 
 
 def test_scripts_reload_after_redis_forgets_them(rstore: RedisStore) -> None:

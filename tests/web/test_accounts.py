@@ -83,14 +83,14 @@ def welcome(server: Server, browser: FlaskClient, auth: dict[str, str] | None = 
 
 def test_a_guest_registers_and_keeps_their_history(app: Flask, client: FlaskClient) -> None:
     with database(app).sessions() as session:
-        save_race(session, record("AAAAAAAAAAAAAAAA.1", [standing(pid(1), "SwiftOtter001")]))
+        save_race(session, record("AAAAAAAAAAAAAAAAAAAAA1", [standing(pid(1), "SwiftOtter001")]))
         session.commit()
     answer = register(client, app, "Ada Lovelace", pid(1))
     assert answer.status_code == 302 and answer.location == f"/players/{pid(1)}"
     assert client.get("/api/me").get_json() == {"player_id": pid(1), "username": "Ada Lovelace"}
     body = client.get(f"/api/players/{pid(1)}").get_json()
     assert body["name"] == "Ada Lovelace" and body["registered"]
-    assert body["recent"][0]["race_id"] == "AAAAAAAAAAAAAAAA.1"
+    assert body["recent"][0]["race_id"] == "AAAAAAAAAAAAAAAAAAAAA1"
     with database(app).sessions() as session:
         row = session.get_one(PlayerRow, pid(1))
         assert row.password_hash is not None and row.password_hash.startswith("$argon2id$")

@@ -42,7 +42,7 @@ def history(app: Flask) -> None:
     save(
         app,
         record(
-            "AAAAAAAAAAAAAAAA.1",
+            "AAAAAAAAAAAAAAAAAAAAA1",
             [
                 standing(pid(1), "Ada", 81.5),
                 standing(pid(2), "Bo", 62.0, place=2),
@@ -50,7 +50,9 @@ def history(app: Flask) -> None:
             ],
             when=today,
         ),
-        record("AAAAAAAAAAAAAAAA.2", [standing(pid(3), "Cy", 48.0)], when=today, kind="practice"),
+        record(
+            "AAAAAAAAAAAAAAAAAAAAA2", [standing(pid(3), "Cy", 48.0)], when=today, kind="practice"
+        ),
     )
 
 
@@ -107,20 +109,20 @@ def test_profile_page_and_api(app: Flask, client: FlaskClient) -> None:
 
 def test_race_page_api_and_log(app: Flask, client: FlaskClient) -> None:
     history(app)
-    html = client.get("/races/AAAAAAAAAAAAAAAA.1").get_data(as_text=True)
+    html = client.get("/races/AAAAAAAAAAAAAAAAAAAAA1").get_data(as_text=True)
     assert html.index("Ada") < html.index("Bo") < html.index("Cy")
-    assert 'value="http://localhost/races/AAAAAAAAAAAAAAAA.1"' in html
-    body = client.get("/api/races/AAAAAAAAAAAAAAAA.1").get_json()
+    assert 'value="http://localhost/races/AAAAAAAAAAAAAAAAAAAAA1"' in html
+    body = client.get("/api/races/AAAAAAAAAAAAAAAAAAAAA1").get_json()
     assert [s["name"] for s in body["standings"]] == ["Ada", "Bo", "Cy"]
     assert body["standings"][0]["series"][0]["wpm"] == 50.0
-    log = client.get(f"/api/races/AAAAAAAAAAAAAAAA.1/log/{pid(2)}")
+    log = client.get(f"/api/races/AAAAAAAAAAAAAAAAAAAAA1/log/{pid(2)}")
     assert log.status_code == 200 and log.mimetype == "application/x-ndjson"
     parsed = parse_log(log.get_data(as_text=True).splitlines(), "log")
     assert parsed.batches[0].keys[0] == (100, "d")
-    assert client.get("/races/AAAAAAAAAAAAAAAA.9").status_code == 404
+    assert client.get("/races/AAAAAAAAAAAAAAAAAAAAA9").status_code == 404
     assert client.get("/races/not-a-race").status_code == 404
     assert client.get("/api/races/not-a-race").status_code == 400
-    assert client.get(f"/api/races/AAAAAAAAAAAAAAAA.1/log/{pid(9)}").status_code == 404
+    assert client.get(f"/api/races/AAAAAAAAAAAAAAAAAAAAA1/log/{pid(9)}").status_code == 404
 
 
 def test_an_unreadable_log_leaves_the_others_replayable(app: Flask, client: FlaskClient) -> None:
@@ -131,10 +133,10 @@ def test_an_unreadable_log_leaves_the_others_replayable(app: Flask, client: Flas
         ).one()
         broken.codec = "lz4"
         session.commit()
-    body = client.get("/api/races/AAAAAAAAAAAAAAAA.1/trace").get_json()
+    body = client.get("/api/races/AAAAAAAAAAAAAAAAAAAAA1/trace").get_json()
     frames = {p["name"]: p["frames"] for p in body["players"]}
     assert frames["Bo"] == [] and frames["Ada"][0] == [0, 0] and len(frames["Ada"]) > 1
-    one = client.get(f"/api/races/AAAAAAAAAAAAAAAA.1/trace?player={pid(1)}").get_json()
+    one = client.get(f"/api/races/AAAAAAAAAAAAAAAAAAAAA1/trace?player={pid(1)}").get_json()
     assert [p["name"] for p in one["players"]] == ["Ada"]
 
 
@@ -142,7 +144,7 @@ def test_finished_runs_link_to_a_ghost_race(app: Flask, client: FlaskClient) -> 
     save(
         app,
         record(
-            "BBBBBBBBBBBBBBBB.1",
+            "BBBBBBBBBBBBBBBBBBBBB1",
             [
                 standing(pid(1), "Ada", 81.5),
                 standing(pid(2), "Bo", 99.0, place=2, flagged=True),
@@ -150,8 +152,8 @@ def test_finished_runs_link_to_a_ghost_race(app: Flask, client: FlaskClient) -> 
             ],
         ),
     )
-    ghost = "/play/practice?ghost=BBBBBBBBBBBBBBBB.1:{}"
-    html = client.get("/races/BBBBBBBBBBBBBBBB.1").get_data(as_text=True)
+    ghost = "/play/practice?ghost=BBBBBBBBBBBBBBBBBBBBB1:{}"
+    html = client.get("/races/BBBBBBBBBBBBBBBBBBBBB1").get_data(as_text=True)
     # Only a finished, unflagged run can be raced: a ghost must reach the end honestly.
     assert ghost.format(pid(1)) in html
     assert ghost.format(pid(2)) not in html and ghost.format(pid(3)) not in html
@@ -200,7 +202,7 @@ def test_a_finished_race_replays_frame_by_frame(app: Flask, client: FlaskClient)
     assert one["players"] == [dee]
     assert client.get(f"/api/races/{race_id}/trace?player={pid(9)}").status_code == 404
     assert client.get(f"/api/races/{race_id}/trace?player=x").status_code == 400
-    assert client.get("/api/races/AAAAAAAAAAAAAAAA.9/trace").status_code == 404
+    assert client.get("/api/races/AAAAAAAAAAAAAAAAAAAAA9/trace").status_code == 404
     assert client.get("/api/races/nope/trace").status_code == 400
 
 

@@ -172,9 +172,9 @@ def test_secret_key_is_created_once_per_instance(app: Flask, tmp_path: Path) -> 
 
 
 def test_a_practice_link_can_name_a_ghost(client: FlaskClient) -> None:
-    run = "AAAAAAAAAAAAAAAA.1:p0123456789abcdef"
+    run = "AAAAAAAAAAAAAAAAAAAAA1:p0123456789abcdef"
     data = page_data(client.get(f"/play/practice?ghost={run}").get_data(as_text=True))
-    assert data["ghost"] == {"race": "AAAAAAAAAAAAAAAA.1", "player": "p0123456789abcdef"}
+    assert data["ghost"] == {"race": "AAAAAAAAAAAAAAAAAAAAA1", "player": "p0123456789abcdef"}
     # A broken link still opens the practice run; the page says the ghost is missing.
     broken = page_data(client.get("/play/practice?ghost=<b>").get_data(as_text=True))
     assert broken["ghost"] == {"invalid": "1"}
