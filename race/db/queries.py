@@ -228,7 +228,8 @@ def _result(r: Result) -> dict[str, Any]:
 
 
 def race(session: Session, race_id: str) -> dict[str, Any] | None:
-    """Return a finished race with its snippet and every player's figures, by place."""
+    """Return a finished race with its snippet and every player's figures, by place (never
+    its room's code: a race id is shared with people who were not in the room)."""
     found = session.get(Race, race_id)
     if found is None:
         return None
@@ -241,7 +242,6 @@ def race(session: Session, race_id: str) -> dict[str, Any] | None:
     ).all()
     return {
         "race_id": found.id,
-        "code": found.code,
         "round": found.round,
         "mode": found.mode,
         "language": found.language,

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import itertools
+import time
 from typing import Any
 
+from race.core.room import Room
 from race.core.room import Timing
 from race.core.scorer import Course
 from race.core.scorer import ideal_keys
+from race.core.snippet import Snippet
 from race.corpus import builtin
 from race.realtime.engine import Engine
 from race.realtime.heartbeat import Heartbeat
@@ -38,13 +41,39 @@ class Track:
 
     def practice(self, name: str, snippet_id: str | None = None, seed: int = 1) -> str:
         """Play a practice race to the end (a human-like typist); return its race id."""
-        player = Player(f"p{next(_ids):016x}", name)
+        player = self.player(name)
         snippet = builtin().get(snippet_id or SNIPPETS[seed % len(SNIPPETS)])
         assert snippet is not None
-        room = self.engine.practice(player, snippet)
+        return self._play(self.engine.practice(player, snippet), player, seed).race_id
+
+    def private(self, host: Player, snippet: Snippet, seed: int = 1, **setting: Any) -> Room:
+        """Play a private room of one, its host, to the end (after ``configure``-ing any
+        host ``setting``); return the finished room."""
+        room = self.engine.create_private(host, snippet, None)
+        if setting:
+            self.engine.configure(room.code, host, None, None, **setting)
+        self.engine.start(room.code, host)
+        started = self.store.get_room(room.code)
+        assert started is not None
+        return self._play(started, host, seed)
+
+    def player(self, name: str) -> Player:
+        """Return a new player."""
+        return Player(f"p{next(_ids):016x}", name)
+
+    def saved(self, timeout: float = 10.0) -> None:
+        """Drain the outbox into the sink until it is empty."""
+        deadline = time.monotonic() + timeout
+        while self.store.outbox_size():
+            assert time.monotonic() < deadline, "the outbox did not drain"
+            self.heartbeat.drain_outbox()
+            time.sleep(0.02)
+
+    def _play(self, room: Room, player: Player, seed: int) -> Room:
         assert room.starts_at is not None
         self.now = room.starts_at + 5
         self.heartbeat.beat()  # claims the race's "begin" deadline
+        snippet = room.snippet
         keys = ideal_keys(Course(snippet.text, room.rules, snippet.indent_unit))
         gaps = human_gaps(len(keys), mean_ms=150, seed=seed)
         stamps = list(itertools.accumulate(gaps, initial=300))[1:]
@@ -54,4 +83,4 @@ class Track:
             self.racing.keys(room.code, room.round, player, seq, chunk)
         finished = self.store.get_room(room.code)
         assert finished is not None and finished.phase == "finished", "the race did not end"
-        return finished.race_id
+        return finished
