@@ -70,6 +70,7 @@ RESULT_COLUMNS = [
     "language",
     "snippet_id",
     "finished_at",
+    "public",
 ]
 RACE_COLUMNS = [
     "id",
@@ -82,6 +83,7 @@ RACE_COLUMNS = [
     "limit_ms",
     "started_at",
     "finished_at",
+    "public",
 ]
 
 
@@ -165,9 +167,10 @@ def seed(engine: Engine, n_results: int, n_players: int, days: int, rng_seed: in
         snippet, snippet_id = corpus[pick], snippet_ids[pick]
         race_id = f"{race['no']:022x}"  # shaped like a random race id
         finished = race["finished_at"]
+        public = race["mode"] != "private"  # no host opted in
         races_buf.append(
             [race_id, f"{race['no']:016x}", 1, race["mode"], snippet.language, snippet_id,
-             rules, 120_000, finished - timedelta(seconds=60), finished]
+             rules, 120_000, finished - timedelta(seconds=60), finished, public]
         )  # fmt: skip
         for place, row in enumerate(rows, start=1):
             result_id += 1
@@ -177,9 +180,9 @@ def seed(engine: Engine, n_results: int, n_players: int, days: int, rng_seed: in
                 [result_id, race_id, pid, name, place, wpm, round(wpm * 1.08, 2),
                  row["accuracy"], 75.0, 1.0 if row["completed"] else 0.6, row["duration_ms"],
                  row["completed"], row["flagged"], flagged if row["flagged"] else clean,
-                 series, missed, snippet.language, snippet_id, finished]
+                 series, missed, snippet.language, snippet_id, finished, public]
             )  # fmt: skip
-            if bests.eligible(row["completed"], row["flagged"], snippet.id):
+            if bests.eligible(row["completed"], row["flagged"], snippet.id, public):
                 for board, period in bests.keys_for(snippet.language, snippet_id, finished):
                     if not bests.kept(period, now):
                         continue

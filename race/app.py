@@ -38,12 +38,14 @@ def create_app(config: Config | Mapping[str, object] | None = None) -> Flask:
     from race.web import ops
     from race.web import pages
     from race.web import vendor
+    from race.web import viewer
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(ops.bp)
     app.register_blueprint(vendor.bp)
     app.register_blueprint(board.bp)
     app.register_blueprint(accounts.bp)
+    app.register_blueprint(viewer.bp)
     app.register_blueprint(errors.bp)
     init_db(app)
     realtime.init_app(app)

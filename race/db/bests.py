@@ -3,9 +3,10 @@
 A board is a language (``l:python``) or one snippet version (``s:42``); a period is all
 time (``all``), a UTC day (``d2026-11-24``) or an ISO week (``w2026-W48``). Only eligible
 results count: completed, not flagged, typed on a corpus snippet (pasted code ranks
-nowhere). Every write upserts the rows it touches, keeping the higher net WPM (the earlier
-result on a tie), so the leaderboards read a small indexed table instead of aggregating
-results. Day and week rows are pruned once their period is long gone.
+nowhere), in a public race (a private room's only if its host opted in). Every write
+upserts the rows it touches, keeping the higher net WPM (the earlier result on a tie), so
+the leaderboards read a small indexed table instead of aggregating results. Day and week
+rows are pruned once their period is long gone.
 """
 
 from __future__ import annotations
@@ -69,9 +70,10 @@ def keys_for(language: str, snippet_id: int, finished_at: datetime) -> list[tupl
     return [(board, period) for board in boards for period in periods]
 
 
-def eligible(completed: bool, flagged: bool, slug: str) -> bool:
-    """Tell whether a result may rank: completed, not flagged, on a corpus snippet."""
-    return completed and not flagged and slug != CUSTOM
+def eligible(completed: bool, flagged: bool, slug: str, public: bool = True) -> bool:
+    """Tell whether a result may rank: completed, not flagged, on a corpus snippet, in a
+    public race."""
+    return completed and not flagged and slug != CUSTOM and public
 
 
 def kept(period: str, now: datetime) -> bool:
@@ -137,7 +139,7 @@ def rebuild(session: Session, now: datetime, batch: int = 5000) -> int:
         select(Result.id, Result.player_id, Result.language, Result.snippet_id)
         .add_columns(Result.net_wpm, Result.finished_at)
         .join(Snippet, Snippet.id == Result.snippet_id)
-        .where(Result.completed, Result.flagged.is_(False), Snippet.slug != CUSTOM)
+        .where(Result.completed, Result.flagged.is_(False), Snippet.slug != CUSTOM, Result.public)
         .order_by(Result.player_id)
         .execution_options(yield_per=batch)
     )

@@ -21,6 +21,7 @@ from sqlalchemy import MetaData
 from sqlalchemy import String
 from sqlalchemy import Text
 from sqlalchemy import UniqueConstraint
+from sqlalchemy import false
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
@@ -128,6 +129,10 @@ class Race(Base):
     limit_ms: Mapped[int]
     started_at: Mapped[datetime]
     finished_at: Mapped[datetime] = mapped_column(index=True)
+    #: Listed on boards and to strangers' views of profiles (quick races and practice on
+    #: corpus snippets; a private room only if its host opted in). Anyone holding the
+    #: race's id can open it either way.
+    public: Mapped[bool] = mapped_column(server_default=false())
 
 
 class Result(Base):
@@ -142,7 +147,7 @@ class Result(Base):
             "ix_results_player_id_finished_at",
             "player_id",
             "finished_at",
-            postgresql_include=["net_wpm", "accuracy", "completed", "flagged"],
+            postgresql_include=["net_wpm", "accuracy", "completed", "flagged", "public"],
         ),
         # Replay checks: the fastest stored results of one snippet version.
         Index("ix_results_snippet_id_net_wpm", "snippet_id", "net_wpm"),
@@ -173,6 +178,7 @@ class Result(Base):
     language: Mapped[str] = mapped_column(String(16))
     snippet_id: Mapped[int] = mapped_column(ForeignKey("snippets.id"))
     finished_at: Mapped[datetime]
+    public: Mapped[bool] = mapped_column(server_default=false())
 
 
 class KeyLog(Base):

@@ -125,11 +125,16 @@ def snippet_view(s: Snippet) -> dict[str, Any]:
     }
 
 
-def _averages(session: Session, player_id: str, since: datetime | None, last: int | None) -> Any:
-    """Return (races, mean net WPM, mean accuracy) over a player's ranked-kind results."""
+def _averages(
+    session: Session, player_id: str, since: datetime | None, last: int | None, mine: bool
+) -> Any:
+    """Return (races, mean net WPM, mean accuracy) over a player's ranked-kind results
+    (public ones only, unless ``mine``)."""
     inner = select(Result.net_wpm, Result.accuracy).where(
         Result.player_id == player_id, Result.completed, Result.flagged.is_(False)
     )
+    if not mine:
+        inner = inner.where(Result.public)
     if since is not None:
         inner = inner.where(Result.finished_at >= since)
     if last is not None:
@@ -146,17 +151,30 @@ def _averages(session: Session, player_id: str, since: datetime | None, last: in
 
 
 def profile(
-    session: Session, player_id: str, now: datetime, recent: int = 20, trend: int = 50
+    session: Session,
+    player_id: str,
+    now: datetime,
+    recent: int = 20,
+    trend: int = 50,
+    *,
+    mine: bool = False,
 ) -> dict[str, Any] | None:
-    """Return a player's profile: recent races, personal bests, averages, accuracy trend."""
+    """Return a player's profile: recent races, personal bests, averages, accuracy trend.
+
+    Races that are not public (private rooms whose host did not opt in, pasted code) count
+    only when the player looks at their own profile (``mine``); bests are public only.
+    """
     player = session.get(Player, player_id)
     if player is None:
         return None
+    listed = Result.player_id == player_id
+    if not mine:
+        listed = listed & Result.public
     history = session.execute(
         select(Result, Race.mode, Snippet.slug, Snippet.title)
         .join(Race, Race.id == Result.race_id)
         .join(Snippet, Snippet.id == Result.snippet_id)
-        .where(Result.player_id == player_id)
+        .where(listed)
         .order_by(Result.finished_at.desc(), Result.id.desc())
         .limit(recent)
     ).all()
@@ -169,7 +187,7 @@ def profile(
     ).all()
     points = session.execute(
         select(Result.finished_at, Result.accuracy, Result.net_wpm)
-        .where(Result.player_id == player_id, Result.completed, Result.flagged.is_(False))
+        .where(listed, Result.completed, Result.flagged.is_(False))
         .order_by(Result.finished_at.desc(), Result.id.desc())
         .limit(trend)
     ).all()
@@ -178,6 +196,7 @@ def profile(
         "player_id": player.id,
         "name": player.username or player.name,
         "registered": player.username is not None,
+        "mine": mine,
         "since": iso(player.created_at),
         "recent": [
             {**_result(r), "mode": mode, "snippet": slug, "title": title}
@@ -196,9 +215,9 @@ def profile(
             ],
         },
         "averages": {
-            "last10": _averages(session, player_id, None, 10),
-            "today": _averages(session, player_id, midnight, None),
-            "all": _averages(session, player_id, None, None),
+            "last10": _averages(session, player_id, None, 10, mine),
+            "today": _averages(session, player_id, midnight, None, mine),
+            "all": _averages(session, player_id, None, None, mine),
         },
         "accuracy_trend": [
             {"finished_at": iso(at), "accuracy": accuracy, "net_wpm": wpm}
@@ -222,6 +241,7 @@ def _result(r: Result) -> dict[str, Any]:
         "completed": r.completed,
         "flagged": r.flagged,
         "reasons": r.reasons,
+        "public": r.public,
         "language": r.language,
         "finished_at": iso(r.finished_at),
     }

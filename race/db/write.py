@@ -165,6 +165,7 @@ def save_race(session: Session, record: dict[str, Any], now: datetime | None = N
         "limit_ms": int(record["limit_ms"]),
         "started_at": from_ms(int(record["starts_at"])),
         "finished_at": finished,
+        "public": listed(record),
     }
     added = session.execute(
         insert(session, Race).values(race).on_conflict_do_nothing(index_elements=[Race.id])
@@ -200,6 +201,7 @@ def save_race(session: Session, record: dict[str, Any], now: datetime | None = N
             snippet_id=snippet_id,
             finished_at=finished,
             rhythm=signatures.get(pid),
+            public=race["public"],
         )
         session.add(result)
         session.flush()
@@ -207,10 +209,18 @@ def save_race(session: Session, record: dict[str, Any], now: datetime | None = N
             keylog = pack_log([str(line) for line in logs[pid]], f"{race['id']}/{pid}")
             keylog.result_id = result.id
             session.add(keylog)
-        if bests.eligible(result.completed, result.flagged, str(snippet["id"])):
+        if bests.eligible(result.completed, result.flagged, str(snippet["id"]), result.public):
             bests.record(session, result, now)
     session.flush()
     return True
+
+
+def listed(record: dict[str, Any]) -> bool:
+    """Tell whether a finished race shows on boards and strangers' views of profiles: as
+    its room said (``public``), else quick races and practice on corpus snippets."""
+    if "public" in record:
+        return bool(record["public"])
+    return str(record["kind"]) != "private" and str(record["snippet"]["id"]) != bests.CUSTOM
 
 
 def _saved_before(session: Session, code: str, round_: int) -> bool:

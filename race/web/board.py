@@ -15,7 +15,6 @@ from flask import jsonify
 from flask import redirect
 from flask import render_template
 from flask import request
-from flask import session
 from flask import url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import OperationalError
@@ -30,6 +29,8 @@ from race.db.bests import snippet_board
 from race.db.write import trace_json
 from race.db.write import unpack_frames
 from race.db.write import unpack_log
+from race.web.viewer import account_id
+from race.web.viewer import viewer_ids
 
 log = logging.getLogger(__name__)
 bp = Blueprint("board", __name__)
@@ -46,12 +47,6 @@ LIMIT = 50
 
 class BadRequest(ValueError):
     """A query parameter the API cannot take; the message says which and why."""
-
-
-def account_id() -> str | None:
-    """Return the player id of the logged-in account, if any."""
-    account = session.get("account")
-    return str(account[0]) if account else None
 
 
 def now() -> datetime:
@@ -157,7 +152,7 @@ def load_profile(player_id: str) -> dict[str, Any]:
     missing = "There is no player with that id: they may not have finished a race yet."
     if not PLAYER_ID.match(player_id):
         abort(404, missing)
-    found = queries.profile(db_session(), player_id, now())
+    found = queries.profile(db_session(), player_id, now(), mine=player_id in viewer_ids())
     if found is None:
         abort(404, missing)
     return found
@@ -180,10 +175,10 @@ def profile_page(player_id: str) -> ResponseReturnValue:
 
 @bp.get("/api/players/<player_id>")
 def profile_api(player_id: str) -> ResponseReturnValue:
-    """Return a player's profile as JSON."""
+    """Return a player's profile as JSON (with their private races if it is theirs)."""
     if not PLAYER_ID.match(player_id):
         raise BadRequest("not a player id")
-    found = queries.profile(db_session(), player_id, now())
+    found = queries.profile(db_session(), player_id, now(), mine=player_id in viewer_ids())
     if found is None:
         return jsonify({"error": {"code": "not_found", "message": "no such player"}}), 404
     return jsonify(found)

@@ -22,6 +22,20 @@ function put(store, key, value) {
 
 /** Return this tab's token (two tabs are two players), or null. */
 export const token = () => get(sessionStorage, TOKEN);
+/** Return the player this tab plays as ({id, name}), read from its token, or null. The
+ * token is signed by the server, which checks it whenever it matters; here its payload
+ * (base64 JSON) is only read. */
+export function tabPlayer() {
+  const raw = token();
+  if (!raw || raw.startsWith(".")) return null;
+  try {
+    const part = raw.split(".")[0].replace(/-/g, "+").replace(/_/g, "/");
+    const data = JSON.parse(atob(part + "===".slice((part.length + 3) % 4)));
+    return typeof data.p === "string" ? { id: data.p, name: data.n } : null;
+  } catch {
+    return null;
+  }
+}
 /** Keep the token the server gave this tab. */
 export const saveToken = (value) => put(sessionStorage, TOKEN, value);
 /** Return the remembered display name, or null. */

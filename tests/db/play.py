@@ -44,7 +44,7 @@ class Track:
         player = self.player(name)
         snippet = builtin().get(snippet_id or SNIPPETS[seed % len(SNIPPETS)])
         assert snippet is not None
-        return self._play(self.engine.practice(player, snippet), player, seed).race_id
+        return self.play_out(self.engine.practice(player, snippet), player, seed).race_id
 
     def private(self, host: Player, snippet: Snippet, seed: int = 1, **setting: Any) -> Room:
         """Play a private room of one, its host, to the end (after ``configure``-ing any
@@ -55,7 +55,7 @@ class Track:
         self.engine.start(room.code, host)
         started = self.store.get_room(room.code)
         assert started is not None
-        return self._play(started, host, seed)
+        return self.play_out(started, host, seed)
 
     def player(self, name: str) -> Player:
         """Return a new player."""
@@ -69,7 +69,8 @@ class Track:
             self.heartbeat.drain_outbox()
             time.sleep(0.02)
 
-    def _play(self, room: Room, player: Player, seed: int) -> Room:
+    def play_out(self, room: Room, player: Player, seed: int) -> Room:
+        """Type a started room's snippet to the end as its player; return the finished room."""
         assert room.starts_at is not None
         self.now = room.starts_at + 5
         self.heartbeat.beat()  # claims the race's "begin" deadline

@@ -25,6 +25,14 @@ LINKS = (
     "SELECT r.id, r.race_id, k.lines FROM results r"
     " JOIN keylogs k ON k.result_id = r.id ORDER BY r.id"
 )
+MODES = ["quick", "practice", "private", "private"]
+#: (board, period, player, result) rows; results 21, 23 and 31 are in private races.
+BESTS = [
+    ("l:python", "all", 1, 12),
+    ("l:python", "all", 0, 31),
+    ("l:python", "d2026-11-24", 0, 31),
+    ("s:1", "w2026-W48", 2, 23),
+]
 OLD = [f"{CODES[0]}.1", f"{CODES[0]}.2", f"{CODES[1]}.1", f"{CODES[2]}.7"]
 
 
@@ -64,7 +72,7 @@ def _seed(engine: Engine) -> None:
                     "id": race_id,
                     "code": code,
                     "round": int(rnd),
-                    "mode": "private",
+                    "mode": MODES[i],
                     "language": "python",
                     "snippet_id": 1,
                     "rules": {},
@@ -111,15 +119,12 @@ def _seed(engine: Engine) -> None:
                 )
         c.execute(
             t["bests"].insert(),
-            {
-                "board": "l:python",
-                "period": "all",
-                "player_id": "p" + "0" * 16,
-                "result_id": 31,
-                "net_wpm": 81.0,
-                "finished_at": WHEN,
-            },
-        )
+            [
+                {"board": b, "period": at, "player_id": f"p{n:016x}", "result_id": rid,
+                 "net_wpm": 50.0 + rid, "finished_at": WHEN}
+                for b, at, n, rid in BESTS
+            ],
+        )  # fmt: skip
         c.execute(
             t["rejected"].insert(),
             [
@@ -158,12 +163,29 @@ def test_upgrade_gives_every_race_a_random_id_and_keeps_references(
     after = _rows(engine, LINKS)
     # Each result (same key, same keylog) now points at its race's new id.
     assert [(rid, new[old], lines) for rid, old, lines in before] == [tuple(row) for row in after]
-    assert _rows(engine, "SELECT result_id FROM bests") == [(31,)]
+    # Private races no longer hold bests: each place goes to the best public result there.
+    bests = _rows(engine, "SELECT board, period, player_id, result_id, net_wpm FROM bests")
+    assert sorted(tuple(b) for b in bests) == [
+        ("l:python", "all", "p" + "0" * 16, 11, 61.0),
+        ("l:python", "all", "p" + "1".zfill(16), 12, 62.0),
+        ("l:python", "d2026-11-24", "p" + "0" * 16, 11, 61.0),
+    ]
+    public = _rows(
+        engine, "SELECT r.mode, r.public, s.public FROM races r JOIN results s ON s.race_id = r.id"
+    )
+    assert {(mode, bool(a), bool(b)) for mode, a, b in public} == {
+        ("quick", True, True),
+        ("practice", True, True),
+        ("private", False, False),
+    }
     rejected = {rid for (rid,) in _rows(engine, "SELECT race_id FROM rejected")}
     assert new[OLD[1]] in rejected and "?" in rejected and len(rejected) == 3
     assert not any(code in rid for rid in rejected for code in CODES)
     assert {t for (t,) in _rows(engine, "SELECT race_id FROM results")} <= set(new.values())
-    migrate.upgrade(engine)  # and on to the head
+    migrate.upgrade(engine)  # and on to the head, and back: the random ids stay
+    migrate.downgrade(engine, "0003")
+    assert {rid for (rid,) in _rows(engine, "SELECT id FROM races")} == set(new.values())
+    assert len(_rows(engine, LINKS)) == len(before)
 
 
 def _migration() -> ModuleType:

@@ -4,11 +4,18 @@ boards and profiles unless the host opted in. Races run through the real engine.
 
 from __future__ import annotations
 
+from datetime import UTC
+from datetime import datetime
+
 from flask import Flask
 from flask.testing import FlaskClient
 
 from race.core.snippet import custom_snippet
+from race.db import accounts
+from race.db.app import database
 from race.realtime.identity import Player
+from race.realtime.identity import issue_token
+from race.web.viewer import MAX_GUESTS
 from tests.db.play import Track
 
 PASTED = "def secret_sauce(x):\n    return x * 42"
@@ -59,3 +66,74 @@ def test_no_page_or_api_gives_a_rooms_code_away(app: Flask, client: FlaskClient)
             assert mine.code not in body and shared.code not in body, path
     race = client.get(f"/api/races/{mine.race_id}").get_json()
     assert "code" not in race and race["race_id"] == mine.race_id
+
+
+def prove(app: Flask, client: FlaskClient, player: Player) -> None:
+    """Show the server this browser plays as the player (as their profile page does)."""
+    token = issue_token(app.config["SECRET_KEY"], player)
+    answer = client.post("/api/me/guest", json={"token": token})
+    assert answer.status_code == 200 and answer.get_json() == {"player_id": player.id}
+
+
+def test_pasted_code_reaches_only_whoever_holds_the_race_link(
+    app: Flask, client: FlaskClient
+) -> None:
+    races = track(app)
+    host = races.player("Hana")
+    room = races.private(host, custom_snippet(PASTED), seed=3)
+    solo = races.player("Solo")
+    practised = races.play_out(races.engine.practice(solo, custom_snippet(PASTED)), solo, 4)
+    races.saved()
+    stranger = app.test_client()
+    for race_id in (room.race_id, practised.race_id):  # the link is the capability
+        assert stranger.get(f"/api/races/{race_id}").get_json()["snippet"]["text"] == PASTED
+        assert "secret_sauce" in stranger.get(f"/races/{race_id}").get_data(as_text=True)
+    # Nothing lists it: not the players' profiles, not a board.
+    for player in (host, solo):
+        body = stranger.get(f"/api/players/{player.id}").get_json()
+        assert body["recent"] == [] and body["averages"]["all"]["races"] == 0
+        assert body["accuracy_trend"] == [] and body["mine"] is False
+        page = stranger.get(f"/players/{player.id}").get_data(as_text=True)
+        assert room.race_id not in page and practised.race_id not in page
+    for path in ("/leaderboard", "/api/leaderboard?language=python", "/api/snippets/boards"):
+        body = stranger.get(path).get_data(as_text=True)
+        assert "secret_sauce" not in body and room.race_id not in body, path
+    # Its own players see it on their own profile, marked as not listed to others.
+    prove(app, client, host)
+    (mine,) = client.get(f"/api/players/{host.id}").get_json()["recent"]
+    assert mine["race_id"] == room.race_id and mine["public"] is False
+    page = client.get(f"/players/{host.id}").get_data(as_text=True)
+    assert room.race_id in page and "listed here for you only" in page
+    assert client.get(f"/api/players/{solo.id}").get_json()["recent"] == []  # not theirs
+
+
+def test_a_guest_proves_itself_only_with_its_own_valid_token(
+    app: Flask, client: FlaskClient
+) -> None:
+    races = track(app)
+    guest = races.player("Gus")
+    races.private(guest, custom_snippet(PASTED))
+    races.saved()
+    forged = issue_token("not the secret", guest)
+    for body in ({"token": forged}, {"token": ""}, {"token": "x" * 600}, {"no": 1}, "text"):
+        answer = client.post("/api/me/guest", json=body)
+        assert answer.status_code == 400, body
+    assert client.get(f"/api/players/{guest.id}").get_json()["recent"] == []
+    with database(app).sessions() as session:  # the guest registers: log in instead
+        accounts.register(session, guest.id, "Gustavo", "hash", datetime.now(UTC))
+        session.commit()
+    token = issue_token(app.config["SECRET_KEY"], guest)
+    refused = client.post("/api/me/guest", json={"token": token})
+    assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "log_in"
+    assert client.get(f"/api/players/{guest.id}").get_json()["recent"] == []
+    with client.session_transaction() as cookie:  # logged in as the account
+        cookie["account"] = [guest.id, "Gustavo"]
+    assert len(client.get(f"/api/players/{guest.id}").get_json()["recent"]) == 1
+
+
+def test_a_browser_remembers_a_bounded_number_of_guests(app: Flask, client: FlaskClient) -> None:
+    players = [track(app).player(f"Tab {i}") for i in range(MAX_GUESTS + 2)]
+    for player in players:
+        prove(app, client, player)
+    with client.session_transaction() as cookie:
+        assert cookie["guests"] == [p.id for p in reversed(players)][:MAX_GUESTS]

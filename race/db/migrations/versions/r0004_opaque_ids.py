@@ -1,5 +1,10 @@
-"""Race ids become opaque: every stored race gets a random id in place of its
-``<room code>.<round>``, so no link, profile or board gives a room's code away.
+"""Race ids become opaque, and races say whether they are listed publicly.
+
+Every stored race gets a random id in place of its ``<room code>.<round>``, so no link,
+profile or board gives a room's code away. ``races.public`` (copied to ``results``) says
+whether a race shows on boards and on strangers' views of profiles: existing quick races
+and practice on corpus snippets do, private rooms and pasted code do not (no host had
+been asked); bests held by a race that is not public are dropped.
 
 Revision ID: 0004
 Revises: 0003
@@ -17,6 +22,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterator
+from datetime import datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -49,6 +55,102 @@ def pages(bind: sa.Connection, query: str, page: int = PAGE) -> Iterator[list[st
 def upgrade() -> None:
     """Apply this revision."""
     bind = op.get_bind()
+    _add_public()
+    _refill_bests(bind)
+    _opaque_ids(bind)
+
+
+def _add_public() -> None:
+    # Plain ALTERs, never batch mode: SQLite's batch copies the table and drops the old
+    # one, and dropping races would cascade to their results.
+    for table in ("races", "results"):
+        op.add_column(
+            table, sa.Column("public", sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
+    op.execute(
+        "UPDATE races SET public = (mode <> 'private'"
+        " AND snippet_id NOT IN (SELECT id FROM snippets WHERE slug = 'custom'))"
+    )
+    op.execute(
+        "UPDATE results SET public ="
+        " (SELECT races.public FROM races WHERE races.id = results.race_id)"
+    )
+    _profile_index(["net_wpm", "accuracy", "completed", "flagged", "public"])
+
+
+#: A player's results that may hold a best (race.db.bests.eligible, public only).
+_ELIGIBLE = (
+    "SELECT r.id, r.net_wpm, r.finished_at FROM results r JOIN snippets s ON s.id = r.snippet_id"
+    " WHERE r.player_id = :player AND r.public AND r.completed AND NOT r.flagged"
+    " AND s.slug <> 'custom'"
+)
+
+
+def _refill_bests(bind: sa.Connection) -> None:
+    """Drop the bests that races no longer public held, and give each of those places
+    to the player's best public result there, if they have one (the rules of
+    race.db.bests, written out here so this step keeps working as that code changes)."""
+    held = bind.execute(
+        sa.text(
+            "SELECT b.board, b.period, b.player_id FROM bests b"
+            " JOIN results r ON r.id = b.result_id WHERE NOT r.public"
+        )
+    ).all()
+    op.execute("DELETE FROM bests WHERE result_id IN (SELECT id FROM results WHERE NOT public)")
+    for board, period, player in held:
+        on = " AND r.language = :on" if board.startswith("l:") else " AND r.snippet_id = :on"
+        value: str | int = board[2:] if board.startswith("l:") else int(board[2:])
+        query = sa.text(_ELIGIBLE + on).columns(
+            sa.column("id", sa.BigInteger()),
+            sa.column("net_wpm", sa.Float()),
+            sa.column("finished_at", sa.DateTime()),
+        )
+        found = [
+            (wpm, -at.timestamp(), rid, at)
+            for rid, wpm, at in bind.execute(query, {"player": player, "on": value})
+            if _in_period(period, at)
+        ]
+        if found:
+            wpm, _, rid, at = max(found)  # fastest, then earliest
+            bind.execute(
+                sa.text(
+                    "INSERT INTO bests (board, period, player_id, result_id, net_wpm, finished_at)"
+                    " VALUES (:board, :period, :player, :rid, :wpm, :at)"
+                ),
+                {
+                    "board": board,
+                    "period": period,
+                    "player": player,
+                    "rid": rid,
+                    "wpm": wpm,
+                    "at": at,
+                },
+            )
+
+
+def _in_period(period: str, at: datetime) -> bool:
+    """Tell whether a UTC time falls in a period key (``all``, ``d<date>``, ``w<ISO week>``)."""
+    if period.startswith("d"):
+        return at.date().isoformat() == period[1:]
+    if period.startswith("w"):
+        year, week, _ = at.isocalendar()
+        return f"w{year}-W{week:02d}" == period
+    return period == "all"
+
+
+def _profile_index(include: list[str]) -> None:
+    """(Re)build the profiles' index with the columns it carries on Postgres."""
+    op.drop_index("ix_results_player_id_finished_at", table_name="results")
+    op.create_index(
+        "ix_results_player_id_finished_at",
+        "results",
+        ["player_id", "finished_at"],
+        unique=False,
+        postgresql_include=include,
+    )
+
+
+def _opaque_ids(bind: sa.Connection) -> None:
     mapping = op.create_table(
         "race_id_map",
         sa.Column("old", sa.String(length=64), primary_key=True),
@@ -87,3 +189,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Undo this revision (the old ids cannot come back; the random ones stay)."""
+    _profile_index(["net_wpm", "accuracy", "completed", "flagged"])
+    for table in ("results", "races"):
+        op.drop_column(table, "public")
