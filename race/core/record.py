@@ -80,6 +80,7 @@ def record(room: Room, reviewed: Mapping[str, Reviewed]) -> dict[str, Any]:
         "code": room.code,
         "round": room.round,
         "kind": room.kind,
+        "public": room.public_results,
         "snippet": {
             "id": snippet.id,
             "title": snippet.title,

@@ -110,6 +110,9 @@ class Room:
     race_id: str
     #: The quick-race lobby's language ("any" for a mixed lobby); None for other rooms.
     lobby: str | None = None
+    #: The results are listed on boards and strangers' views of profiles (the host's
+    #: setting in a private room; see ``lists_results``).
+    public_results: bool = False
     rules: Rules = field(default_factory=Rules)
     timing: Timing = field(default_factory=Timing)
     phase: Phase = "lobby"
@@ -183,6 +186,12 @@ def default_limit_ms(snippet: Snippet) -> int:
     return -(-ms // 5_000) * 5_000
 
 
+def lists_results(kind: Kind, snippet: Snippet) -> bool:
+    """Tell whether a new room's results are listed publicly: quick races yes, a private
+    room only once its host says so, practice unless on pasted code."""
+    return kind == "quick" or (kind == "practice" and snippet.id != "custom")
+
+
 def check_limit(limit_ms: object) -> int:
     """Return a valid time limit or raise ``Refused``."""
     if (
@@ -219,6 +228,7 @@ def new_room(
         now,
         race_id,
         lobby=lobby,
+        public_results=lists_results(kind, snippet),
         rules=rules or Rules(),
         timing=timing or Timing(),
     )
@@ -350,9 +360,15 @@ def set_locked(room: Room, host_id: str, locked: bool) -> Room:
 
 
 def configure(
-    room: Room, host_id: str, *, snippet: Snippet | None = None, limit_ms: int | None = None
+    room: Room,
+    host_id: str,
+    *,
+    snippet: Snippet | None = None,
+    limit_ms: int | None = None,
+    public_results: bool | None = None,
 ) -> Room:
-    """Change the snippet or the time limit before the race starts."""
+    """Change the snippet, the time limit or whether the results are listed publicly,
+    before the race starts (or for the rematch)."""
     _require_host(room, host_id)
     if room.phase not in ("lobby", "finished"):
         raise Refused("bad_phase", "the race has started; change it for the rematch")
@@ -360,6 +376,8 @@ def configure(
         room = replace(room, snippet=snippet)
     if limit_ms is not None:
         room = replace(room, limit_ms=check_limit(limit_ms))
+    if public_results is not None:
+        room = replace(room, public_results=public_results)
     return room
 
 

@@ -256,10 +256,20 @@ class Engine:
         self.update(code, lambda r: rooms.set_locked(r, host.id, locked))
 
     def configure(
-        self, code: str, host: Player, snippet: Snippet | None, limit_ms: int | None
+        self,
+        code: str,
+        host: Player,
+        snippet: Snippet | None,
+        limit_ms: int | None,
+        public_results: bool | None = None,
     ) -> None:
-        """Change the snippet or the time limit."""
-        self.update(code, lambda r: rooms.configure(r, host.id, snippet=snippet, limit_ms=limit_ms))
+        """Change the snippet, the time limit or whether the results are listed."""
+        self.update(
+            code,
+            lambda r: rooms.configure(
+                r, host.id, snippet=snippet, limit_ms=limit_ms, public_results=public_results
+            ),
+        )
 
     def start(self, code: str, host: Player) -> None:
         """Start a private room's countdown."""

@@ -197,7 +197,8 @@ def keep_waiting(svc: Services, who: Player, msg: s.InRoom) -> Answer:
 
 
 def configure(svc: Services, who: Player, msg: s.Configure) -> Answer:
-    svc.engine.configure(msg.code, who, _snippet(msg), _limit(msg.limit_s))
+    limit = _limit(msg.limit_s)
+    svc.engine.configure(msg.code, who, _snippet(msg), limit, msg.public_results)
     return None
 
 

@@ -115,9 +115,10 @@ class Keys(InRoom):
 
 
 class Configure(InRoom, Pick):
-    """Host: change the snippet and/or the time limit."""
+    """Host: change the snippet, the time limit and/or whether results are listed."""
 
     limit_s: LimitS | None = None
+    public_results: bool | None = None
 
 
 class Lock(InRoom):

@@ -26,6 +26,7 @@ def room_view(room: Room, now: int) -> dict[str, Any]:
         "race_id": room.race_id,
         "host": room.host_id,
         "locked": room.locked,
+        "public_results": room.public_results,
         "max_racers": MAX_RACERS[room.kind],
         "limit_ms": room.limit_ms,
         "starts_at": room.starts_at,

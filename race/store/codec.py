@@ -11,6 +11,7 @@ from race.core.room import Room
 from race.core.room import Seat
 from race.core.room import Standing
 from race.core.room import Timing
+from race.core.room import lists_results
 from race.core.rules import Rules
 from race.core.snippet import Snippet
 
@@ -32,6 +33,7 @@ def decode_room(raw: str | bytes) -> Room:
     # A room stored by a worker from before race ids were random carries none.
     data.setdefault("race_id", legacy_race_id(data["code"], data["round"]))
     data["snippet"] = Snippet(**data["snippet"])
+    data.setdefault("public_results", lists_results(data["kind"], data["snippet"]))
     data["rules"] = Rules(**data["rules"])
     data["timing"] = Timing(**data["timing"])
     data["seats"] = tuple(Seat(**s) for s in data["seats"])

@@ -1,4 +1,5 @@
-// The lobby: invite link, who is here, and the host's controls (snippet, limit, lock, kick, start).
+// The lobby: invite link, who is here, and the host's controls (snippet, limit, lock,
+// public results, kick, start).
 import { byId, el, fill } from "./dom.js";
 import { checkName, savedName } from "./identity.js";
 
@@ -25,6 +26,9 @@ export class Lobby {
     byId("lock-box").addEventListener("change", (e) =>
       this.#ask("lock", { locked: e.target.checked }),
     );
+    byId("public-box").addEventListener("change", (e) =>
+      this.#ask("configure", { public_results: e.target.checked }),
+    );
     byId("start-btn").addEventListener("click", () => this.#ask("start", {}));
   }
 
@@ -47,6 +51,11 @@ export class Lobby {
     controls.hidden = !(isPrivate && host && (room.phase === "lobby" || room.phase === "finished"));
     byId("start-btn").hidden = room.phase !== "lobby";
     byId("lock-box").checked = room.locked;
+    byId("public-box").checked = room.public_results;
+    byId("public-note").textContent = room.public_results
+      ? "Results of this room show on leaderboards and players' profiles."
+      : "Results of this room stay off leaderboards and others' views of profiles: " +
+        "only people with a race's link can see it.";
     const limit = byId("limit-input");
     if (document.activeElement !== limit) limit.value = String(Math.round(room.limit_ms / 1000));
     if (!controls.hidden && this.snippets === null) this.#loadSnippets();

@@ -8,6 +8,7 @@ from race.core import room as rooms
 from race.core.room import MAX_RACERS
 from race.core.room import Refused
 from race.core.room import Room
+from race.core.snippet import custom_snippet
 from race.core.snippet import make_snippet
 
 SNIPPET = make_snippet(
@@ -74,7 +75,7 @@ def test_a_finish_after_the_race_ended_changes_nothing() -> None:
 
 
 def test_an_abandoned_round_is_finished_without_standings_until_a_rematch() -> None:
-    room = rooms.new_room("P" * 16, "private", SNIPPET, 1_000)
+    room = rooms.new_room("P" * 16, "private", SNIPPET, 1_000, race_id="p" * 22)
     room = rooms.join(room, "h", "Host", "racer", 1_000)
     assert rooms.abandon(room, 1_500) is room  # nothing running: unchanged
     room = rooms.start(room, "h", 2_000)
@@ -83,5 +84,27 @@ def test_an_abandoned_round_is_finished_without_standings_until_a_rematch() -> N
         "finished", 3_000, (), True
     )  # fmt: skip
     assert rooms.abandon(gone, 4_000) is gone
-    again = rooms.rematch(gone, "h", 5_000)
+    again = rooms.rematch(gone, "h", 5_000, "q" * 22)
     assert again.phase == "lobby" and not again.abandoned and again.round == 2
+
+
+def test_results_are_listed_publicly_as_the_room_kind_and_host_say() -> None:
+    pasted = custom_snippet("x = 1")
+    assert quick().public_results
+    assert rooms.new_room("R" * 16, "practice", SNIPPET, 1, race_id="r" * 22).public_results
+    assert not rooms.new_room("R" * 16, "practice", pasted, 1, race_id="r" * 22).public_results
+    room = rooms.new_room("P" * 16, "private", SNIPPET, 1_000, race_id="p" * 22)
+    assert not room.public_results  # a private room's results are not listed unless asked
+    room = rooms.join(room, "h", "Host", "racer", 1_000)
+    room = rooms.join(room, "g", "Guest", "racer", 1_000)
+    with pytest.raises(Refused) as refused:
+        rooms.configure(room, "g", public_results=True)
+    assert refused.value.code == "not_host"
+    room = rooms.configure(room, "h", public_results=True)
+    assert room.public_results and rooms.configure(room, "h", limit_ms=60_000).public_results
+    started = rooms.start(room, "h", 2_000)
+    with pytest.raises(Refused) as racing:  # fixed for a round once it starts
+        rooms.configure(started, "h", public_results=False)
+    assert racing.value.code == "bad_phase"
+    with pytest.raises(Refused):
+        rooms.configure(quick(), "h", public_results=False)  # quick races are always listed

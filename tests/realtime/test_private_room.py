@@ -133,3 +133,20 @@ def test_the_host_ends_a_race_that_idle_racers_would_drag_out(
     assert len(host.all("standings")) == 1 and host.call("end", {"code": code})["code"] == (
         "bad_phase"
     )
+
+
+def test_the_host_sets_whether_results_are_listed_publicly(connect: Callable[..., Client]) -> None:
+    host, guest = connect("Host"), connect("Guest")
+    room = host.ok("create", {"snippet_id": "go-short"})["room"]
+    code = room["code"]
+    assert room["public_results"] is False  # private results are not listed unless asked
+    joined = guest.ok("join", {"code": code})["room"]
+    assert joined["public_results"] is False
+    refused = guest.call("configure", {"code": code, "public_results": True})
+    assert not refused["ok"] and refused["code"] == "not_host"
+    wrong = host.call("configure", {"code": code, "public_results": "yes"})
+    assert not wrong["ok"] and wrong["code"] == "bad_payload"
+    host.ok("configure", {"code": code, "public_results": True})
+    assert guest.wait("room", lambda r: r["public_results"])["limit_ms"] == room["limit_ms"]
+    quick = connect("Q").ok("quick", {})["room"]
+    assert quick["public_results"] is True

@@ -137,3 +137,37 @@ def test_a_browser_remembers_a_bounded_number_of_guests(app: Flask, client: Flas
         prove(app, client, player)
     with client.session_transaction() as cookie:
         assert cookie["guests"] == [p.id for p in reversed(players)][:MAX_GUESTS]
+
+
+def test_a_private_race_is_listed_only_once_its_host_opts_in(
+    app: Flask, client: FlaskClient
+) -> None:
+    races = track(app)
+    shut, opened = races.player("Shut"), races.player("Open")
+    snippet = races.engine.pick_snippet(snippet_id="bash-count-lines")
+    hidden = races.private(shut, snippet, seed=5)
+    shown = races.private(opened, snippet, seed=6, public_results=True)
+    assert not hidden.public_results and shown.public_results
+    races.saved()
+    stranger = app.test_client()
+    for path in ("/api/leaderboard?language=bash", "/api/leaderboard?snippet=bash-count-lines"):
+        for period in ("all", "week", "today"):
+            board = stranger.get(f"{path}&period={period}&player={shut.id}").get_json()
+            assert [r["race_id"] for r in board["top"]] == [shown.race_id], path
+            assert board["you"] is None and board["players"] == 1
+    page = stranger.get("/leaderboard?language=bash").get_data(as_text=True)
+    assert shown.race_id in page and hidden.race_id not in page
+    seen = stranger.get(f"/api/players/{shut.id}").get_json()
+    assert seen["recent"] == [] and seen["bests"] == {"languages": [], "snippets": []}
+    assert hidden.race_id not in stranger.get(f"/players/{shut.id}").get_data(as_text=True)
+    public = stranger.get(f"/api/players/{opened.id}").get_json()
+    assert [r["race_id"] for r in public["recent"]] == [shown.race_id]
+    assert public["recent"][0]["public"] is True
+    assert public["bests"]["languages"][0]["race_id"] == shown.race_id
+    assert public["averages"]["all"]["races"] == 1
+    # The race's own player still sees it on their own profile.
+    prove(app, client, shut)
+    mine = client.get(f"/api/players/{shut.id}").get_json()
+    assert mine["mine"] and [r["race_id"] for r in mine["recent"]] == [hidden.race_id]
+    assert mine["averages"]["all"]["races"] == 1
+    assert hidden.race_id in client.get(f"/players/{shut.id}").get_data(as_text=True)
