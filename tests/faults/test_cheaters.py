@@ -146,6 +146,7 @@ def test_a_replayed_log_is_flagged_and_kept_off_the_leaderboard(
 ) -> None:
     ada = connect("Ada")
     code = ada.ok("create", {"snippet_id": "py-short"})["room"]["code"]
+    ada.ok("configure", {"code": code, "public_results": True})  # on the boards
     ada.ok("start", {"code": code})
     room = ada.wait("room", lambda r: r["phase"] == "countdown")
     keys = ideal_keys(Course(room["snippet"]["text"]))
@@ -157,11 +158,12 @@ def test_a_replayed_log_is_flagged_and_kept_off_the_leaderboard(
         room["starts_at"],
     )
     ada.wait("standings")
-    log = poll_json(f"{server.url}/api/races/{code}.1/log/{ada.id}")
+    log = poll_json(f"{server.url}/api/races/{room['race_id']}/log/{ada.id}")
     stolen = [key for line in log.splitlines()[1:] for key in json.loads(line)["keys"]]
 
     copycat = connect("Copycat")
     code2 = copycat.ok("create", {"snippet_id": "py-short"})["room"]["code"]
+    copycat.ok("configure", {"code": code2, "public_results": True})
     copycat.ok("start", {"code": code2})
     room2 = copycat.wait("room", lambda r: r["phase"] == "countdown")
     time.sleep(max(0, room2["starts_at"] - server_ms()) / 1000)
@@ -169,7 +171,7 @@ def test_a_replayed_log_is_flagged_and_kept_off_the_leaderboard(
     send_live(copycat, [k for _, k in stolen], [t + offset for t, _ in stolen], room2["starts_at"])
     copycat.wait("standings")
 
-    race = poll_json(f"{server.url}/api/races/{code2}.1")
+    race = poll_json(f"{server.url}/api/races/{room2['race_id']}")
     mine = race["standings"][0]
     assert mine["flagged"] and "replayed_log" in mine["reasons"]
     board = poll_json(f"{server.url}/api/leaderboard?snippet=py-short&player={copycat.id}")
