@@ -20,7 +20,8 @@ from tests.store.test_contract import SNIPPET
 def put(store: Store, records: dict[str, str]) -> None:
     """Add records to the outbox the way a race's end does: as a room move's effect."""
     for record_id, payload in records.items():
-        room = rooms.new_room(record_id.ljust(16, "x")[:16], "private", SNIPPET, 1_000)
+        code = record_id.ljust(16, "x")[:16]
+        room = rooms.new_room(code, "private", SNIPPET, 1_000, race_id=code.lower() * 2)
         store.create_room(room)
         store.update_room(
             room.code,
