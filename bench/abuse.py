@@ -33,8 +33,8 @@ from race.core.room import Timing
 from race.core.snippet import custom_snippet
 from race.core.trace import trace
 from race.corpus import builtin
+from race.identity import Player
 from race.realtime.engine import Engine
-from race.realtime.identity import Player
 from race.realtime.racing import Racing
 from race.store.base import wall_ms
 from race.store.memory import MemoryStore

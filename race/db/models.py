@@ -35,7 +35,7 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-#: Ids of the ``p`` + 16 hex characters kind (race.realtime.identity).
+#: Ids of the ``p`` + 16 hex characters kind (race.identity).
 PLAYER_ID = 17
 #: A race id is random, 22 characters (race.core.record.RACE_ID); older ones were
 #: ``<room code>.<round>`` until migration 0004 replaced them.

@@ -207,6 +207,9 @@ def init_app(app: Flask, store: Store | None = None, sink: ResultsSink | None = 
     )
     seats = Seats(float(app.config.get("MAX_RACERS", DEFAULT_CAPACITY)))
     metrics.watch_seats(seats.load, lambda: seats.capacity)
+    # What /healthz and /metrics (race.web.ops) read, without importing this package.
+    app.extensions.setdefault("coderace_health", {})["store"] = store.ping
+    app.extensions["coderace_metrics"] = metrics.registry
     app.extensions["coderace"] = Services(
         sio,
         store,

@@ -23,7 +23,7 @@ from race.core.room import Timing
 from race.core.rules import Rules
 from race.core.snippet import Snippet
 from race.corpus import Corpus
-from race.realtime.identity import Player
+from race.identity import Player
 from race.realtime.views import room_view
 from race.store.base import Effects
 from race.store.base import Move

@@ -27,12 +27,12 @@ from race.core.names import clean_name
 from race.core.room import Refused
 from race.core.snippet import Snippet
 from race.core.snippet import custom_snippet
+from race.identity import Player
+from race.identity.tokens import issue_token
 from race.realtime import Services
 from race.realtime import schemas as s
 from race.realtime import services
 from race.realtime.engine import Engine
-from race.realtime.identity import Player
-from race.realtime.identity import issue_token
 from race.realtime.views import room_view
 from race.store.base import wall_ms
 

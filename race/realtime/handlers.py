@@ -24,20 +24,21 @@ from socketio.exceptions import ConnectionRefusedError as SocketIORefused
 
 from race.core.names import clean_name
 from race.core.room import Refused
+from race.identity import Player
+from race.identity import new_guest
+from race.identity.session import account_player
+from race.identity.session import token_usable
+from race.identity.tokens import issue_token
+from race.identity.tokens import read_token
 from race.realtime import Services
 from race.realtime import schemas as s
 from race.realtime import services
 from race.realtime.engine import player_room
 from race.realtime.events import EVENTS
 from race.realtime.events import Event
-from race.realtime.identity import Player
-from race.realtime.identity import issue_token
-from race.realtime.identity import new_guest
-from race.realtime.identity import read_token
 from race.realtime.logonce import ONCE
 from race.store.base import is_store_error
 from race.store.base import wall_ms
-from race.web import accounts
 
 log = logging.getLogger(__name__)
 #: The metrics label of every event not in the table (names are the client's to choose).
@@ -111,10 +112,10 @@ def register(sio: SocketIO, svc: Services) -> None:
             hello = s.Hello()
         # A logged-in account (the Flask session cookie) comes first; then this tab's token,
         # unless it names an account that has logged out; else a new guest.
-        player = accounts.account_player(session)
+        player = account_player(session)
         if player is None:
             player = read_token(secret, hello.token) if hello.token else None
-            if player is not None and not accounts.token_usable(player.id):
+            if player is not None and not token_usable(player.id):
                 player = None
             player = player or new_guest()
             if hello.name:

@@ -26,8 +26,8 @@ from race.core.room import Room
 from race.core.room import Seat
 from race.core.scorer import Course
 from race.core.scorer import Typist
+from race.identity import Player
 from race.realtime.engine import Engine
-from race.realtime.identity import Player
 from race.store.base import Sealed
 
 #: Keys claimed this far after they arrived are nonsense, refused rather than judged.

@@ -9,9 +9,9 @@ from typing import Any
 from race.core import room as rooms
 from race.core.keys import Key
 from race.core.room import Room
+from race.identity import Player
 from race.realtime.conclude import Conclude
 from race.realtime.engine import Engine
-from race.realtime.identity import Player
 from race.realtime.ingest import Ingest
 from race.realtime.ticks import tick
 from race.store.base import Live

@@ -17,8 +17,8 @@ import threading
 from collections import deque
 from typing import NamedTuple
 
+from race.identity import Player
 from race.realtime.engine import Engine
-from race.realtime.identity import Player
 from race.store.base import is_store_error
 
 log = logging.getLogger(__name__)

@@ -1,9 +1,10 @@
-"""Accounts: register (a guest claims their history), log in, log out; identity at connect.
+"""Accounts: register (a guest claims their history), log in, log out.
 
 Passwords are hashed with Argon2id (argon2-cffi) in a real OS thread when the worker is
 green, so hashing never stalls the races of the worker. Forms carry CSRF tokens
 (Flask-WTF); the session cookie is signed by Flask. After login the cookie holds the
-account's player id, and the socket's ``connect`` takes it over any token.
+account's player id (``race.identity.session``), and the socket's ``connect`` takes it
+over any token.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ from flask import redirect
 from flask import render_template
 from flask import session
 from flask import url_for
-from flask.sessions import SessionMixin
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
@@ -43,11 +43,12 @@ from wtforms.validators import ValidationError
 
 from race.core.names import clean_name
 from race.db import accounts
-from race.db.app import database
 from race.db.app import db_session
-from race.realtime.identity import Player
-from race.realtime.identity import new_guest
-from race.realtime.identity import read_token
+from race.identity import new_guest
+from race.identity.session import account_player
+from race.identity.session import log_in
+from race.identity.session import log_out
+from race.identity.tokens import read_token
 from race.web.board import database_down
 
 log = logging.getLogger(__name__)
@@ -135,33 +136,6 @@ class LogoutForm(FlaskForm):  # type: ignore[misc]
     """Only the CSRF token."""
 
 
-def account_player(cookie: SessionMixin) -> Player | None:
-    """Return the logged-in account's player from a session, if any."""
-    account = cookie.get("account")
-    if not isinstance(account, list | tuple) or len(account) != 2:
-        return None
-    return Player(str(account[0]), str(account[1]))
-
-
-def token_usable(player_id: str) -> bool:
-    """Tell whether a guest token may be used: not if it names an account (logged out).
-
-    Fails open: while the database is away, tokens keep working so races can resume.
-    """
-    try:
-        with database().sessions() as db:
-            return not accounts.is_registered(db, player_id)
-    except Exception as exc:
-        log.warning("cannot check token %s against accounts: %s", player_id, exc)
-        return True
-
-
-def _log_in(player_id: str, username: str) -> None:
-    session.clear()
-    session["account"] = [player_id, username]
-    session.permanent = True
-
-
 @bp.route("/register", methods=["GET", "POST"])
 def register() -> ResponseReturnValue:
     """Create an account for this tab's player, so their results so far become theirs."""
@@ -177,7 +151,7 @@ def register() -> ResponseReturnValue:
             except accounts.AccountError as exc:
                 form.username.errors = [exc.message]
             else:
-                _log_in(done.id, str(done.username))
+                log_in(session, done.id, str(done.username))
                 flash(f"Welcome, {done.username}: your results are now kept in your account.")
                 return redirect(url_for("board.profile_page", player_id=done.id))
     return render_template("register.html", form=form, account=account_player(session))
@@ -215,7 +189,7 @@ def login() -> ResponseReturnValue:
             if stored is not None and _hasher.check_needs_rehash(stored):
                 accounts.set_password_hash(db, player, hash_password(form.password.data))
                 db.commit()
-            _log_in(player.id, str(player.username))
+            log_in(session, player.id, str(player.username))
             return redirect(url_for("board.profile_page", player_id=player.id))
     return render_template(
         "login.html", form=form, logout=LogoutForm(), account=account_player(session)
@@ -227,7 +201,7 @@ def logout() -> ResponseReturnValue:
     """Log out of the account (the page also forgets the tab's token)."""
     form = LogoutForm()
     if form.validate_on_submit():
-        session.pop("account", None)
+        log_out(session)
         return redirect(url_for("pages.index"))
     return redirect(url_for("accounts.login"))
 

@@ -21,7 +21,7 @@ from sqlalchemy.exc import OperationalError
 
 from race.db import accounts
 from race.db.app import db_session
-from race.realtime.identity import read_token
+from race.identity.tokens import read_token
 
 log = logging.getLogger(__name__)
 bp = Blueprint("viewer", __name__)

@@ -12,9 +12,9 @@ from race.core.scorer import Course
 from race.core.scorer import ideal_keys
 from race.core.snippet import Snippet
 from race.corpus import builtin
+from race.identity import Player
 from race.realtime.engine import Engine
 from race.realtime.heartbeat import Heartbeat
-from race.realtime.identity import Player
 from race.realtime.racing import Racing
 from race.sink import ResultsSink
 from race.store.base import Store

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from race.realtime.identity import Player
-from race.realtime.identity import issue_token
+from race.identity import Player
+from race.identity.tokens import issue_token
 from tests.realtime.harness import Client
 
 

@@ -9,13 +9,13 @@ import pytest
 
 from race.core.room import Room
 from race.corpus import builtin
+from race.identity import Player
 from race.realtime.conclude import Conclude
 from race.realtime.engine import Engine
 from race.realtime.heartbeat import DEADLINE_MAX_TRIES
 from race.realtime.heartbeat import DEADLINE_RETRY_FIRST_MS
 from race.realtime.heartbeat import DEADLINE_RETRY_LONGEST_MS
 from race.realtime.heartbeat import Heartbeat
-from race.realtime.identity import Player
 from race.realtime.metrics import Metrics
 from race.realtime.racing import Racing
 from race.sink import MemorySink

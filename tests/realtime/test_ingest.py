@@ -20,9 +20,9 @@ from race.core.scorer import ideal_keys
 from race.core.snippet import Snippet
 from race.core.snippet import custom_snippet
 from race.corpus import builtin
+from race.identity import Player
 from race.realtime.engine import Engine
 from race.realtime.heartbeat import Heartbeat
-from race.realtime.identity import Player
 from race.realtime.racing import Racing
 from race.sink import MemorySink
 from race.store.base import wall_ms

@@ -13,7 +13,7 @@ import pytest
 import redis
 
 from race.corpus import builtin
-from race.realtime.identity import Player
+from race.identity import Player
 from race.store.base import Store
 from race.store.memory import MemoryStore
 from tests.realtime.test_deadline_retry import World

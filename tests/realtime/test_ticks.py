@@ -11,11 +11,11 @@ import redis
 
 from race.core.room import Room
 from race.corpus import builtin
+from race.identity import Player
 from race.realtime.engine import Engine
 from race.realtime.heartbeat import LEASE_MS
 from race.realtime.heartbeat import TICK_MS
 from race.realtime.heartbeat import Heartbeat
-from race.realtime.identity import Player
 from race.realtime.racing import Racing
 from race.sink import MemorySink
 from race.store.base import DEADLINE_HOLD_MS

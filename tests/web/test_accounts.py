@@ -15,9 +15,9 @@ from flask.testing import FlaskClient
 from race.db.app import database
 from race.db.models import Player as PlayerRow
 from race.db.write import save_race
-from race.realtime.identity import Player
-from race.realtime.identity import issue_token
-from race.realtime.identity import read_token
+from race.identity import Player
+from race.identity.tokens import issue_token
+from race.identity.tokens import read_token
 from tests.db.records import pid
 from tests.db.records import record
 from tests.db.records import standing

@@ -13,8 +13,8 @@ from flask.testing import FlaskClient
 from race.core.snippet import custom_snippet
 from race.db import accounts
 from race.db.app import database
-from race.realtime.identity import Player
-from race.realtime.identity import issue_token
+from race.identity import Player
+from race.identity.tokens import issue_token
 from race.web.viewer import MAX_GUESTS
 from tests.db.play import Track
 

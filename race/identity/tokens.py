@@ -1,31 +1,14 @@
-"""Player identity: stable ids and the signed token a client presents to resume."""
+"""The signed token a tab presents on connect to resume its player (itsdangerous)."""
 
 from __future__ import annotations
-
-import secrets
-from dataclasses import dataclass
 
 from itsdangerous import BadSignature
 from itsdangerous import URLSafeSerializer
 
 from race.core.names import clean_name
-from race.core.names import guest_name
+from race.identity import Player
 
 _SALT = "coderace-player-v1"
-
-
-@dataclass(frozen=True, slots=True)
-class Player:
-    """Who a connection speaks for."""
-
-    id: str
-    name: str
-
-
-def new_guest() -> Player:
-    """Return a new guest with a random id and a generated name."""
-    a, b, n = (secrets.randbelow(1 << 16) for _ in range(3))
-    return Player("p" + secrets.token_hex(8), guest_name(a, b, n))
 
 
 def issue_token(secret: str, player: Player) -> str:
