@@ -36,6 +36,8 @@ export function tabPlayer() {
     return null;
   }
 }
+/** Return a profile's address from a pattern whose placeholder is PLAYER. */
+export const profileUrl = (pattern, id) => pattern.replace("PLAYER", encodeURIComponent(id));
 /** Keep the token the server gave this tab. */
 export const saveToken = (value) => put(sessionStorage, TOKEN, value);
 /** Return the remembered display name, or null. */

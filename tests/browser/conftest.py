@@ -36,6 +36,7 @@ from tests.realtime.harness import Server
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
     from playwright.sync_api import BrowserContext
+    from playwright.sync_api import ConsoleMessage
     from playwright.sync_api import Dialog
     from playwright.sync_api import Error
     from playwright.sync_api import Page
@@ -205,8 +206,14 @@ def player(browser: Browser, live: Server) -> Iterator[Callable[..., Player]]:
         def on_error(error: Error) -> None:
             one.errors.append(str(error))
 
+        def on_console(message: ConsoleMessage) -> None:
+            # A script, style or socket the Content-Security-Policy blocked is an error too.
+            if message.type == "error" and "Content Security Policy" in message.text:
+                one.errors.append(message.text)
+
         page.on("dialog", on_dialog)
         page.on("pageerror", on_error)
+        page.on("console", on_console)
         made.append(one)
         return one
 

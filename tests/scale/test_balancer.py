@@ -33,6 +33,8 @@ def test_sockets_spread_by_token_and_a_polling_session_stays_on_one_worker(
     cluster = cluster_factory(3)
     lb = balancer(cluster)
     assert requests.get(lb.url + "/healthz", timeout=5).status_code == 200
+    for path in ("/metrics", "//metrics", "/metrics?x=1", "/%6detrics"):  # internal only
+        assert requests.get(lb.url + path, timeout=5).status_code == 403, path
     # Twelve pages from one address: with ip_hash they would all sit on one worker.
     clients = [Client(f"{lb.url}/?lb=page{i}", name=f"P{i}") for i in range(12)]
     polling = Client(f"{lb.url}/?lb=slow", name="Poll", transports=("polling",))
