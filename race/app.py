@@ -38,6 +38,7 @@ def create_app(config: Config | Mapping[str, object] | None = None) -> Flask:
     from race.web import board
     from race.web import errors
     from race.web import headers
+    from race.web import limits
     from race.web import ops
     from race.web import pages
     from race.web import vendor
@@ -53,6 +54,7 @@ def create_app(config: Config | Mapping[str, object] | None = None) -> Flask:
     headers.init_app(app)
     init_db(app)
     realtime.init_app(app)
+    limits.init_app(app, realtime.services(app).store)
     # Outside the Socket.IO middleware: no WebSocket negotiates permessage-deflate.
     app.wsgi_app = NoCompression(app.wsgi_app)  # type: ignore[method-assign]
     proxies = int(app.config.get("TRUSTED_PROXIES", 0))

@@ -17,13 +17,13 @@ from race.core.seats import DEFAULT_CAPACITY
 from race.core.seats import Seats
 from race.corpus import builtin
 from race.corpus import load_dir
+from race.limits import Budgets
 from race.realtime.engine import Engine
 from race.realtime.fanout import QueuedRedisManager
 from race.realtime.heartbeat import Heartbeat
 from race.realtime.heartbeat import run_forever
 from race.realtime.metrics import Metrics
 from race.realtime.racing import Racing
-from race.realtime.throttle import Budgets
 from race.realtime.throttle import Throttle
 from race.sink import MemorySink
 from race.sink import ResultsSink

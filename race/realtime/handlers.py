@@ -22,6 +22,7 @@ from flask_socketio import join_room
 from pydantic import ValidationError
 from socketio.exceptions import ConnectionRefusedError as SocketIORefused
 
+from race.core.addresses import client_key
 from race.core.names import clean_name
 from race.core.room import Refused
 from race.identity import Player
@@ -99,7 +100,7 @@ def register(sio: SocketIO, svc: Services) -> None:
         if svc.connected >= svc.connection_cap:
             svc.metrics.refused_busy.inc()
             raise SocketIORefused("server busy: try again in a minute", {"code": "busy"})
-        ip = request.remote_addr or "unknown"
+        ip = client_key(request.remote_addr)  # an IPv6 client's /64
         if not svc.throttle.connect(ip):
             raise SocketIORefused("too many connections; wait a minute", {"code": "rate_limited"})
         svc.connect(request.sid)  # type: ignore[attr-defined]

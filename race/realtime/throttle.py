@@ -13,7 +13,9 @@ unspent. If the store cannot be reached the IP budget is not enforced (the
 per-connection one still is): a Redis outage must not turn into refusing every player.
 
 Per-IP budgets for rare events (connections, joins, room creations) go through
-``limits`` (moving windows), in Redis in scaled mode.
+``limits`` (moving windows), in Redis in scaled mode. Every budget is named in
+``race.limits.Budgets``; an IP is keyed by ``race.core.addresses.client_key`` (an IPv6
+client by its /64).
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from limits import RateLimitItem
 from limits import parse
@@ -33,40 +34,10 @@ from limits.strategies import MovingWindowRateLimiter
 
 from race.core.bucket import TokenBucket
 from race.core.room import Refused
+from race.limits import Budgets
 from race.store.base import Store
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Budgets:
-    """Every limit, in the ``limits`` notation ("25/second", "30/minute")."""
-
-    #: Any event on one connection (an honest client sends at most ~10 a second).
-    events_per_connection: str = "30/second"
-    #: Any event from one IP, over all its connections on every worker (a classroom
-    #: behind one address: ~40 racers typing).
-    events_per_ip: str = "600/second"
-    #: New connections from one IP.
-    connects_per_ip: str = "60/minute"
-    #: quick / join / practice / create from one IP (also slows room-code guessing).
-    joins_per_ip: str = "40/minute"
-    #: Rooms created (private and practice) from one IP.
-    rooms_per_ip: str = "20/minute"
-
-    @classmethod
-    def parse_setting(cls, raw: str | None) -> Budgets:
-        """Read ``RATE_LIMITS`` ("events_per_connection=30/second;joins_per_ip=...")."""
-        if not raw:
-            return cls()
-        values: dict[str, str] = {}
-        for part in raw.split(";"):
-            name, _, value = part.partition("=")
-            if name.strip() not in cls.__dataclass_fields__:
-                raise ValueError(f"RATE_LIMITS: unknown budget {name.strip()!r}")
-            parse(value.strip())  # raises on a malformed limit
-            values[name.strip()] = value.strip()
-        return cls(**values)
 
 
 class Throttle:

@@ -50,6 +50,10 @@ from race.identity.session import log_in
 from race.identity.session import log_out
 from race.identity.tokens import read_token
 from race.web.board import database_down
+from race.web.limits import TooMany
+from race.web.limits import client_ip
+from race.web.limits import name_key
+from race.web.limits import spend
 
 log = logging.getLogger(__name__)
 bp = Blueprint("accounts", __name__)
@@ -147,7 +151,12 @@ def register() -> ResponseReturnValue:
             form.token.errors = ["your session has expired: reload the page"]
         else:
             try:
+                _throttle("registers", form.username.data)
                 done = _register(player.id, form.username.data, form.password.data)
+            except TooMany as exc:
+                form.password.errors = [exc.message]
+                page = render_template("register.html", form=form, account=account_player(session))
+                return page, 429, exc.headers
             except accounts.AccountError as exc:
                 form.username.errors = [exc.message]
             else:
@@ -155,6 +164,14 @@ def register() -> ResponseReturnValue:
                 flash(f"Welcome, {done.username}: your results are now kept in your account.")
                 return redirect(url_for("board.profile_page", player_id=done.id))
     return render_template("register.html", form=form, account=account_player(session))
+
+
+def _throttle(form: str, username: str) -> None:
+    """Spend an attempt of the form's budgets for this address and this username, before
+    any password is hashed; raise ``TooMany`` (the username's budget is not spent when the
+    address's is)."""
+    spend(f"{form}_per_ip", client_ip(), "too many attempts from your address")
+    spend(f"{form}_per_username", name_key(username), "too many attempts for this username")
 
 
 def _register(player_id: str, username: str, password: str) -> Any:
@@ -177,13 +194,22 @@ def login() -> ResponseReturnValue:
     """Log in: this browser then plays as the account on every tab."""
     form = LoginForm()
     if form.validate_on_submit():
+        try:
+            _throttle("logins", form.username.data)
+        except TooMany as exc:
+            form.password.errors = [exc.message]
+            page = render_template(
+                "login.html", form=form, logout=LogoutForm(), account=account_player(session)
+            )
+            return page, 429, exc.headers
         db = db_session()
         try:  # usernames were cleaned like display names when they were registered
             player = accounts.find(db, clean_name(form.username.data))
         except ValueError:
             player = None
         stored = player.password_hash if player is not None else None
-        if player is None or not check_password(stored, form.password.data):
+        matches = check_password(stored, form.password.data)  # as slow for an unknown name
+        if player is None or not matches:
             form.password.errors = ["wrong username or password"]
         else:
             if stored is not None and _hasher.check_needs_rehash(stored):

@@ -29,6 +29,7 @@ from race.db.bests import snippet_board
 from race.db.write import trace_json
 from race.db.write import unpack_frames
 from race.db.write import unpack_log
+from race.web.limits import per_ip
 from race.web.viewer import account_id
 from race.web.viewer import viewer_ids
 
@@ -122,6 +123,7 @@ def load_board(asked: dict[str, Any]) -> dict[str, Any]:
 
 
 @bp.get("/leaderboard")
+@per_ip("boards_per_ip")
 def leaderboard_page() -> ResponseReturnValue:
     """Show a leaderboard: best per player, by language or snippet, today/week/all time."""
     asked = board_request(request.args.to_dict(), strict=False)
@@ -136,12 +138,14 @@ def leaderboard_page() -> ResponseReturnValue:
 
 
 @bp.get("/api/leaderboard")
+@per_ip("boards_per_ip")
 def leaderboard_api() -> ResponseReturnValue:
     """Return a leaderboard as JSON (see docs/api.md)."""
     return jsonify(load_board(board_request(request.args.to_dict(), strict=True)))
 
 
 @bp.get("/api/snippets/boards")
+@per_ip("boards_per_ip")
 def snippet_boards_api() -> ResponseReturnValue:
     """List the snippets that have a leaderboard (raced at least once)."""
     return jsonify(queries.snippet_boards(db_session()))
@@ -205,6 +209,7 @@ def race_api(race_id: str) -> ResponseReturnValue:
 
 
 @bp.get("/api/races/<race_id>/trace")
+@per_ip("traces_per_ip")
 def trace_api(race_id: str) -> ResponseReturnValue:
     """Return a finished race frame by frame, for its replay and for ghost races: each
     player's cursor over time (``[t_ms, pos]`` or ``[t_ms, pos, error_run]``, from the
@@ -251,6 +256,7 @@ def trace_api(race_id: str) -> ResponseReturnValue:
 
 
 @bp.get("/api/races/<race_id>/log/<player_id>")
+@per_ip("traces_per_ip")
 def keylog_api(race_id: str, player_id: str) -> ResponseReturnValue:
     """Return a player's keystroke log for a race, as the JSONL ``race verify`` reads."""
     if not RACE_ID.match(race_id) or not PLAYER_ID.match(player_id):

@@ -20,6 +20,7 @@ ALLOWED = {
     "enum",
     "functools",
     "hashlib",
+    "ipaddress",
     "itertools",
     "json",
     "math",

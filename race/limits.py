@@ -1,0 +1,61 @@
+"""Every rate limit by name: the socket's (``race.realtime.throttle``) and the HTTP
+endpoints' (``race.web.limits``), read from ``RATE_LIMITS``.
+
+A budget is written in the ``limits`` notation ("30/second", "10/15 minutes"). The token
+buckets read it as a burst of that many, refilled evenly over the period.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from limits import parse
+
+
+@dataclass(frozen=True)
+class Budgets:
+    """Every limit, in the ``limits`` notation ("25/second", "30/minute")."""
+
+    #: Any event on one connection (an honest client sends at most ~10 a second).
+    events_per_connection: str = "30/second"
+    #: Any event from one IP, over all its connections on every worker (a classroom
+    #: behind one address: ~40 racers typing).
+    events_per_ip: str = "600/second"
+    #: New connections from one IP.
+    connects_per_ip: str = "60/minute"
+    #: quick / join / practice / create from one IP (also slows room-code guessing).
+    joins_per_ip: str = "40/minute"
+    #: Rooms created (private and practice) from one IP.
+    rooms_per_ip: str = "20/minute"
+    #: Log-in attempts naming one username, from anywhere (each costs an Argon2 hash).
+    logins_per_username: str = "10/15 minutes"
+    #: Log-in attempts from one IP (a classroom logging in at once fits).
+    logins_per_ip: str = "30/15 minutes"
+    #: Registrations asking for one username.
+    registers_per_username: str = "5/15 minutes"
+    #: Registrations from one IP.
+    registers_per_ip: str = "10/hour"
+    #: Replays and keystroke logs (/api/races/<id>/trace, /log/<player>) from one IP.
+    traces_per_ip: str = "60/minute"
+    #: Leaderboards (page and API) and the snippet boards list from one IP.
+    boards_per_ip: str = "60/minute"
+
+    @classmethod
+    def parse_setting(cls, raw: str | None) -> Budgets:
+        """Read ``RATE_LIMITS`` ("events_per_connection=30/second;joins_per_ip=...")."""
+        if not raw:
+            return cls()
+        values: dict[str, str] = {}
+        for part in raw.split(";"):
+            name, _, value = part.partition("=")
+            if name.strip() not in cls.__dataclass_fields__:
+                raise ValueError(f"RATE_LIMITS: unknown budget {name.strip()!r}")
+            parse(value.strip())  # raises on a malformed limit
+            values[name.strip()] = value.strip()
+        return cls(**values)
+
+
+def bucket(spec: str) -> tuple[float, int]:
+    """Return a budget as a token bucket: tokens a second, and the burst."""
+    item = parse(spec)
+    return item.amount / item.get_expiry(), item.amount

@@ -1,0 +1,193 @@
+"""HTTP rate limits: the account forms per username and per address (no hash computed
+for a throttled attempt), IPv6 clients by their /64, the heavy endpoints per address."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import redis
+from flask import Flask
+from flask.testing import FlaskClient
+
+from race import create_app
+from race.config import Config
+from race.limits import Budgets
+from race.limits import bucket
+from race.web import accounts
+from tests.db.records import pid
+from tests.services import REDIS_URL
+from tests.services import unavailable
+from tests.web.test_accounts import csrf
+from tests.web.test_accounts import log_in
+from tests.web.test_accounts import register
+
+PID = pid(1)
+
+
+@pytest.fixture
+def make_app(tmp_path: Path) -> Callable[..., Flask]:
+    """Return a factory of apps with the given RATE_LIMITS."""
+
+    def make(limits: str = "") -> Flask:
+        env = {
+            "CODERACE_INSTANCE": str(tmp_path / "instance"),
+            "CODERACE_TESTING": "1",
+            "CODERACE_WORKER": "threading",
+            "RATE_LIMITS": limits,
+        }
+        return create_app(Config(env))
+
+    return make
+
+
+@pytest.fixture
+def hashes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Count the Argon2 computations (hash or verify) the forms run."""
+    done: list[str] = []
+    real = accounts.offload
+
+    def counted(fn: Callable[..., object], *args: object) -> object:
+        done.append(getattr(fn, "__name__", "?"))
+        return real(fn, *args)
+
+    monkeypatch.setattr(accounts, "offload", counted)
+    return done
+
+
+def from_ip(app: Flask, address: str) -> FlaskClient:
+    """Return a browser whose requests come from ``address``."""
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def test_fifty_wrong_passwords_are_throttled_after_the_usernames_budget(
+    make_app: Callable[..., Flask], hashes: list[str]
+) -> None:
+    app = make_app()
+    register(app.test_client(), app, "Ada", None)
+    budget = bucket(Budgets().logins_per_username)[1]
+    hashes.clear()
+    answers = []
+    for i in range(50):  # from 50 addresses: only the username's budget can stop them
+        browser = from_ip(app, f"198.51.100.{i + 1}")
+        answers.append(log_in(browser, "Ada", "wrong password"))
+    codes = [a.status_code for a in answers]
+    assert codes == [200] * budget + [429] * (50 - budget)
+    assert len(hashes) == budget  # a throttled attempt computes no hash
+    refused = answers[-1]
+    wait = int(refused.headers["Retry-After"])
+    assert wait == 90  # 10 per 15 minutes: one attempt back every 90 s
+    html = refused.get_data(as_text=True)
+    assert f"too many attempts for this username: try again in {wait} seconds" in html
+    assert "wrong username or password" in answers[0].get_data(as_text=True)
+    # The right password is refused too while the budget is spent (no oracle).
+    late = log_in(from_ip(app, "198.51.100.200"), "Ada")
+    assert late.status_code == 429 and len(hashes) == budget
+
+
+def test_one_address_is_throttled_over_many_usernames(
+    make_app: Callable[..., Flask], hashes: list[str]
+) -> None:
+    app = make_app("logins_per_ip=5/minute")
+    browser = from_ip(app, "203.0.113.7")
+    codes = [log_in(browser, f"Someone{i}", "wrong password").status_code for i in range(8)]
+    assert codes == [200] * 5 + [429] * 3 and len(hashes) == 5
+    assert log_in(from_ip(app, "203.0.113.8"), "Someone9", "x" * 8).status_code == 200
+
+
+def test_ipv6_clients_in_one_64_share_a_bucket(
+    make_app: Callable[..., Flask], hashes: list[str]
+) -> None:
+    app = make_app("logins_per_ip=3/minute")
+    prefix = "2001:db8:1:2:"
+    codes = [
+        log_in(from_ip(app, f"{prefix}{i:x}::{i + 1:x}"), f"Name{i}", "wrong pw").status_code
+        for i in range(5)
+    ]
+    assert codes == [200, 200, 200, 429, 429]
+    assert log_in(from_ip(app, "2001:db8:1:3::1"), "Other", "wrong pw").status_code == 200
+
+
+def test_registrations_are_throttled_before_hashing(
+    make_app: Callable[..., Flask], hashes: list[str]
+) -> None:
+    app = make_app("registers_per_ip=2/hour")
+    browser = from_ip(app, "203.0.113.20")
+    first = register(browser, app, "Ada", None)
+    browser.post("/logout", data={"csrf_token": csrf(browser, "/login")})
+    second = register(browser, app, "Bob", None)
+    browser.post("/logout", data={"csrf_token": csrf(browser, "/login")})
+    hashes.clear()
+    third = register(browser, app, "Cy Young", None)
+    assert (first.status_code, second.status_code, third.status_code) == (302, 302, 429)
+    assert third.headers["Retry-After"] == "1800" and not hashes
+    assert "too many attempts from your address" in third.get_data(as_text=True)
+    assert browser.get("/api/me").get_json() is None
+
+
+@pytest.mark.integration
+def test_workers_on_one_redis_share_the_buckets(tmp_path: Path, hashes: list[str]) -> None:
+    prefix = f"crtest-{uuid.uuid4().hex[:12]}:"
+    try:
+        client = redis.Redis.from_url(REDIS_URL)
+        client.ping()
+    except redis.RedisError as exc:
+        unavailable("Redis", exc)
+    workers = [
+        create_app(
+            Config(
+                {
+                    "CODERACE_INSTANCE": str(tmp_path / f"instance{i}"),
+                    "CODERACE_TESTING": "1",
+                    "CODERACE_WORKER": "threading",
+                    "REDIS_URL": REDIS_URL,
+                    "REDIS_PREFIX": prefix,
+                    "RATE_LIMITS": "logins_per_ip=4/minute",
+                }
+            )
+        )
+        for i in range(2)
+    ]
+    try:
+        codes = [
+            log_in(from_ip(workers[i % 2], "203.0.113.30"), f"N{i}", "wrong pw").status_code
+            for i in range(6)
+        ]
+        assert codes == [200] * 4 + [429] * 2 and len(hashes) == 4
+    finally:
+        keys = list(client.scan_iter(match=prefix + "*", count=1000))
+        if keys:
+            client.delete(*keys)
+        client.close()
+
+
+@pytest.mark.parametrize(
+    ("paths", "budget"),
+    [
+        (["/api/races/AAAAAAAAAAAAAAAA.1/trace", "/api/races/AAAAAAAAAAAAAAAA.1/log/" + PID], 4),
+        (["/leaderboard", "/api/leaderboard", "/api/snippets/boards"], 3),
+    ],
+)
+def test_heavy_endpoints_are_limited_per_address(
+    make_app: Callable[..., Flask], paths: list[str], budget: int
+) -> None:
+    app = make_app("traces_per_ip=4/minute;boards_per_ip=3/minute")
+    browser = from_ip(app, "2001:db8:9:9::1")
+    answers = [browser.get(paths[i % len(paths)]) for i in range(budget + 2)]
+    assert all(a.status_code != 429 for a in answers[:budget])
+    for refused in answers[budget:]:
+        assert refused.status_code == 429
+        assert refused.headers["Retry-After"] == str(60 // budget)
+        if refused.request.path.startswith("/api/"):
+            error = refused.get_json()["error"]
+            assert error["code"] == "rate_limited" and "try again in" in error["message"]
+        else:
+            assert "too many requests from your address" in refused.get_data(as_text=True)
+    # Another /64 has its own budget; the other kind of endpoint is not spent.
+    assert from_ip(app, "2001:db8:9:a::1").get(paths[0]).status_code != 429
+    other = "/api/leaderboard" if "trace" in paths[0] else "/api/races/AAAAAAAAAAAAAAAA.1/trace"
+    assert browser.get(other).status_code != 429
