@@ -65,3 +65,30 @@ def set_password_hash(session: Session, player: Player, password_hash: str) -> N
     """Replace a password hash (after a rehash with newer parameters)."""
     player.password_hash = password_hash
     session.flush()
+
+
+def session_version(session: Session, player_id: str) -> int | None:
+    """Return an account's session version, or None if the player has no account."""
+    query = select(Player.session_version).where(
+        Player.id == player_id, Player.username.is_not(None)
+    )
+    return session.scalar(query)
+
+
+def end_sessions(session: Session, player_id: str) -> int | None:
+    """Bump an account's session version, so every session cookie issued before is
+    refused; return the new version (None if there is no such account)."""
+    player = session.get(Player, player_id, with_for_update=True)
+    if player is None or player.username is None:
+        return None
+    player.session_version += 1
+    session.flush()
+    return player.session_version
+
+
+def change_password(session: Session, player: Player, password_hash: str) -> int:
+    """Set a new password hash and end every session; return the new session version."""
+    player.password_hash = password_hash
+    player.session_version += 1
+    session.flush()
+    return player.session_version

@@ -92,6 +92,8 @@ class Player(Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime]
     registered_at: Mapped[datetime | None]
+    #: Bumped by logout and password change; a session cookie behind it is refused.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Snippet(Base):

@@ -1,31 +1,100 @@
-"""The account a browser's signed session cookie (Flask's) carries, and the account lookup
-a guest token needs."""
+"""What a browser's signed session cookie (Flask's) carries: the logged-in account (its
+player and the account's session version when it logged in) and a browser id.
+
+Reading the cookie needs no database, so the socket handshake can do it. The session
+version is checked against the database where that is cheap: at every HTTP request that
+needs the account (``verified_account``), and on the socket right after the handshake
+(``race.realtime.revoke``). Logout and password change bump it, so a copied cookie dies.
+"""
 
 from __future__ import annotations
 
-import logging
+import contextlib
+import secrets
+from dataclasses import dataclass
 
+from flask import Flask
 from flask.sessions import SessionMixin
 
+from race.core.names import clean_name
 from race.db import accounts
 from race.db.app import database
+from race.db.app import db_session
 from race.identity import Player
+from race.identity import new_guest
+from race.identity.tokens import read_token
 
-log = logging.getLogger(__name__)
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """A logged-in account as its cookie states it (not yet checked)."""
+
+    player: Player
+    version: int
+
+
+def account_in(cookie: SessionMixin) -> Account | None:
+    """Return the account a session cookie states, if any (no database read)."""
+    account = cookie.get("account")
+    if not isinstance(account, list | tuple) or len(account) != 3:
+        return None  # also a cookie from before session versions: logged out
+    pid, name, version = account
+    if not isinstance(pid, str) or not isinstance(name, str) or not isinstance(version, int):
+        return None
+    return Account(Player(pid, name), version)
 
 
 def account_player(cookie: SessionMixin) -> Player | None:
-    """Return the logged-in account's player from a session, if any."""
-    account = cookie.get("account")
-    if not isinstance(account, list | tuple) or len(account) != 2:
+    """Return the player of the account a session cookie states (no database read)."""
+    account = account_in(cookie)
+    return None if account is None else account.player
+
+
+def verified_account(cookie: SessionMixin) -> Player | None:
+    """Return the cookie's account if the database still holds it at the cookie's session
+    version; otherwise take it out of the cookie (it was logged out or its password
+    changed, perhaps elsewhere) and return None."""
+    account = account_in(cookie)
+    if account is None:
+        if "account" in cookie:
+            log_out(cookie)
         return None
-    return Player(str(account[0]), str(account[1]))
+    if accounts.session_version(db_session(), account.player.id) != account.version:
+        log_out(cookie)
+        return None
+    return account.player
 
 
-def log_in(cookie: SessionMixin, player_id: str, username: str) -> None:
-    """Put an account in a session (dropping whatever it held)."""
+def who_connects(
+    cookie: SessionMixin, secret: str, token: str | None, name: str | None
+) -> tuple[Player, Account | None]:
+    """Return who a socket speaks for, reading only the cookie and the token (no database):
+    the cookie's account first; else the tab's token, unless it is an account's (its
+    browser has logged out); else a new guest. A guest's ``name`` replaces theirs."""
+    account = account_in(cookie)
+    if account is not None:
+        return account.player, account
+    claim = read_token(secret, token) if token else None
+    player = claim.player if claim is not None and claim.version is None else new_guest()
+    if name:
+        with contextlib.suppress(ValueError):
+            player = Player(player.id, clean_name(name))
+    return player, None
+
+
+def still_current(app: Flask, account: Account) -> bool:
+    """Tell whether the database still holds an account at a cookie's session version."""
+    with database(app).sessions() as db:
+        return accounts.session_version(db, account.player.id) == account.version
+
+
+def log_in(cookie: SessionMixin, player_id: str, username: str, version: int) -> None:
+    """Put an account in a session (dropping whatever it held but its browser id)."""
+    browser = cookie.get("browser")
     cookie.clear()
-    cookie["account"] = [player_id, username]
+    cookie["account"] = [player_id, username, version]
+    if browser:
+        cookie["browser"] = browser
     cookie.permanent = True
 
 
@@ -34,14 +103,16 @@ def log_out(cookie: SessionMixin) -> None:
     cookie.pop("account", None)
 
 
-def token_usable(player_id: str) -> bool:
-    """Tell whether a guest token may be used: not if it names an account (logged out).
+def browser_id(cookie: SessionMixin) -> str | None:
+    """Return the browser id a session cookie carries, if any."""
+    found = cookie.get("browser")
+    return found if isinstance(found, str) else None
 
-    Fails open: while the database is away, tokens keep working so races can resume.
-    """
-    try:
-        with database().sessions() as db:
-            return not accounts.is_registered(db, player_id)
-    except Exception as exc:
-        log.warning("cannot check token %s against accounts: %s", player_id, exc)
-        return True
+
+def ensure_browser_id(cookie: SessionMixin) -> str:
+    """Return the cookie's browser id, giving it a new random one if it has none."""
+    found = browser_id(cookie)
+    if found is None:
+        found = cookie["browser"] = "b" + secrets.token_hex(12)
+        cookie.permanent = True
+    return found

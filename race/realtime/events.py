@@ -142,7 +142,8 @@ def set_name(svc: Services, who: Player, msg: s.SetName) -> Answer:
     code = session.get("room")
     if code:
         svc.engine.update(code, lambda r: rooms.rename(r, who.id, name))
-    return {"name": name, "token": issue_token(current_app.config["SECRET_KEY"], renamed)}
+    secret = current_app.config["SECRET_KEY"]
+    return {"name": name, "token": issue_token(secret, renamed, session.get("version"))}
 
 
 def quick(svc: Services, who: Player, msg: s.Quick) -> Answer:

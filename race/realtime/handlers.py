@@ -8,7 +8,6 @@ the session, the payload's schema, the call, and the answer (an acknowledgement,
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -23,14 +22,10 @@ from pydantic import ValidationError
 from socketio.exceptions import ConnectionRefusedError as SocketIORefused
 
 from race.core.addresses import client_key
-from race.core.names import clean_name
 from race.core.room import Refused
 from race.identity import Player
-from race.identity import new_guest
-from race.identity.session import account_player
-from race.identity.session import token_usable
+from race.identity.session import who_connects
 from race.identity.tokens import issue_token
-from race.identity.tokens import read_token
 from race.realtime import Services
 from race.realtime import schemas as s
 from race.realtime import services
@@ -38,6 +33,7 @@ from race.realtime.engine import player_room
 from race.realtime.events import EVENTS
 from race.realtime.events import Event
 from race.realtime.logonce import ONCE
+from race.realtime.revoke import check_session
 from race.store.base import is_store_error
 from race.store.base import wall_ms
 
@@ -111,17 +107,10 @@ def register(sio: SocketIO, svc: Services) -> None:
             hello = s.Hello.model_validate(auth or {})
         except ValidationError:
             hello = s.Hello()
-        # A logged-in account (the Flask session cookie) comes first; then this tab's token,
-        # unless it names an account that has logged out; else a new guest.
-        player = account_player(session)
-        if player is None:
-            player = read_token(secret, hello.token) if hello.token else None
-            if player is not None and not token_usable(player.id):
-                player = None
-            player = player or new_guest()
-            if hello.name:
-                with contextlib.suppress(ValueError):
-                    player = Player(player.id, clean_name(hello.name))
+        # From the cookie and the token alone: no database I/O in the handshake.
+        player, account = who_connects(session, secret, hello.token, hello.name)
+        version = None if account is None else account.version
+        session["version"] = version
         session["player"] = (player.id, player.name)
         server.save_session(request.sid, {"player": (player.id, player.name)})  # type: ignore[attr-defined]
         join_room(player_room(player.id))
@@ -130,10 +119,12 @@ def register(sio: SocketIO, svc: Services) -> None:
             {
                 "player_id": player.id,
                 "name": player.name,
-                "token": issue_token(secret, player),
+                "token": issue_token(secret, player, version),
                 "server_ms": wall_ms(),
             },
         )
+        if account is not None:  # is the cookie still the account's? asked after the welcome
+            check_session(current_app._get_current_object(), sio, request.sid, account)  # type: ignore[attr-defined]
         svc.start_background()
 
     @sio.on("disconnect")

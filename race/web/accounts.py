@@ -9,18 +9,11 @@ over any token.
 
 from __future__ import annotations
 
-import functools
 import logging
-import sys
-from collections.abc import Callable
 from datetime import UTC
 from datetime import datetime
 from typing import Any
-from typing import TypeVar
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError
-from argon2.exceptions import VerificationError
 from flask import Blueprint
 from flask import current_app
 from flask import flash
@@ -45,62 +38,25 @@ from race.core.names import clean_name
 from race.db import accounts
 from race.db.app import db_session
 from race.identity import new_guest
-from race.identity.session import account_player
+from race.identity.session import account_in
 from race.identity.session import log_in
 from race.identity.session import log_out
+from race.identity.session import verified_account
 from race.identity.tokens import read_token
 from race.web.board import database_down
 from race.web.limits import TooMany
 from race.web.limits import client_ip
 from race.web.limits import name_key
 from race.web.limits import spend
+from race.web.passwords import MAX_PASSWORD
+from race.web.passwords import MIN_PASSWORD
+from race.web.passwords import check_password
+from race.web.passwords import hash_password
+from race.web.passwords import hasher
 
 log = logging.getLogger(__name__)
 bp = Blueprint("accounts", __name__)
 bp.register_error_handler(OperationalError, database_down)
-T = TypeVar("T")
-
-MIN_PASSWORD = 8
-MAX_PASSWORD = 128
-_hasher = PasswordHasher()
-
-
-@functools.cache
-def _dummy_hash() -> str:
-    """Return a hash to verify against when the username is unknown (same time taken)."""
-    return _hasher.hash("not the password of anyone")
-
-
-def offload(fn: Callable[..., T], *args: Any) -> T:
-    """Run CPU-heavy C code (hashing) in a real thread when the worker is green."""
-    eventlet = sys.modules.get("eventlet.patcher")
-    if eventlet is not None and eventlet.is_monkey_patched("thread"):
-        from eventlet import tpool
-
-        result: T = tpool.execute(fn, *args)
-        return result
-    monkey = sys.modules.get("gevent.monkey")
-    if monkey is not None and monkey.is_module_patched("threading"):
-        from gevent.hub import get_hub
-
-        patched: T = get_hub().threadpool.apply(fn, args)
-        return patched
-    return fn(*args)
-
-
-def hash_password(password: str) -> str:
-    """Return the Argon2id hash of a password."""
-    return offload(_hasher.hash, password)
-
-
-def check_password(password_hash: str | None, password: str) -> bool:
-    """Tell whether a password matches a hash (taking as long when there is no hash)."""
-    try:
-        return bool(offload(_hasher.verify, password_hash or _dummy_hash(), password)) and bool(
-            password_hash
-        )
-    except (VerificationError, InvalidHashError):
-        return False
 
 
 def _valid_name(_form: Any, field: Any) -> None:
@@ -140,13 +96,35 @@ class LogoutForm(FlaskForm):  # type: ignore[misc]
     """Only the CSRF token."""
 
 
+class PasswordForm(FlaskForm):  # type: ignore[misc]
+    """The current password and a new one, twice."""
+
+    current = PasswordField("Current password", [InputRequired(), Length(max=MAX_PASSWORD)])
+    password = PasswordField(
+        "New password",
+        [
+            InputRequired(),
+            Length(
+                min=MIN_PASSWORD,
+                max=MAX_PASSWORD,
+                message=f"passwords are {MIN_PASSWORD} to {MAX_PASSWORD} characters",
+            ),
+        ],
+    )
+    confirm = PasswordField("Repeat it", [EqualTo("password", "passwords differ")])
+
+
 @bp.route("/register", methods=["GET", "POST"])
 def register() -> ResponseReturnValue:
     """Create an account for this tab's player, so their results so far become theirs."""
     form = RegisterForm()
     if form.validate_on_submit():
         secret = current_app.config["SECRET_KEY"]
-        player = read_token(secret, form.token.data) if form.token.data else new_guest()
+        if form.token.data:
+            claim = read_token(secret, form.token.data)
+            player = claim.player if claim is not None else None
+        else:
+            player = new_guest()
         if player is None:
             form.token.errors = ["your session has expired: reload the page"]
         else:
@@ -155,15 +133,25 @@ def register() -> ResponseReturnValue:
                 done = _register(player.id, form.username.data, form.password.data)
             except TooMany as exc:
                 form.password.errors = [exc.message]
-                page = render_template("register.html", form=form, account=account_player(session))
-                return page, 429, exc.headers
+                return _page("register.html", form), 429, exc.headers
             except accounts.AccountError as exc:
                 form.username.errors = [exc.message]
             else:
-                log_in(session, done.id, str(done.username))
+                log_in(session, done.id, str(done.username), done.session_version)
                 flash(f"Welcome, {done.username}: your results are now kept in your account.")
                 return redirect(url_for("board.profile_page", player_id=done.id))
-    return render_template("register.html", form=form, account=account_player(session))
+    return _page("register.html", form)
+
+
+def _page(template: str, form: FlaskForm, change: PasswordForm | None = None) -> str:
+    """Render an account page with its forms and the checked account of this browser."""
+    return render_template(
+        template,
+        form=form,
+        logout=LogoutForm(),
+        change=change or PasswordForm(),
+        account=verified_account(session),
+    )
 
 
 def _throttle(form: str, username: str) -> None:
@@ -198,10 +186,7 @@ def login() -> ResponseReturnValue:
             _throttle("logins", form.username.data)
         except TooMany as exc:
             form.password.errors = [exc.message]
-            page = render_template(
-                "login.html", form=form, logout=LogoutForm(), account=account_player(session)
-            )
-            return page, 429, exc.headers
+            return _page("login.html", form), 429, exc.headers
         db = db_session()
         try:  # usernames were cleaned like display names when they were registered
             player = accounts.find(db, clean_name(form.username.data))
@@ -212,28 +197,61 @@ def login() -> ResponseReturnValue:
         if player is None or not matches:
             form.password.errors = ["wrong username or password"]
         else:
-            if stored is not None and _hasher.check_needs_rehash(stored):
+            if stored is not None and hasher.check_needs_rehash(stored):
                 accounts.set_password_hash(db, player, hash_password(form.password.data))
                 db.commit()
-            log_in(session, player.id, str(player.username))
+            log_in(session, player.id, str(player.username), player.session_version)
             return redirect(url_for("board.profile_page", player_id=player.id))
-    return render_template(
-        "login.html", form=form, logout=LogoutForm(), account=account_player(session)
-    )
+    return _page("login.html", form)
+
+
+@bp.post("/password")
+def change_password() -> ResponseReturnValue:
+    """Change the password: every other session of the account ends; this one goes on."""
+    form = PasswordForm()
+    account = verified_account(session)
+    if account is None:
+        return redirect(url_for("accounts.login"))
+    if form.validate_on_submit():
+        try:
+            _throttle("logins", account.name)
+        except TooMany as exc:
+            form.current.errors = [exc.message]
+            return _page("login.html", LoginForm(), form), 429, exc.headers
+        db = db_session()
+        player = accounts.find(db, account.name)
+        stored = player.password_hash if player is not None else None
+        if player is None or not check_password(stored, form.current.data):
+            form.current.errors = ["that is not your current password"]
+        else:
+            version = accounts.change_password(db, player, hash_password(form.password.data))
+            db.commit()
+            log_in(session, player.id, str(player.username), version)
+            flash("Password changed: every other browser is logged out.")
+            return redirect(url_for("accounts.login"))
+    return _page("login.html", LoginForm(), form)
 
 
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
-    """Log out of the account (the page also forgets the tab's token)."""
+    """Log out: this cookie and every copy of it stop working (the page also forgets the
+    tab's token)."""
     form = LogoutForm()
-    if form.validate_on_submit():
-        log_out(session)
-        return redirect(url_for("pages.index"))
-    return redirect(url_for("accounts.login"))
+    if not form.validate_on_submit():
+        return redirect(url_for("accounts.login"))
+    account = account_in(session)
+    log_out(session)
+    if account is not None:
+        try:
+            accounts.end_sessions(db_session(), account.player.id)
+            db_session().commit()
+        except OperationalError as exc:  # this browser is out; copies live until next time
+            log.warning("logout of %s: sessions not ended: %s", account.player.id, exc)
+    return redirect(url_for("pages.index"))
 
 
 @bp.get("/api/me")
 def me_api() -> ResponseReturnValue:
     """Return the logged-in account, or null for a guest."""
-    player = account_player(session)
+    player = verified_account(session)
     return jsonify(None if player is None else {"player_id": player.id, "username": player.name})

@@ -21,6 +21,7 @@ from sqlalchemy.exc import OperationalError
 
 from race.db import accounts
 from race.db.app import db_session
+from race.identity.session import verified_account
 from race.identity.tokens import read_token
 
 log = logging.getLogger(__name__)
@@ -33,9 +34,9 @@ MAX_TOKEN = 512
 
 
 def account_id() -> str | None:
-    """Return the player id of the logged-in account, if any."""
-    account = session.get("account")
-    return str(account[0]) if account else None
+    """Return the player id of the logged-in account, if any (its session checked)."""
+    account = verified_account(session)
+    return None if account is None else account.id
 
 
 def viewer_ids() -> set[str]:
@@ -64,9 +65,10 @@ def prove_guest() -> ResponseReturnValue:
     token = body.get("token") if isinstance(body, dict) else None
     if not isinstance(token, str) or not 0 < len(token) <= MAX_TOKEN:
         return _refuse(400, "bad_request", "send {token} as JSON")
-    player = read_token(current_app.config["SECRET_KEY"], token)
-    if player is None:
+    claim = read_token(current_app.config["SECRET_KEY"], token)
+    if claim is None:
         return _refuse(400, "bad_request", "that is not a valid player token")
+    player = claim.player
     if accounts.is_registered(db_session(), player.id):
         return _refuse(403, "log_in", "that player has an account: log in to it")
     guests = [g for g in session.get("guests", []) if isinstance(g, str) and g != player.id]

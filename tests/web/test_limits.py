@@ -16,7 +16,7 @@ from race import create_app
 from race.config import Config
 from race.limits import Budgets
 from race.limits import bucket
-from race.web import accounts
+from race.web import passwords
 from tests.db.records import pid
 from tests.services import REDIS_URL
 from tests.services import unavailable
@@ -47,13 +47,13 @@ def make_app(tmp_path: Path) -> Callable[..., Flask]:
 def hashes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Count the Argon2 computations (hash or verify) the forms run."""
     done: list[str] = []
-    real = accounts.offload
+    real = passwords.offload
 
     def counted(fn: Callable[..., object], *args: object) -> object:
         done.append(getattr(fn, "__name__", "?"))
         return real(fn, *args)
 
-    monkeypatch.setattr(accounts, "offload", counted)
+    monkeypatch.setattr(passwords, "offload", counted)
     return done
 
 

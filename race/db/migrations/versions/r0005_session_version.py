@@ -1,0 +1,31 @@
+"""Accounts keep a session version, bumped by logout and password change: a session
+cookie carries the version it was issued at and is refused once it is behind.
+
+Revision ID: 0005
+Revises: 0003
+Create Date: 2026-12-04
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0005"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    """Apply this revision (every account starts at version 0)."""
+    with op.batch_alter_table("players") as batch:
+        batch.add_column(
+            sa.Column("session_version", sa.Integer(), nullable=False, server_default="0")
+        )
+
+
+def downgrade() -> None:
+    """Undo this revision."""
+    with op.batch_alter_table("players") as batch:
+        batch.drop_column("session_version")
