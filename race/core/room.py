@@ -75,6 +75,9 @@ class Seat:
     #: Gone for good during this round (left, dropped after the grace window, or kicked).
     left: bool = False
     finish_ms: int | None = None
+    #: The browser the player joined from (a random id in its session cookie; "" if none),
+    #: so a kick also holds against that browser under a new guest name.
+    browser: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +125,8 @@ class Room:
     seats: tuple[Seat, ...] = ()
     #: Players kicked from this room; they cannot come back.
     banned: tuple[str, ...] = ()
+    #: The browsers those players joined from: no new player from them gets in either.
+    banned_browsers: tuple[str, ...] = ()
     starts_at: int | None = None
     ends_at: int | None = None
     finished_at: int | None = None
@@ -234,12 +239,15 @@ def new_room(
     )
 
 
-def join(room: Room, player_id: str, name: str, role: Role, now: int) -> Room:
-    """Seat a player (or reconnect one already seated); may start a quick countdown."""
+def join(room: Room, player_id: str, name: str, role: Role, now: int, *, browser: str = "") -> Room:
+    """Seat a player (or reconnect one already seated); may start a quick countdown.
+
+    ``browser`` is the id of the browser the player joins from ("" if unknown): one that
+    a kicked player joined from is refused too, whatever player it now plays as."""
     seat = room.seat(player_id)
     if seat is not None:
         return _quick_start(_replace_seat(room, replace(seat, connected=True, name=name)), now)
-    if player_id in room.banned:
+    if player_id in room.banned or (browser and browser in room.banned_browsers):
         raise Refused("kicked", "you were removed from this room by the host")
     if room.locked:
         raise Refused("room_locked", "this room is locked by its host")
@@ -250,7 +258,7 @@ def join(room: Room, player_id: str, name: str, role: Role, now: int) -> Room:
         if not room.joining_open(now):
             raise Refused("race_started", "this race has started; you can watch it as a spectator")
         raise Refused("room_full", "this room has no free racing seat")
-    seats = (*room.seats, Seat(player_id, name, role, now))
+    seats = (*room.seats, Seat(player_id, name, role, now, browser=browser))
     room = replace(room, seats=seats, host_id=room.host_id or _host_for(room.kind, player_id))
     return _quick_start(room, now)
 
@@ -346,11 +354,15 @@ def kick(room: Room, host_id: str, target_id: str, now: int) -> Room:
     _require_host(room, host_id)
     if target_id == host_id:
         raise Refused("bad_target", "the host cannot kick themselves")
-    if room.seat(target_id) is None:
+    seat = room.seat(target_id)
+    if seat is None:
         raise Refused("no_such_player", "that player is not in this room")
     room = leave(room, target_id, now)
     room = replace(room, seats=tuple(s for s in room.seats if s.player_id != target_id))
-    return replace(room, banned=(*room.banned, target_id))
+    browsers = room.banned_browsers
+    if seat.browser and seat.browser not in browsers:
+        browsers = (*browsers, seat.browser)
+    return replace(room, banned=(*room.banned, target_id), banned_browsers=browsers)
 
 
 def set_locked(room: Room, host_id: str, locked: bool) -> Room:

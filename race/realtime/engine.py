@@ -177,10 +177,12 @@ class Engine:
 
     # --- joining -------------------------------------------------------------------------
 
-    def join(self, code: str, player: Player, role: Role) -> Room:
-        """Seat a player in a room (or resume their seat)."""
+    def join(self, code: str, player: Player, role: Role, browser: str = "") -> Room:
+        """Seat a player in a room (or resume their seat); ``browser``: where they join from."""
         now = self.clock()
-        _, after = self.update(code, lambda r: rooms.join(r, player.id, player.name, role, now))
+        _, after = self.update(
+            code, lambda r: rooms.join(r, player.id, player.name, role, now, browser=browser)
+        )
         return after
 
     def quick(self, player: Player, language: str | None) -> Room:

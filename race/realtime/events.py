@@ -174,7 +174,7 @@ def join(svc: Services, who: Player, msg: s.Join) -> Answer:
     _throttle_join()  # every attempt counts: room codes cannot be guessed fast
     returning = svc.engine.room(msg.code).seat(who.id) is not None
     with _seat(msg.code, returning):
-        svc.engine.join(msg.code, who, msg.role)
+        svc.engine.join(msg.code, who, msg.role, session.get("browser") or "")
         return _enter(svc, who, msg.code)
 
 

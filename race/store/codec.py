@@ -38,6 +38,7 @@ def decode_room(raw: str | bytes) -> Room:
     data["timing"] = Timing(**data["timing"])
     data["seats"] = tuple(Seat(**s) for s in data["seats"])
     data["banned"] = tuple(data["banned"])
+    data["banned_browsers"] = tuple(data.get("banned_browsers", ()))  # none before kicks held
     data["standings"] = tuple(
         Standing(**{**s, "reasons": tuple(s["reasons"])}) for s in data["standings"]
     )

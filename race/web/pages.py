@@ -10,15 +10,25 @@ from flask import current_app
 from flask import jsonify
 from flask import render_template
 from flask import request
+from flask import session
 from flask.typing import ResponseReturnValue
 
 from race.core.snippet import DIFFICULTIES
 from race.core.snippet import LANGUAGES
 from race.corpus import Corpus
 from race.corpus import builtin
+from race.identity.session import ensure_browser_id
 from race.web.board import GHOST
 
 bp = Blueprint("pages", __name__)
+
+
+@bp.before_request
+def give_browser_id() -> None:
+    """Give a browser opening a page it plays from a random id in its session cookie (the
+    socket reads it at connect, so a kick holds against the browser: race.core.room)."""
+    ensure_browser_id(session)
+
 
 #: A room code as the server makes them (see race.realtime.schemas.Code).
 ROOM_CODE = re.compile(r"^[A-Za-z0-9_-]{16}$")

@@ -108,3 +108,21 @@ def test_results_are_listed_publicly_as_the_room_kind_and_host_say() -> None:
     assert racing.value.code == "bad_phase"
     with pytest.raises(Refused):
         rooms.configure(quick(), "h", public_results=False)  # quick races are always listed
+
+
+def test_a_kick_bans_the_player_and_the_browser_they_joined_from() -> None:
+    room = rooms.new_room("P" * 16, "private", SNIPPET, 1_000, race_id="p" * 22)
+    room = rooms.join(room, "host", "Host", "racer", 1_000, browser="b-host")
+    room = rooms.join(room, "cy", "Cy", "racer", 1_001, browser="b-cy")
+    room = rooms.join(room, "dee", "Dee", "racer", 1_002)  # a client without a browser id
+    room = rooms.kick(room, "host", "cy", 1_003)
+    room = rooms.kick(room, "host", "dee", 1_004)
+    assert room.banned == ("cy", "dee") and room.banned_browsers == ("b-cy",)
+    for player, browser in [("cy", "b-other"), ("cy", ""), ("new-guest", "b-cy"), ("dee", "")]:
+        with pytest.raises(Refused) as refused:
+            rooms.join(room, player, "Again", "spectator", 1_005, browser=browser)
+        assert refused.value.code == "kicked"
+    joined = rooms.join(room, "eve", "Eve", "racer", 1_006, browser="b-eve")
+    assert joined.seat("eve") is not None and joined.seat("eve").browser == "b-eve"  # type: ignore[union-attr]
+    # A player without a browser id is never refused for someone else's kick.
+    assert rooms.join(room, "fay", "Fay", "racer", 1_007).seat("fay") is not None

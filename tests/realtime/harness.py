@@ -51,6 +51,7 @@ class Client:
         name: str | None = None,
         token: str | None = None,
         transports: tuple[str, ...] = ("websocket",),
+        headers: dict[str, str] | None = None,
     ) -> None:
         self.sio = socketio.Client(reconnection=False)
         self.events: list[tuple[str, Any]] = []
@@ -61,7 +62,9 @@ class Client:
             auth["name"] = name
         if token:
             auth["token"] = token
-        self.sio.connect(url, transports=list(transports), auth=auth, wait_timeout=5)
+        self.sio.connect(
+            url, transports=list(transports), auth=auth, headers=headers or {}, wait_timeout=5
+        )
         welcome = self.wait("welcome")
         self.id: str = welcome["player_id"]
         self.name: str = welcome["name"]

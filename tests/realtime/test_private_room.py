@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import requests
+
 from race.core.scorer import Course
 from race.core.scorer import ideal_keys
 from tests.realtime.harness import Client
+from tests.realtime.harness import Server
 from tests.realtime.harness import type_keys
 
 CUSTOM = "x = [1, 2]\r\nfor i in x:\r\n\tprint(i)   \r\n"
@@ -150,3 +153,32 @@ def test_the_host_sets_whether_results_are_listed_publicly(connect: Callable[...
     assert guest.wait("room", lambda r: r["public_results"])["limit_ms"] == room["limit_ms"]
     quick = connect("Q").ok("quick", {})["room"]
     assert quick["public_results"] is True
+
+
+def browser_cookie(url: str) -> dict[str, str]:
+    """Open the race page as a browser does; return the session cookie it was given."""
+    page = requests.get(f"{url}/play/private", timeout=5)
+    assert page.status_code == 200 and "session" in page.cookies
+    return {"Cookie": f"session={page.cookies['session']}"}
+
+
+def test_a_kick_holds_against_the_same_browser_under_a_new_guest_name(
+    server: Server, connect: Callable[..., Client]
+) -> None:
+    host = connect("Host")
+    code = host.ok("create", {"snippet_id": "py-short"})["room"]["code"]
+    cookie = browser_cookie(server.url)
+    cy = Client(server.url, name="Cy", headers=cookie)
+    fresh = Client(server.url, name="Cy Again", headers=cookie)  # no token: a new guest
+    other_browser = Client(server.url, name="Dee", headers=browser_cookie(server.url))
+    try:
+        assert fresh.id != cy.id
+        cy.ok("join", {"code": code})
+        host.ok("kick", {"code": code, "player_id": cy.id})
+        assert cy.wait("kicked")["code"] == code
+        again = fresh.call("join", {"code": code})
+        assert again == {"ok": False, "code": "kicked", "message": again["message"]}
+        assert other_browser.call("join", {"code": code})["ok"]
+    finally:
+        for one in (cy, fresh, other_browser):
+            one.close()
