@@ -10,7 +10,7 @@ from pathlib import Path
 
 from race.core.room import Timing
 from race.core.seats import DEFAULT_CAPACITY
-from race.realtime.throttle import Budgets
+from race.limits import Budgets
 
 DEFAULT_INSTANCE = Path(__file__).resolve().parent.parent / "instance"
 WORKERS = ("eventlet", "gevent", "threading")
