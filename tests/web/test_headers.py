@@ -26,7 +26,7 @@ from tests.db.records import pid
 from tests.db.records import record
 from tests.db.records import standing
 
-RACE_ID = "AAAAAAAAAAAAAAAA.1"
+RACE_ID = "Aa0_-" + "A" * 17  # the shape of a random race id
 PAGES = [
     "/",
     "/snippets",

@@ -14,6 +14,7 @@ from race.core.snippet import custom_snippet
 from race.db import accounts
 from race.db.app import database
 from race.identity import Player
+from race.identity.session import log_in
 from race.identity.tokens import issue_token
 from race.web.viewer import MAX_GUESTS
 from tests.db.play import Track
@@ -127,7 +128,7 @@ def test_a_guest_proves_itself_only_with_its_own_valid_token(
     assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "log_in"
     assert client.get(f"/api/players/{guest.id}").get_json()["recent"] == []
     with client.session_transaction() as cookie:  # logged in as the account
-        cookie["account"] = [guest.id, "Gustavo"]
+        log_in(cookie, guest.id, "Gustavo", 0)
     assert len(client.get(f"/api/players/{guest.id}").get_json()["recent"]) == 1
 
 

@@ -18,14 +18,15 @@ depends_on = None
 
 
 def upgrade() -> None:
-    """Apply this revision (every account starts at version 0)."""
-    with op.batch_alter_table("players") as batch:
-        batch.add_column(
-            sa.Column("session_version", sa.Integer(), nullable=False, server_default="0")
-        )
+    """Apply this revision (every account starts at version 0).
+
+    Plain ALTERs, never batch mode: SQLite's batch copies the table and drops the old one,
+    which results and accounts reference (see 0004)."""
+    op.add_column(
+        "players", sa.Column("session_version", sa.Integer(), nullable=False, server_default="0")
+    )
 
 
 def downgrade() -> None:
     """Undo this revision."""
-    with op.batch_alter_table("players") as batch:
-        batch.drop_column("session_version")
+    op.drop_column("players", "session_version")
