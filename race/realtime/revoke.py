@@ -24,6 +24,10 @@ log = logging.getLogger(__name__)
 
 #: Session checks in flight at most on one worker (each holds a database connection).
 MAX_CHECKS = 16
+#: A revoked socket is closed no sooner than this after its check began: the handshake that
+#: started the check must have been answered first, or the client, told of its connection
+#: after the close, would never hear of the close.
+SETTLE_S = 1
 _slots = threading.BoundedSemaphore(MAX_CHECKS)
 
 
@@ -45,6 +49,7 @@ def _check(app: Flask, sio: SocketIO, sid: str, account: Account) -> None:
         _slots.release()
     if current:
         return
+    sio.sleep(SETTLE_S)
     server: Any = sio.server  # type: ignore[attr-defined]  # python-socketio's
     message = "this session has ended (logged out or the password changed): log in again"
     server.emit(
