@@ -38,10 +38,9 @@ log = logging.getLogger(__name__)
 
 #: Longest the heartbeat waits for one write before moving on.
 WAIT_S = 0.1
-#: A write still running after this long is given up on and tried afresh (under eventlet a
-#: connection to a server that accepted but never answers waits forever: libpq's
-#: connect_timeout does not apply to green connections). The old one may still finish;
-#: the write is idempotent, so that is harmless.
+#: A write still running after this long is given up on and tried afresh: a backstop, as
+#: every wait of the driver already ends within ``race.db.green.CONNECT_S`` or
+#: ``REPLY_S``. The old one may still finish; the write is idempotent, so that is harmless.
 STALE_S = 60.0
 #: Old day and week bests are pruned at most this often.
 PRUNE_EVERY = timedelta(minutes=10)

@@ -1,17 +1,22 @@
-"""A TCP proxy in front of the real Postgres that a test can cut, hang and restore."""
+"""A TCP proxy in front of a real service (Postgres, Redis) that a test can cut, hang,
+freeze and restore."""
 
 from __future__ import annotations
 
 import contextlib
 import socket
 import threading
+import time
 
 
 class Proxy:
-    """Forwards 127.0.0.1:<port> to a target; ``mode`` is ``up``, ``down`` or ``hang``.
+    """Forwards 127.0.0.1:<port> to a target; ``mode`` is ``up``, ``down``, ``hang`` or
+    ``freeze``.
 
-    ``down`` closes every connection (old and new) at once: the database is unreachable.
-    ``hang`` accepts new connections and never answers: the database stopped responding.
+    ``down`` closes every connection (old and new) at once: the service is unreachable.
+    ``hang`` accepts new connections and never answers: a black hole (the service
+    stopped responding, its old connections cut). ``freeze`` keeps every connection open
+    and holds what either side sends until the mode changes: a server paused mid-session.
     """
 
     def __init__(self, target: tuple[str, int]) -> None:
@@ -26,7 +31,7 @@ class Proxy:
     def set(self, mode: str) -> None:
         """Switch mode; going down or hanging cuts the connections already open."""
         self.mode = mode
-        if mode != "up":
+        if mode in ("down", "hang"):
             with self._lock:
                 doomed, self._open = self._open, set()
             for sock in doomed:
@@ -50,7 +55,7 @@ class Proxy:
                 continue
             with self._lock:
                 self._open.add(client)
-            if self.mode == "hang":
+            if self.mode in ("hang", "freeze"):
                 continue
             try:
                 upstream = socket.create_connection(self.target, timeout=5)
@@ -66,6 +71,8 @@ class Proxy:
     def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
         with contextlib.suppress(OSError):
             while data := source.recv(65536):
+                while self.mode == "freeze":
+                    time.sleep(0.02)
                 sink.sendall(data)
         for sock in (source, sink):
             with contextlib.suppress(OSError):
