@@ -37,8 +37,8 @@ from race.identity import Player
 from race.realtime.engine import Engine
 from race.realtime.racing import Racing
 from race.store.base import wall_ms
+from race.store.client import connect
 from race.store.memory import MemoryStore
-from race.store.redis import connect
 from tests.faults import abuse
 from tests.scale.cluster import Cluster
 

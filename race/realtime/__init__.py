@@ -31,10 +31,12 @@ from race.store.base import Store
 from race.store.base import wall_ms
 from race.store.memory import MemoryStore
 
-#: The message queue's Redis connections: its subscriber blocks on reads by design, so
-#: no read timeout; TCP keepalive probes notice a dead peer within about 25 s instead.
+#: The message queue's Redis connections: every connect and reply bounded (the listener
+#: polls rather than block on a read, see ``race.realtime.fanout``); TCP keepalive probes
+#: notice a dead peer within about 25 s.
 REDIS_OPTIONS: dict[str, Any] = {
     "socket_connect_timeout": 5,
+    "socket_timeout": 5,
     "socket_keepalive": True,
     "socket_keepalive_options": {
         socket.TCP_KEEPIDLE: 10,
@@ -140,8 +142,8 @@ def _store(app: Flask) -> Store:
     url = app.config.get("REDIS_URL")
     if not url:
         return MemoryStore()
+    from race.store.client import connect
     from race.store.redis import RedisStore
-    from race.store.redis import connect
 
     return RedisStore(connect(url), prefix=app.config.get("REDIS_PREFIX", "cr:"))
 

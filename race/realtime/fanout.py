@@ -11,13 +11,21 @@ writer sends everything queued as one pipeline of PUBLISH commands, in emit orde
 ticks of many rooms cost one round trip. Failures are handled as python-socketio does:
 reconnect and try once more, then log and drop (the queue is bounded, so a long Redis
 outage cannot exhaust memory; players on other workers resync from the next room view).
+
+Every call is bounded in time (``REDIS_OPTIONS`` in ``race.realtime``: connect and reply
+timeouts). The listener cannot block on a read with a timeout, as an idle channel is
+silent; it polls instead, pings Redis when it has heard nothing for ``PING_EVERY_S``, and
+reconnects (with python-socketio's backoff) after ``SILENCE_S`` without a word, so a
+Redis that stopped answering is left and a returning one is subscribed to again.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections import deque
 from collections.abc import Callable
+from collections.abc import Iterator
 from typing import Any
 
 import socketio
@@ -26,29 +34,83 @@ log = logging.getLogger(__name__)
 
 #: Messages waiting to be published at most; older ones are dropped past it.
 MAX_WAITING = 20_000
+#: How long one read of the listener waits for a message before it checks on Redis.
+LISTEN_POLL_S = 1.0
+#: The listener pings Redis after this long without a message.
+PING_EVERY_S = 3.0
+#: Heard nothing, not even a pong, for this long: Redis stopped answering; reconnect.
+SILENCE_S = 10.0
+
+
+class Silent(ConnectionError):
+    """Redis said nothing to the listener for ``SILENCE_S``."""
 
 
 class QueuedRedisManager(socketio.RedisManager):  # type: ignore[misc]  # untyped base
     """A Redis message queue whose publishes never block the emitting greenlet."""
 
     name = "coderace-redis"
-    connected: bool  # set by the base class
 
     def __init__(self, *args: Any, on_error: Callable[[], None] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self._waiting: deque[dict[str, Any]] = deque()
         self._wake: Any = None
         self._on_error = on_error
+        self._client: Any = None
         #: Pipelines sent and messages published (read by the tests).
         self.flushes = 0
         self.published = 0
         self.dropped = 0
+        #: Times the listener gave up on a Redis that stopped answering.
+        self.silences = 0
 
     def initialize(self) -> None:
         """Start the listener (the base class) and the writer task."""
         super().initialize()
         self._wake = self.server.eio.create_event()
         self.server.start_background_task(self._writer)
+
+    def _redis_listen_with_retries(self) -> Iterator[dict[str, Any]]:
+        """Yield what the channel receives; reconnect on errors and on silence."""
+        retry_sleep = 1.0
+        while True:
+            pubsub = None
+            try:
+                self._redis_connect()
+                pubsub = self.pubsub
+                pubsub.subscribe(self.channel)
+                retry_sleep = 1.0
+                yield from self._poll(pubsub)
+            except Exception as exc:
+                log.error("message queue: listener lost Redis (%s); again in %gs", exc, retry_sleep)
+                self._close(pubsub)
+                time.sleep(retry_sleep)
+                retry_sleep = min(retry_sleep * 2, 60.0)
+
+    def _poll(self, pubsub: Any) -> Iterator[dict[str, Any]]:
+        heard = pinged = time.monotonic()
+        while True:
+            message = pubsub.get_message(timeout=LISTEN_POLL_S)
+            now = time.monotonic()
+            if message is not None:
+                heard = now
+                if message["type"] != "pong":
+                    yield message
+            elif now - heard > SILENCE_S:
+                self.silences += 1
+                raise Silent(f"no word from Redis for {SILENCE_S:g} s")
+            elif now - heard > PING_EVERY_S and now - pinged > PING_EVERY_S:
+                pubsub.ping("coderace-listener")
+                pinged = now
+
+    @staticmethod
+    def _close(pubsub: Any) -> None:
+        if pubsub is None:
+            return
+        try:
+            pubsub.close()
+        except Exception:  # already broken: nothing to release
+            log.debug("message queue: closing the old subscription failed", exc_info=True)
 
     def _publish(self, data: dict[str, Any]) -> None:
         if self._wake is None:  # not attached to a server: publish in line
@@ -71,18 +133,24 @@ class QueuedRedisManager(socketio.RedisManager):  # type: ignore[misc]  # untype
                 except Exception:  # never let the writer die
                     log.exception("message queue writer failed")
 
+    def _publisher(self) -> Any:
+        """Return the writer's own client: never the listener's, whose replacement on a
+        reconnect would close the connections of the other's pool under it."""
+        if self._client is None:
+            module = self._get_redis_module()
+            self._client = module.Redis.from_url(self.redis_url, **self.redis_options)
+        return self._client
+
     def _send(self, batch: list[dict[str, Any]]) -> None:
-        """Publish messages in order, in one pipeline; reconnect and retry once."""
+        """Publish messages in order, in one pipeline; retry once (on a new connection:
+        the client drops a connection that failed)."""
         for attempt in (1, 2):
             try:
-                if not self.connected:
-                    self._redis_connect()
-                pipe = self.redis.pipeline(transaction=False)
+                pipe = self._publisher().pipeline(transaction=False)
                 for message in batch:
                     pipe.publish(self.channel, self.json.dumps(message))
                 pipe.execute()
             except Exception as exc:
-                self.connected = False
                 if self._on_error is not None:
                     self._on_error()
                 if attempt == 2:

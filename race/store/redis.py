@@ -100,25 +100,6 @@ _LIVE = ("countdown", "racing")
 DECODED_CACHE = 10_000
 
 
-def connect(url: str, max_connections: int = 64) -> redis_lib.Redis:
-    """Return a client that notices dead connections (timeouts, health checks).
-
-    The pool blocks (up to 5 s) instead of failing when every connection is busy, so a
-    burst of events waits for a connection rather than erroring out.
-    """
-    pool = redis_lib.BlockingConnectionPool.from_url(
-        url,
-        max_connections=max_connections,
-        timeout=5,
-        decode_responses=True,
-        socket_timeout=5,
-        socket_connect_timeout=5,
-        socket_keepalive=True,
-        health_check_interval=10,
-    )
-    return redis_lib.Redis(connection_pool=pool)  # retries on timeouts by default
-
-
 def _live(member: str, score: str | float) -> Live:
     """Read one entry of the live-rooms index ("code|round", scored by the start time)."""
     code, _, rnd = member.rpartition("|")

@@ -28,8 +28,8 @@ from race.db.sink import DatabaseSink
 from race.db.sink import WritePending
 from race.realtime.heartbeat import Heartbeat
 from race.store.base import Store
+from race.store.client import connect
 from race.store.memory import MemoryStore
-from race.store.redis import connect
 from tests.db.conftest import _empty
 from tests.db.conftest import postgres_schema
 from tests.db.play import Track

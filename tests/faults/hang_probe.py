@@ -98,6 +98,18 @@ def postgres(hole: int, proxy: int) -> None:
         timed("statement", lambda: connection.execute(text("SELECT 1")))
 
 
+def redis(hole: int, proxy: int) -> None:
+    """A store call on the hole; then one on a store whose connection the proxy freezes."""
+    from race.store.client import connect
+    from race.store.redis import RedisStore
+
+    timed("connect", lambda: RedisStore(connect(f"redis://127.0.0.1:{hole}/0")).ping())
+    store = RedisStore(connect(f"redis://127.0.0.1:{proxy}/0"), prefix="crtest-hang:")
+    store.ping()
+    ready()
+    timed("statement", store.ping)
+
+
 SERVICE = _arg("--service", "postgres")
 if __name__ == "__main__":
-    {"postgres": postgres}[SERVICE](int(_arg("--hole")), int(_arg("--proxy")))
+    {"postgres": postgres, "redis": redis}[SERVICE](int(_arg("--hole")), int(_arg("--proxy")))

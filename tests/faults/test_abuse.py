@@ -13,7 +13,7 @@ from race.core.bounds import MAX_LOG_BYTES
 from race.core.bounds import key_budget
 from race.core.scorer import Course
 from race.core.snippet import custom_snippet
-from race.store.redis import connect
+from race.store.client import connect
 from tests.faults import abuse
 from tests.faults.conftest import worker_db_url
 from tests.scale.cluster import Cluster

@@ -12,16 +12,26 @@ import json
 import subprocess
 import sys
 import threading
+import time
+import uuid
+from collections.abc import Callable
 from collections.abc import Iterator
 from typing import Any
 
 import psycopg2
 import pytest
+import redis
+import socketio
 from sqlalchemy.engine import make_url
 
 from race.db import green
+from race.realtime import REDIS_OPTIONS
+from race.realtime import fanout
+from race.realtime.fanout import QueuedRedisManager
+from race.store import client
 from tests.db.proxy import Proxy
 from tests.services import POSTGRES_URL
+from tests.services import REDIS_URL
 from tests.services import unavailable
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -103,3 +113,76 @@ def test_postgres_calls_to_a_silent_server_fail_within_their_bounds(worker: str)
     assert REPLY_S <= statement["s"] < REPLY_S + SLACK_S, statement
     for row in (connect, statement):
         assert row["max_gap_ms"] < 100, row  # the hub kept running: the wait was green
+
+
+def redis_up() -> None:
+    """Fail (in CI) or skip unless the real Redis answers."""
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
+    except redis.RedisError as exc:
+        unavailable("Redis", exc)
+
+
+@pytest.mark.parametrize("worker", WORKERS)
+def test_store_calls_to_a_silent_redis_fail_within_their_bound(worker: str) -> None:
+    redis_up()
+    url = redis.connection.parse_url(REDIS_URL)
+    with holes((url.get("host", "127.0.0.1"), url.get("port", 6379))) as (hole, proxy):
+        connect, statement = probe(worker, "redis", hole, proxy)
+    for row in (connect, statement):
+        assert row["error"].startswith("redis.exceptions.TimeoutError"), row  # a store error
+        assert client.REPLY_TIMEOUT_S <= row["s"] < client.REPLY_TIMEOUT_S + SLACK_S, row
+        assert row["max_gap_ms"] < 100, row
+
+
+def wait_for(check: Callable[[], bool], timeout: float, what: str) -> float:
+    """Poll until ``check()`` holds; return how long it took."""
+    began = time.monotonic()
+    while not check():
+        if time.monotonic() - began > timeout:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(0.05)
+    return time.monotonic() - began
+
+
+def test_the_message_queue_leaves_a_silent_redis_and_subscribes_again_when_it_answers() -> None:
+    redis_up()
+    url = redis.connection.parse_url(REDIS_URL)
+    channel = f"crtest-{uuid.uuid4().hex[:10]}:socketio"
+    others = redis.Redis.from_url(REDIS_URL)  # another worker, publishing
+    with holes((url.get("host", "127.0.0.1"), url.get("port", 6379))) as (_, proxy):
+        manager = QueuedRedisManager(
+            f"redis://127.0.0.1:{proxy.port}/0", channel=channel, redis_options=REDIS_OPTIONS
+        )
+        server = socketio.Server(client_manager=manager, async_mode="threading")
+        manager._wake = threading.Event()
+        server.start_background_task(manager._writer)
+        got: list[Any] = []
+        threading.Thread(target=lambda: got.extend(manager._listen()), daemon=True).start()
+
+        def heard(n: int) -> Callable[[], bool]:
+            def check() -> bool:
+                others.publish(channel, json.dumps({"n": n}))
+                time.sleep(0.1)
+                return any(json.loads(m) == {"n": n} for m in got)
+
+            return check
+
+        wait_for(heard(1), 10, "the listener to subscribe")
+        proxy.set("wedge")  # every open connection silent for good, new ones never answered
+        left = wait_for(lambda: manager.silences >= 1, fanout.SILENCE_S + 5, "the listener")
+        # it heard nothing since just before the wedge: it leaves after SILENCE_S
+        assert fanout.SILENCE_S - 0.5 <= left < fanout.SILENCE_S + fanout.LISTEN_POLL_S + SLACK_S
+        began = time.monotonic()
+        server.emit("tick", 1, to="room-a")
+        assert time.monotonic() - began < 0.1  # the emitter never waits for Redis
+        # two attempts, each a reply timeout: the old connection, then a new one
+        bound = 2 * REDIS_OPTIONS["socket_timeout"]
+        dropped = wait_for(lambda: manager.dropped == 1, bound + SLACK_S, "the drop") + 0.1
+        assert dropped >= bound - 0.5
+        assert manager.published == 0
+        proxy.set("up")  # new connections reach Redis again; the old ones stay silent
+        wait_for(heard(2), 20, "the listener to subscribe again")
+        server.emit("tick", 2, to="room-a")
+        wait_for(lambda: manager.published == 1, 10, "a publish after the return")
+    others.close()

@@ -127,9 +127,9 @@ def test_rate_limit_setting_is_validated() -> None:
 def test_the_ip_event_budget_fails_open_when_the_store_is_unreachable() -> None:
     from race.realtime.throttle import Budgets
     from race.realtime.throttle import Throttle
+    from race.store.client import connect
     from race.store.memory import MemoryStore
     from race.store.redis import RedisStore
-    from race.store.redis import connect
 
     budgets = Budgets(events_per_ip="1/minute")
     held = Throttle(budgets, MemoryStore(), None)

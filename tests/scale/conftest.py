@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from race.store.redis import connect
+from race.store.client import connect
 from tests.realtime.conftest import FAST
 from tests.realtime.conftest import SNIPPETS
 from tests.scale.balancer import Balancer

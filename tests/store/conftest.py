@@ -11,9 +11,9 @@ import redis
 
 from race.store.base import Store
 from race.store.base import wall_ms
+from race.store.client import connect
 from race.store.memory import MemoryStore
 from race.store.redis import RedisStore
-from race.store.redis import connect
 from tests.services import REDIS_URL
 from tests.services import unavailable
 

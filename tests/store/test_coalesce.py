@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 import redis
 
+from race.store.client import connect
 from race.store.coalesce import Coalescer
-from race.store.redis import connect
 
 
 class HeldPipeline:
