@@ -14,24 +14,38 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import NullPool
 
+from race.db import green
 from race.db import migrate
 from race.db.engine import make_engine
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
+#: Longest a health check waits on the database (s), connecting included: a hung
+#: database reports down within it (green workers; a blocking driver has libpq's 5 s).
+HEALTH_S = 2.0
+
+
+@dataclass
 class Database:
-    """The app's engine and session factory."""
+    """The app's engine and session factory, and a pool-less engine for health checks."""
 
     engine: Engine
     sessions: sessionmaker[Session]
+    health: Engine
+    #: Whether the schema was found current; False while the database was unreachable
+    #: from start-up on (the first health check that reaches it checks it then).
+    checked: bool = True
 
     def ping(self) -> None:
-        """Raise if the database cannot be reached."""
-        with self.engine.connect() as connection:
+        """Raise if the database cannot be reached (or its schema is behind)."""
+        with green.bounded(HEALTH_S), self.health.connect() as connection:
             connection.execute(text("SELECT 1"))
+            if not self.checked:
+                migrate.check(self.health)
+                self.checked = True
 
 
 def init_app(app: Flask) -> Database:
@@ -39,10 +53,14 @@ def init_app(app: Flask) -> Database:
 
     The one exception is SQLite, the embedded default: a new, empty file is given the
     schema on the spot (and a test app's is migrated). A database that cannot be
-    reached at start-up only logs a warning: races go on, and finished ones wait in the
-    store's outbox until it is back.
+    reached at start-up, or does not answer within ``green.CONNECT_S``, only logs a
+    warning: the worker starts, races go on, finished ones wait in the store's outbox,
+    ``/healthz`` reports the database down, and the first health check that reaches it
+    checks the schema.
     """
-    engine = make_engine(str(app.config["DATABASE_URL"]))
+    url = str(app.config["DATABASE_URL"])
+    engine = make_engine(url)
+    checked = True
     try:
         migrate.check(engine)
     except migrate.SchemaBehind:
@@ -51,9 +69,11 @@ def init_app(app: Flask) -> Database:
             raise
         migrate.upgrade(engine)
     except OperationalError as exc:
-        url = engine.url.render_as_string(hide_password=True)
-        log.warning("database %s unreachable at start-up (%s); results will wait", url, exc)
-    db = Database(engine, sessionmaker(engine, expire_on_commit=False))
+        shown = engine.url.render_as_string(hide_password=True)
+        log.warning("database %s unreachable at start-up (%s); results will wait", shown, exc)
+        checked = False
+    health = make_engine(url, poolclass=NullPool)
+    db = Database(engine, sessionmaker(engine, expire_on_commit=False), health, checked)
     app.extensions["coderace_db"] = db
     app.extensions.setdefault("coderace_health", {})["database"] = db.ping
     app.teardown_appcontext(_close_session)

@@ -4,18 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine
 from sqlalchemy import inspect
+from sqlalchemy.engine import make_url
 
 from race import create_app
 from race.config import Config
 from race.db import migrate
 from race.db.engine import make_engine
 from race.db.models import Base
+from tests.db.conftest import postgres_schema
+from tests.db.proxy import Proxy
+from tests.services import POSTGRES_URL
 
 
 def test_migrations_build_the_models_schema(blank: Callable[[], Engine]) -> None:
@@ -94,3 +99,28 @@ def test_the_app_starts_while_the_database_is_unreachable(tmp_path: Path) -> Non
     url = "postgresql+psycopg2://postgres@127.0.0.1:1/none"
     app = create_app(_config(tmp_path, DATABASE_URL=url))
     assert "database" in app.extensions["coderace_health"]
+
+
+@pytest.mark.integration
+def test_a_schema_unseen_at_start_up_is_checked_once_the_database_answers(
+    tmp_path: Path,
+) -> None:
+    url = make_url(POSTGRES_URL)
+    proxy = Proxy((url.host or "127.0.0.1", url.port or 5432))
+    proxy.set("down")
+    try:
+        with postgres_schema() as schema:  # an empty schema: behind the code
+            options = quote(f"-csearch_path={schema}")
+            through = url.set(host="127.0.0.1", port=proxy.port).render_as_string(False)
+            app = create_app(_config(tmp_path, DATABASE_URL=f"{through}?options={options}"))
+            client = app.test_client()
+            assert client.get("/healthz").get_json()["database"] == "error: OperationalError"
+            proxy.set("up")
+            assert client.get("/healthz").get_json()["database"] == "error: SchemaBehind"
+            engine = make_engine(POSTGRES_URL, schema=schema)
+            migrate.upgrade(engine)
+            engine.dispose()
+            assert client.get("/healthz").get_json()["database"] == "ok"
+            app.extensions["coderace_db"].engine.dispose()
+    finally:
+        proxy.close()

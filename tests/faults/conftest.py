@@ -55,7 +55,10 @@ def worker_db_url(schema: str, port: int = 5432) -> str:
 
 @pytest.fixture
 def workers(tmp_path: Path, corpus_dir: Path) -> Iterator[Callable[..., Cluster]]:
-    """Return a factory of worker clusters; all are stopped afterwards."""
+    """Return a factory of worker clusters; all are stopped afterwards.
+
+    ``healthy=False`` only starts the processes (a test of a worker that reports a fault).
+    """
     made: list[Cluster] = []
 
     def make(
@@ -64,6 +67,8 @@ def workers(tmp_path: Path, corpus_dir: Path) -> Iterator[Callable[..., Cluster]
         redis_url: str = REDIS_URL,
         worker_type: str = "eventlet",
         env: dict[str, str] | None = None,
+        *,
+        healthy: bool = True,
     ) -> Cluster:
         cluster = Cluster(
             tmp_path / f"cluster{len(made)}",
@@ -76,7 +81,11 @@ def workers(tmp_path: Path, corpus_dir: Path) -> Iterator[Callable[..., Cluster]
         )
         cluster.folder.mkdir(parents=True, exist_ok=True)
         made.append(cluster)
-        return cluster.start()
+        if healthy:  # wait for each to answer /healthz with 200
+            return cluster.start()
+        for i in range(count):
+            cluster.spawn(i)
+        return cluster
 
     yield make
     for cluster in made:
