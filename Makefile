@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: setup run migrate test lint fmt typecheck pytest bench bench-db bench-load bench-abuse browser nginx clean
+.PHONY: setup run migrate test lint fmt typecheck pytest bench bench-db bench-load bench-abuse bench-hangs browser nginx clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -80,6 +80,10 @@ bench-db: setup
 ## bench-load: simulated racers against 1 and 2 real workers on Redis (prints a table)
 bench-load: setup
 	$(BIN)/python bench/load.py --workers 1 2 --racers 300 600 1000
+
+## bench-hangs: how long a call to a Postgres or Redis that accepts TCP and never answers takes to fail
+bench-hangs: setup
+	$(BIN)/python bench/hangs.py
 
 ## bench-abuse: one racer at the rate limit for a whole 600 s race, beside another room (prints figures)
 bench-abuse: setup

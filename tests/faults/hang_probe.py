@@ -11,7 +11,9 @@ when this script prints ``{"step": "ready"}`` and answers with a line on stdin. 
 call (``connect``: a new connection to the hole; ``statement``: a command on a connection
 that then stops answering) one JSON line: how long it took to fail, the error, and the
 largest gap of a 10 ms ticker meanwhile (the hub must keep running). ``--reply-s``
-shortens the client's reply deadline (the constants are used otherwise).
+shortens the client's reply deadline (the constants are used otherwise);
+``--old-callback`` puts back what ran before ``race.db.green`` (eventlet's own wait
+callback, which has no deadline; under gevent none: a blocking driver).
 """
 
 import sys
@@ -61,6 +63,7 @@ def timed(step: str, call: Callable[[], object]) -> None:
     except Exception as exc:
         error = f"{type(exc).__module__}.{type(exc).__name__}: {exc}".splitlines()[0]
     took = time.perf_counter() - began
+    time.sleep(0.05)  # the ticker ticks again: a gap spanning the call is counted
     done.set()
     tick.join()
     gaps = [1000 * (b - a) for a, b in itertools.pairwise(stamps)]
@@ -86,6 +89,16 @@ def postgres(hole: int, proxy: int) -> None:
 
     if _arg("--reply-s"):
         green.REPLY_S = float(_arg("--reply-s"))
+    if "--old-callback" in sys.argv:  # as before race.db.green: the worker's own, or none
+        green.install = lambda: False  # make_engine leaves the callback alone
+        if WORKER == "eventlet":
+            from eventlet.support import psycopg2_patcher
+
+            psycopg2_patcher.make_psycopg_green()
+        else:
+            from psycopg2 import extensions
+
+            extensions.set_wait_callback(None)
     url = make_url(POSTGRES_URL).set(host="127.0.0.1")
 
     def at(port: int) -> str:
