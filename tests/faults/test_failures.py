@@ -69,6 +69,18 @@ def send(client: Client, stamped: list[Key], starts_at: int, batch: int = 4) -> 
     return retries
 
 
+def type_all(clients: list[Client], keys: list[str], starts_at: int) -> None:
+    """Type the keys on every client at once, in real time (client i with seed i)."""
+    threads = [
+        threading.Thread(target=send, args=(c, stamps(keys, starts_at, i), starts_at))
+        for i, c in enumerate(clients)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
 def rows(engine: Engine, model: type, **where: Any) -> int:
     """Count rows of a model."""
     with engine.connect() as connection:
@@ -161,16 +173,7 @@ def test_redis_restart_mid_race_loses_nothing(
         db_proxy.set("down")
         first = private_race(a, [b])
         keys = ideal_keys(Course(first["snippet"]["text"]))
-        done = [
-            threading.Thread(
-                target=send, args=(c, stamps(keys, first["starts_at"], i), first["starts_at"])
-            )
-            for i, c in enumerate((a, b))
-        ]
-        for t in done:
-            t.start()
-        for t in done:
-            t.join()
+        type_all([a, b], keys, first["starts_at"])
         a.wait("standings", lambda s: s["code"] == first["code"], timeout=15)
         wait_for(lambda: metric(cluster.urls[0], "coderace_outbox_waiting") >= 1, 10, "the outbox")
 

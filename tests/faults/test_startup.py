@@ -7,7 +7,6 @@ its ``DATABASE_URL``, in ``hang`` mode (a black hole) until the test turns it ``
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 
@@ -26,8 +25,7 @@ from tests.faults.conftest import worker_db_url
 from tests.faults.test_failures import metric
 from tests.faults.test_failures import private_race
 from tests.faults.test_failures import rows
-from tests.faults.test_failures import send
-from tests.faults.test_failures import stamps
+from tests.faults.test_failures import type_all
 from tests.faults.test_failures import wait_for
 from tests.realtime.harness import Client
 from tests.scale.cluster import Cluster
@@ -67,17 +65,7 @@ def test_a_worker_starts_races_and_recovers_while_postgres_hangs(
 
         a, b = Client(url, name="Ann"), Client(url, name="Ben")
         room = private_race(a, [b])  # the race path needs no database
-        keys = ideal_keys(Course(room["snippet"]["text"]))
-        typing = [
-            threading.Thread(
-                target=send, args=(c, stamps(keys, room["starts_at"], i), room["starts_at"])
-            )
-            for i, c in enumerate((a, b))
-        ]
-        for t in typing:
-            t.start()
-        for t in typing:
-            t.join()
+        type_all([a, b], ideal_keys(Course(room["snippet"]["text"])), room["starts_at"])
         assert all(s["completed"] for s in a.wait("standings", timeout=15)["standings"])
         wait_for(lambda: metric(url, "coderace_outbox_waiting") == 1, 10, "the outbox")
         a.close()
