@@ -199,7 +199,7 @@ def test_redis_restart_mid_race_loses_nothing(
 
         db_proxy.set("up")  # the database returns: both races arrive, once each
         for race in (first, second):
-            race_id = f"{race['code']}.1"
+            race_id = race["race_id"]
             wait_for(lambda rid=race_id: rows(engine, Race, id=rid) == 1, 20, f"race {race_id}")
             assert rows(engine, Result, race_id=race_id) == 2
         wait_for(
@@ -243,7 +243,7 @@ def test_postgres_refusing_connections_for_a_minute_loses_no_result(
             for t in threads:
                 t.join()
             a.wait("standings", timeout=15)
-            finished.append(f"{room['code']}.1")
+            finished.append(room["race_id"])
             a.close()
             b.close()
         health = requests.get(cluster.urls[0] + "/healthz", timeout=10)

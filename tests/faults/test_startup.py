@@ -70,7 +70,7 @@ def test_a_worker_starts_races_and_recovers_while_postgres_hangs(
         wait_for(lambda: metric(url, "coderace_outbox_waiting") == 1, 10, "the outbox")
         a.close()
         b.close()
-        race_id = f"{room['code']}.1"
+        race_id = room["race_id"]
         assert rows(engine, Race, id=race_id) == 0
 
         db_proxy.set("up")  # Postgres answers again
