@@ -18,8 +18,8 @@ from race.store.base import Store
 def _store() -> Store:
     """Return the deployment's shared store, or exit 2 if it has none."""
     from race.config import Config
+    from race.store.client import connect
     from race.store.redis import RedisStore
-    from race.store.redis import connect
 
     config = Config()
     if not config.REDIS_URL:
