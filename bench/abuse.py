@@ -29,8 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from race.core.bounds import MAX_LOG_BYTES
 from race.core.keylog import parse_log
-from race.core.room import Timing
 from race.core.snippet import custom_snippet
+from race.core.timing import Timing
 from race.core.trace import trace
 from race.corpus import builtin
 from race.identity import Player

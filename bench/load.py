@@ -33,9 +33,9 @@ import socketio
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from race.core.room import Timing
 from race.core.scorer import Course
 from race.core.scorer import ideal_keys
+from race.core.timing import Timing
 from tests.scale.cluster import Cluster
 
 LINE = "total = total + weights[i] * values[i]  # accumulate\n"

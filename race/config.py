@@ -8,8 +8,8 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from race.core.room import Timing
 from race.core.seats import DEFAULT_CAPACITY
+from race.core.timing import Timing
 from race.limits import Budgets
 
 DEFAULT_INSTANCE = Path(__file__).resolve().parent.parent / "instance"

@@ -9,7 +9,7 @@ import pytest
 
 from race.config import Config
 from race.config import SettingError
-from race.core.room import Timing
+from race.core.timing import Timing
 
 
 def test_importing_race_loads_no_framework_or_io_library() -> None:

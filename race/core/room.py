@@ -1,4 +1,5 @@
-"""The room state machine: lobby -> countdown -> racing -> finished, and every move on a room.
+"""The room state machine: lobby -> countdown -> racing -> finished, and the moves of its
+players and of time (the host's controls are in ``race.core.hosting``).
 
 Each move takes the room and ``now`` (server ms) and returns the new room, or raises
 ``Refused`` with a code and a message. Nothing here reads a clock or touches a store.
@@ -13,6 +14,10 @@ from typing import Literal
 
 from race.core.rules import Rules
 from race.core.snippet import Snippet
+from race.core.timing import MAX_LIMIT_MS
+from race.core.timing import MIN_LIMIT_MS
+from race.core.timing import Timing
+from race.core.timing import default_limit_ms
 
 Phase = Literal["lobby", "countdown", "racing", "finished"]
 Kind = Literal["quick", "private", "practice"]
@@ -20,36 +25,6 @@ Role = Literal["racer", "spectator"]
 
 MAX_RACERS: dict[Kind, int] = {"quick": 5, "private": 10, "practice": 1}
 MAX_SPECTATORS = 50
-#: A quick race counts down this long once a second racer is in.
-QUICK_COUNTDOWN_MS = 12_000
-#: Newcomers can still join a counting-down lobby until this long before the start.
-JOIN_CLOSES_BEFORE_START_MS = 3_000
-PRIVATE_COUNTDOWN_MS = 5_000
-PRACTICE_COUNTDOWN_MS = 3_000
-#: A lone racer in a quick lobby is offered "keep waiting / practise solo" after this.
-LONELY_AFTER_MS = 30_000
-#: A disconnected player keeps their seat this long.
-GRACE_MS = 30_000
-MIN_LIMIT_MS = 15_000
-MAX_LIMIT_MS = 600_000
-#: Default limits give a 20 WPM typist time to finish, within these bounds.
-DEFAULT_LIMIT_FLOOR_MS = 60_000
-DEFAULT_LIMIT_CEIL_MS = 300_000
-SLOW_WPM = 20
-
-
-@dataclass(frozen=True, slots=True)
-class Timing:
-    """How long each waiting phase lasts (the constants above; tests shorten them)."""
-
-    quick_countdown_ms: int = QUICK_COUNTDOWN_MS
-    join_closes_ms: int = JOIN_CLOSES_BEFORE_START_MS
-    private_countdown_ms: int = PRIVATE_COUNTDOWN_MS
-    practice_countdown_ms: int = PRACTICE_COUNTDOWN_MS
-    lonely_after_ms: int = LONELY_AFTER_MS
-    grace_ms: int = GRACE_MS
-
-
 #: What a wrong room code is told, well-formed or not: codes cannot be probed.
 NO_SUCH_ROOM = "there is no room with that code"
 
@@ -184,13 +159,6 @@ class Room:
         )
 
 
-def default_limit_ms(snippet: Snippet) -> int:
-    """Return a time limit that lets a slow typist finish, rounded up to 5 seconds."""
-    ms = len(snippet.text) * 60_000 // (SLOW_WPM * 5)
-    ms = min(max(ms, DEFAULT_LIMIT_FLOOR_MS), DEFAULT_LIMIT_CEIL_MS)
-    return -(-ms // 5_000) * 5_000
-
-
 def lists_results(kind: Kind, snippet: Snippet) -> bool:
     """Tell whether a new room's results are listed publicly: quick races yes, a private
     room only once its host says so, practice unless on pasted code."""
@@ -246,7 +214,7 @@ def join(room: Room, player_id: str, name: str, role: Role, now: int, *, browser
     a kicked player joined from is refused too, whatever player it now plays as."""
     seat = room.seat(player_id)
     if seat is not None:
-        return _quick_start(_replace_seat(room, replace(seat, connected=True, name=name)), now)
+        return _quick_start(replace_seat(room, replace(seat, connected=True, name=name)), now)
     if player_id in room.banned or (browser and browser in room.banned_browsers):
         raise Refused("kicked", "you were removed from this room by the host")
     if room.locked:
@@ -267,7 +235,7 @@ def _quick_start(room: Room, now: int) -> Room:
     """Start a quick lobby's countdown once two racers are there: connected, for a seat
     kept for someone who went away is no opponent to start a race against."""
     if room.kind == "quick" and room.phase == "lobby" and len(room.present_racers) >= 2:
-        return _begin_countdown(room, now, room.timing.quick_countdown_ms)
+        return begin_countdown(room, now, room.timing.quick_countdown_ms)
     return room
 
 
@@ -275,7 +243,8 @@ def _host_for(kind: Kind, player_id: str) -> str | None:
     return None if kind == "quick" else player_id
 
 
-def _begin_countdown(room: Room, now: int, countdown_ms: int) -> Room:
+def begin_countdown(room: Room, now: int, countdown_ms: int) -> Room:
+    """Return the room counting down from ``now`` to a start ``countdown_ms`` later."""
     starts = now + countdown_ms
     return replace(room, phase="countdown", starts_at=starts, ends_at=starts + room.limit_ms)
 
@@ -284,7 +253,7 @@ def start_practice(room: Room, now: int) -> Room:
     """Start a practice room at once (a short countdown to get ready)."""
     if room.kind != "practice" or room.phase != "lobby":
         raise Refused("bad_phase", "this practice run has already started")
-    return _begin_countdown(room, now, room.timing.practice_countdown_ms)
+    return begin_countdown(room, now, room.timing.practice_countdown_ms)
 
 
 def rename(room: Room, player_id: str, name: str) -> Room:
@@ -292,7 +261,7 @@ def rename(room: Room, player_id: str, name: str) -> Room:
     seat = room.seat(player_id)
     if seat is None or seat.name == name:
         return room
-    return _replace_seat(room, replace(seat, name=name))
+    return replace_seat(room, replace(seat, name=name))
 
 
 def disconnect(room: Room, player_id: str) -> Room:
@@ -300,7 +269,7 @@ def disconnect(room: Room, player_id: str) -> Room:
     seat = room.seat(player_id)
     if seat is None:
         return room
-    return _replace_seat(room, replace(seat, connected=False))
+    return replace_seat(room, replace(seat, connected=False))
 
 
 def leave(room: Room, player_id: str, now: int) -> Room:
@@ -309,9 +278,9 @@ def leave(room: Room, player_id: str, now: int) -> Room:
     if seat is None:
         return room
     if room.phase == "racing" and seat.role == "racer" and seat.finish_ms is None:
-        room = _replace_seat(room, replace(seat, left=True, connected=False))
+        room = replace_seat(room, replace(seat, left=True, connected=False))
     elif room.phase == "racing" and seat.role == "racer":
-        room = _replace_seat(room, replace(seat, connected=False))
+        room = replace_seat(room, replace(seat, connected=False))
     else:
         room = replace(room, seats=tuple(s for s in room.seats if s.player_id != player_id))
     if room.host_id == player_id:
@@ -337,79 +306,10 @@ def _next_host(room: Room, leaving: str) -> str | None:
     return present[0].player_id if present else None
 
 
-def _replace_seat(room: Room, seat: Seat) -> Room:
+def replace_seat(room: Room, seat: Seat) -> Room:
+    """Return the room with one seat replaced (matched by player id)."""
     seats = tuple(seat if s.player_id == seat.player_id else s for s in room.seats)
     return replace(room, seats=seats)
-
-
-def _require_host(room: Room, player_id: str) -> None:
-    if room.kind != "private":
-        raise Refused("not_private", "only private rooms have host controls")
-    if room.host_id != player_id:
-        raise Refused("not_host", "only the host can do that")
-
-
-def kick(room: Room, host_id: str, target_id: str, now: int) -> Room:
-    """Remove a player at the host's request; they cannot rejoin this room."""
-    _require_host(room, host_id)
-    if target_id == host_id:
-        raise Refused("bad_target", "the host cannot kick themselves")
-    seat = room.seat(target_id)
-    if seat is None:
-        raise Refused("no_such_player", "that player is not in this room")
-    room = leave(room, target_id, now)
-    room = replace(room, seats=tuple(s for s in room.seats if s.player_id != target_id))
-    browsers = room.banned_browsers
-    if seat.browser and seat.browser not in browsers:
-        browsers = (*browsers, seat.browser)
-    return replace(room, banned=(*room.banned, target_id), banned_browsers=browsers)
-
-
-def set_locked(room: Room, host_id: str, locked: bool) -> Room:
-    """Lock or unlock the room to newcomers."""
-    _require_host(room, host_id)
-    return replace(room, locked=locked)
-
-
-def configure(
-    room: Room,
-    host_id: str,
-    *,
-    snippet: Snippet | None = None,
-    limit_ms: int | None = None,
-    public_results: bool | None = None,
-) -> Room:
-    """Change the snippet, the time limit or whether the results are listed publicly,
-    before the race starts (or for the rematch)."""
-    _require_host(room, host_id)
-    if room.phase not in ("lobby", "finished"):
-        raise Refused("bad_phase", "the race has started; change it for the rematch")
-    if snippet is not None:
-        room = replace(room, snippet=snippet)
-    if limit_ms is not None:
-        room = replace(room, limit_ms=check_limit(limit_ms))
-    if public_results is not None:
-        room = replace(room, public_results=public_results)
-    return room
-
-
-def start(room: Room, host_id: str, now: int) -> Room:
-    """Start the countdown of a private room."""
-    _require_host(room, host_id)
-    if room.phase != "lobby":
-        raise Refused("bad_phase", "the race is not waiting in the lobby")
-    if not room.active_racers:
-        raise Refused("no_racers", "at least one racer is needed to start")
-    return _begin_countdown(room, now, room.timing.private_countdown_ms)
-
-
-def cut_short(room: Room, host_id: str, now: int) -> Room:
-    """End a private race's time now, at its host's request (racers idle or gone need not
-    be waited for): it ends as at its time limit, with everyone's figures to now."""
-    _require_host(room, host_id)
-    if room.phase != "racing" or room.ends_at is None:
-        raise Refused("bad_phase", "the race is not running")
-    return replace(room, ends_at=min(room.ends_at, now))
 
 
 def begin_racing(room: Room, now: int) -> Room:
@@ -430,7 +330,7 @@ def finish(room: Room, player_id: str, finish_ms: int) -> Room:
         return room
     if room.ends_at is not None and finish_ms > room.ends_at - room.starts_at:
         return room
-    return _replace_seat(room, replace(seat, finish_ms=finish_ms))
+    return replace_seat(room, replace(seat, finish_ms=finish_ms))
 
 
 def is_over(room: Room, now: int) -> bool:
@@ -456,32 +356,6 @@ def abandon(room: Room, now: int) -> Room:
     if room.phase not in ("countdown", "racing"):
         return room
     return replace(room, phase="finished", finished_at=now, standings=(), abandoned=True)
-
-
-def rematch(
-    room: Room, host_id: str, now: int, race_id: str, snippet: Snippet | None = None
-) -> Room:
-    """Open a new round in the same room (stored as ``race_id``), on the same snippet or a
-    new one."""
-    _require_host(room, host_id)
-    if room.phase != "finished":
-        raise Refused("bad_phase", "a rematch is offered once the race is over")
-    seats = tuple(
-        replace(s, finish_ms=None, left=False) for s in room.seats if s.connected and not s.left
-    )
-    return replace(
-        room,
-        phase="lobby",
-        round=room.round + 1,
-        race_id=race_id,
-        seats=seats,
-        snippet=snippet or room.snippet,
-        starts_at=None,
-        ends_at=None,
-        finished_at=None,
-        standings=(),
-        abandoned=False,
-    )
 
 
 def is_lonely(room: Room) -> bool:

@@ -14,14 +14,15 @@ from collections.abc import Callable
 from typing import Any
 from typing import Protocol
 
+from race.core import hosting
 from race.core import room as rooms
 from race.core.room import Kind
 from race.core.room import Refused
 from race.core.room import Role
 from race.core.room import Room
-from race.core.room import Timing
 from race.core.rules import Rules
 from race.core.snippet import Snippet
+from race.core.timing import Timing
 from race.corpus import Corpus
 from race.identity import Player
 from race.realtime.views import room_view
@@ -249,13 +250,13 @@ class Engine:
         """Remove a player at the host's request."""
         now = self.clock()
         self.update(
-            code, lambda r: rooms.kick(r, host.id, target, now), lambda r: target in r.banned
+            code, lambda r: hosting.kick(r, host.id, target, now), lambda r: target in r.banned
         )
         self.emit("kicked", {"code": code}, player_room(target))
 
     def lock(self, code: str, host: Player, locked: bool) -> None:
         """Lock or unlock the room."""
-        self.update(code, lambda r: rooms.set_locked(r, host.id, locked))
+        self.update(code, lambda r: hosting.set_locked(r, host.id, locked))
 
     def configure(
         self,
@@ -268,7 +269,7 @@ class Engine:
         """Change the snippet, the time limit or whether the results are listed."""
         self.update(
             code,
-            lambda r: rooms.configure(
+            lambda r: hosting.configure(
                 r, host.id, snippet=snippet, limit_ms=limit_ms, public_results=public_results
             ),
         )
@@ -277,21 +278,21 @@ class Engine:
         """Start a private room's countdown."""
         now = self.clock()
         self.update(
-            code, lambda r: rooms.start(r, host.id, now), lambda r: _started(r, host.id, now)
+            code, lambda r: hosting.start(r, host.id, now), lambda r: _started(r, host.id, now)
         )
 
     def cut_short(self, code: str, host: Player) -> Room:
         """End a private race's time now, at the host's request (``rooms.cut_short``)."""
         now = self.clock()
         _, after = self.update(
-            code, lambda r: rooms.cut_short(r, host.id, now), lambda r: _cut(r, host.id, now)
+            code, lambda r: hosting.cut_short(r, host.id, now), lambda r: _cut(r, host.id, now)
         )
         return after
 
     def rematch(self, code: str, host: Player, snippet: Snippet | None) -> None:
         """Open the next round (under a new race id)."""
         now, race_id = self.clock(), new_race_id()
-        self.update(code, lambda r: rooms.rematch(r, host.id, now, race_id, snippet))
+        self.update(code, lambda r: hosting.rematch(r, host.id, now, race_id, snippet))
 
 
 def _started(room: Room, host_id: str, now: int) -> bool:

@@ -14,11 +14,11 @@ from pydantic import field_validator
 
 from race.core.keys import Key
 from race.core.keys import parse_keys
-from race.core.room import MAX_LIMIT_MS
-from race.core.room import MIN_LIMIT_MS
 from race.core.room import NO_SUCH_ROOM
 from race.core.snippet import DIFFICULTIES
 from race.core.snippet import LANGUAGES
+from race.core.timing import MAX_LIMIT_MS
+from race.core.timing import MIN_LIMIT_MS
 
 Code = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{16}$")]
 PlayerId = Annotated[str, Field(pattern=r"^p[0-9a-f]{16}$")]

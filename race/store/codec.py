@@ -10,10 +10,10 @@ from race.core.record import legacy_race_id
 from race.core.room import Room
 from race.core.room import Seat
 from race.core.room import Standing
-from race.core.room import Timing
 from race.core.room import lists_results
 from race.core.rules import Rules
 from race.core.snippet import Snippet
+from race.core.timing import Timing
 
 CODEC_VERSION = 1
 

@@ -25,9 +25,9 @@ import pytest
 
 from race import create_app
 from race.config import Config
-from race.core.room import Timing
 from race.core.scorer import Course
 from race.core.scorer import ideal_keys
+from race.core.timing import Timing
 from race.corpus import Corpus
 from race.corpus import load_dir
 from tests.realtime.conftest import SNIPPETS

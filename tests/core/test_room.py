@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from race.core import hosting
 from race.core import room as rooms
 from race.core.room import MAX_RACERS
 from race.core.room import Refused
@@ -46,7 +47,7 @@ def test_a_late_racer_hears_the_race_started_even_when_seats_are_kept() -> None:
     with pytest.raises(Refused) as full:
         rooms.join(room, "late", "Late", "racer", 1_100)
     assert full.value.code == "room_full"  # the lobby is full: no race to watch yet
-    room = rooms.start(room, "p0", 2_000)
+    room = hosting.start(room, "p0", 2_000)
     for i in range(4):
         room = rooms.disconnect(room, f"p{i}")
     assert room.starts_at is not None
@@ -59,9 +60,9 @@ def test_a_finish_after_the_race_ended_changes_nothing() -> None:
     room = rooms.new_room("P" * 16, "private", SNIPPET, 1_000, race_id="p" * 22)
     room = rooms.join(room, "h", "Host", "racer", 1_000)
     room = rooms.join(room, "g", "Guest", "racer", 1_000)
-    room = rooms.begin_racing(rooms.start(room, "h", 2_000), 10**6)
+    room = rooms.begin_racing(hosting.start(room, "h", 2_000), 10**6)
     assert room.phase == "racing" and room.starts_at is not None
-    cut = rooms.cut_short(room, "h", room.starts_at + 5_000)
+    cut = hosting.cut_short(room, "h", room.starts_at + 5_000)
     # A batch taken against an older view of the room finishes after the cut: not counted.
     assert rooms.finish(cut, "g", 6_000) == cut
     assert (
@@ -70,7 +71,7 @@ def test_a_finish_after_the_race_ended_changes_nothing() -> None:
     )
     assert rooms.finish(cut, "g", 4_000).racers[1].finish_ms == 4_000
     with pytest.raises(Refused) as guest:
-        rooms.cut_short(room, "g", room.starts_at + 1)
+        hosting.cut_short(room, "g", room.starts_at + 1)
     assert guest.value.code == "not_host"
 
 
@@ -78,13 +79,13 @@ def test_an_abandoned_round_is_finished_without_standings_until_a_rematch() -> N
     room = rooms.new_room("P" * 16, "private", SNIPPET, 1_000, race_id="p" * 22)
     room = rooms.join(room, "h", "Host", "racer", 1_000)
     assert rooms.abandon(room, 1_500) is room  # nothing running: unchanged
-    room = rooms.start(room, "h", 2_000)
+    room = hosting.start(room, "h", 2_000)
     gone = rooms.abandon(room, 3_000)
     assert (gone.phase, gone.finished_at, gone.standings, gone.abandoned) == (
         "finished", 3_000, (), True
     )  # fmt: skip
     assert rooms.abandon(gone, 4_000) is gone
-    again = rooms.rematch(gone, "h", 5_000, "q" * 22)
+    again = hosting.rematch(gone, "h", 5_000, "q" * 22)
     assert again.phase == "lobby" and not again.abandoned and again.round == 2
 
 
@@ -98,16 +99,16 @@ def test_results_are_listed_publicly_as_the_room_kind_and_host_say() -> None:
     room = rooms.join(room, "h", "Host", "racer", 1_000)
     room = rooms.join(room, "g", "Guest", "racer", 1_000)
     with pytest.raises(Refused) as refused:
-        rooms.configure(room, "g", public_results=True)
+        hosting.configure(room, "g", public_results=True)
     assert refused.value.code == "not_host"
-    room = rooms.configure(room, "h", public_results=True)
-    assert room.public_results and rooms.configure(room, "h", limit_ms=60_000).public_results
-    started = rooms.start(room, "h", 2_000)
+    room = hosting.configure(room, "h", public_results=True)
+    assert room.public_results and hosting.configure(room, "h", limit_ms=60_000).public_results
+    started = hosting.start(room, "h", 2_000)
     with pytest.raises(Refused) as racing:  # fixed for a round once it starts
-        rooms.configure(started, "h", public_results=False)
+        hosting.configure(started, "h", public_results=False)
     assert racing.value.code == "bad_phase"
     with pytest.raises(Refused):
-        rooms.configure(quick(), "h", public_results=False)  # quick races are always listed
+        hosting.configure(quick(), "h", public_results=False)  # quick races are always listed
 
 
 def test_a_kick_bans_the_player_and_the_browser_they_joined_from() -> None:
@@ -115,8 +116,8 @@ def test_a_kick_bans_the_player_and_the_browser_they_joined_from() -> None:
     room = rooms.join(room, "host", "Host", "racer", 1_000, browser="b-host")
     room = rooms.join(room, "cy", "Cy", "racer", 1_001, browser="b-cy")
     room = rooms.join(room, "dee", "Dee", "racer", 1_002)  # a client without a browser id
-    room = rooms.kick(room, "host", "cy", 1_003)
-    room = rooms.kick(room, "host", "dee", 1_004)
+    room = hosting.kick(room, "host", "cy", 1_003)
+    room = hosting.kick(room, "host", "dee", 1_004)
     assert room.banned == ("cy", "dee") and room.banned_browsers == ("b-cy",)
     for player, browser in [("cy", "b-other"), ("cy", ""), ("new-guest", "b-cy"), ("dee", "")]:
         with pytest.raises(Refused) as refused:

@@ -7,10 +7,10 @@ import time
 from typing import Any
 
 from race.core.room import Room
-from race.core.room import Timing
 from race.core.scorer import Course
 from race.core.scorer import ideal_keys
 from race.core.snippet import Snippet
+from race.core.timing import Timing
 from race.corpus import builtin
 from race.identity import Player
 from race.realtime.engine import Engine

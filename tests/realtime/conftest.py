@@ -11,7 +11,7 @@ import pytest
 
 from race import create_app
 from race.config import Config
-from race.core.room import Timing
+from race.core.timing import Timing
 from race.corpus import Corpus
 from race.corpus import load_dir
 from tests.realtime.harness import Client

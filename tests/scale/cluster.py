@@ -16,7 +16,7 @@ from typing import IO
 
 import requests
 
-from race.core.room import Timing
+from race.core.timing import Timing
 
 
 def free_port() -> int:

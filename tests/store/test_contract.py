@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import pytest
 
+from race.core import hosting
 from race.core import room as rooms
 from race.core.room import Refused
 from race.core.room import Room
@@ -96,7 +97,7 @@ def test_live_rooms_and_counts_follow_the_phase(store: Store) -> None:
     store.create_room(room)
     store.update_room(room.code, lambda r: rooms.join(r, "p1", "A", "racer", 1_000))
     assert store.live_rooms(10**13) == []
-    _, counting = store.update_room(room.code, lambda r: rooms.start(r, "p1", 2_000))
+    _, counting = store.update_room(room.code, lambda r: hosting.start(r, "p1", 2_000))
     assert counting.starts_at is not None
     assert store.live_rooms(counting.starts_at - 1) == []
     assert store.live_rooms(counting.starts_at) == [Live(room.code, 1, counting.starts_at)]
@@ -182,7 +183,7 @@ def test_a_beat_claims_lists_live_rooms_and_reads_progress(store: Store) -> None
     room = new()
     store.create_room(room)
     store.update_room(room.code, lambda r: rooms.join(r, "p1", "A", "racer", 1_000))
-    _, counting = store.update_room(room.code, lambda r: rooms.start(r, "p1", 2_000))
+    _, counting = store.update_room(room.code, lambda r: hosting.start(r, "p1", 2_000))
     assert counting.starts_at is not None
     start = counting.starts_at
     store.put_progress(room.code, 1, "p1", '{"pos": 4}')

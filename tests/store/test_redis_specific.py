@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 import redis
 
+from race.core import hosting
 from race.core import room as rooms
 from race.core.figures import Figures
 from race.core.record import RACE_ID
@@ -60,11 +61,11 @@ def test_a_room_expired_mid_race_leaves_the_live_index(rstore: RedisStore) -> No
     room = new()
     rstore.create_room(room)
     rstore.update_room(room.code, lambda r: rooms.join(r, "p1", "A", "racer", 1_000))
-    rstore.update_room(room.code, lambda r: rooms.start(r, "p1", 2_000))
+    rstore.update_room(room.code, lambda r: hosting.start(r, "p1", 2_000))
     other = new("O" * 16)
     rstore.create_room(other)
     rstore.update_room(other.code, lambda r: rooms.join(r, "p1", "A", "racer", 1_000))
-    rstore.update_room(other.code, lambda r: rooms.start(r, "p1", 2_000))
+    rstore.update_room(other.code, lambda r: hosting.start(r, "p1", 2_000))
     assert len(rstore.live_rooms(10**13)) == 2
     rstore.r.delete(f"{rstore.p}room:{room.code}")  # its race never concluded; TTL ran out
     rstore.r.zadd(f"{rstore.p}expiry", {room.code: 1})
@@ -86,7 +87,7 @@ def test_a_beat_reads_live_rooms_over_either_protocol(redis_client: redis.Redis)
             room = new()
             store.create_room(room)
             store.update_room(room.code, lambda r: rooms.join(r, "p1", "A", "racer", 1_000))
-            _, counting = store.update_room(room.code, lambda r: rooms.start(r, "p1", 2_000))
+            _, counting = store.update_room(room.code, lambda r: hosting.start(r, "p1", 2_000))
             assert counting.starts_at is not None
             view = store.beat(10**13, [(room.code, 1)])
             assert [(live.code, live.starts_at) for live in view.live] == [
@@ -106,7 +107,7 @@ def test_codec_round_trips_a_finished_room() -> None:
     room = new()
     room = rooms.join(room, "p1", "Ann <b>", "racer", 1_100)
     room = rooms.join(room, "p2", "Zoë", "spectator", 1_200)
-    room = rooms.start(room, "p1", 1_300)
+    room = hosting.start(room, "p1", 1_300)
     room = rooms.finish(room, "p1", 9_000)
     fig = Figures(61.5, 70.0, 97.1, 80.0, 9000, True, 1.0, 30, 1, 1, (), (("a", 1),))
     reviews = {"p1": Review(fig, Verdict(False, ()))}

@@ -1,0 +1,113 @@
+"""The host's controls of a private room: kick, lock, configure, start, end early, rematch.
+
+Pure moves like those of ``race.core.room``: each takes the room (and ``now``) and returns
+the next room or raises ``Refused``; only the room's host may make them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from race.core.room import Refused
+from race.core.room import Room
+from race.core.room import begin_countdown
+from race.core.room import check_limit
+from race.core.room import leave
+from race.core.snippet import Snippet
+
+
+def require_host(room: Room, player_id: str) -> None:
+    """Refuse unless the room is private and ``player_id`` is its host."""
+    if room.kind != "private":
+        raise Refused("not_private", "only private rooms have host controls")
+    if room.host_id != player_id:
+        raise Refused("not_host", "only the host can do that")
+
+
+def kick(room: Room, host_id: str, target_id: str, now: int) -> Room:
+    """Remove a player at the host's request; they cannot rejoin this room."""
+    require_host(room, host_id)
+    if target_id == host_id:
+        raise Refused("bad_target", "the host cannot kick themselves")
+    seat = room.seat(target_id)
+    if seat is None:
+        raise Refused("no_such_player", "that player is not in this room")
+    room = leave(room, target_id, now)
+    room = replace(room, seats=tuple(s for s in room.seats if s.player_id != target_id))
+    browsers = room.banned_browsers
+    if seat.browser and seat.browser not in browsers:
+        browsers = (*browsers, seat.browser)
+    return replace(room, banned=(*room.banned, target_id), banned_browsers=browsers)
+
+
+def set_locked(room: Room, host_id: str, locked: bool) -> Room:
+    """Lock or unlock the room to newcomers."""
+    require_host(room, host_id)
+    return replace(room, locked=locked)
+
+
+def configure(
+    room: Room,
+    host_id: str,
+    *,
+    snippet: Snippet | None = None,
+    limit_ms: int | None = None,
+    public_results: bool | None = None,
+) -> Room:
+    """Change the snippet, the time limit or whether the results are listed publicly,
+    before the race starts (or for the rematch)."""
+    require_host(room, host_id)
+    if room.phase not in ("lobby", "finished"):
+        raise Refused("bad_phase", "the race has started; change it for the rematch")
+    if snippet is not None:
+        room = replace(room, snippet=snippet)
+    if limit_ms is not None:
+        room = replace(room, limit_ms=check_limit(limit_ms))
+    if public_results is not None:
+        room = replace(room, public_results=public_results)
+    return room
+
+
+def start(room: Room, host_id: str, now: int) -> Room:
+    """Start the countdown of a private room."""
+    require_host(room, host_id)
+    if room.phase != "lobby":
+        raise Refused("bad_phase", "the race is not waiting in the lobby")
+    if not room.active_racers:
+        raise Refused("no_racers", "at least one racer is needed to start")
+    return begin_countdown(room, now, room.timing.private_countdown_ms)
+
+
+def cut_short(room: Room, host_id: str, now: int) -> Room:
+    """End a private race's time now, at its host's request (racers idle or gone need not
+    be waited for): it ends as at its time limit, with everyone's figures to now."""
+    require_host(room, host_id)
+    if room.phase != "racing" or room.ends_at is None:
+        raise Refused("bad_phase", "the race is not running")
+    return replace(room, ends_at=min(room.ends_at, now))
+
+
+def rematch(
+    room: Room, host_id: str, now: int, race_id: str, snippet: Snippet | None = None
+) -> Room:
+    """Open a new round in the same room (stored as ``race_id``), on the same snippet or a
+    new one."""
+    require_host(room, host_id)
+    if room.phase != "finished":
+        raise Refused("bad_phase", "a rematch is offered once the race is over")
+    seats = tuple(
+        replace(s, finish_ms=None, left=False) for s in room.seats if s.connected and not s.left
+    )
+    return replace(
+        room,
+        phase="lobby",
+        round=room.round + 1,
+        race_id=race_id,
+        seats=seats,
+        snippet=snippet or room.snippet,
+        starts_at=None,
+        ends_at=None,
+        finished_at=None,
+        standings=(),
+        abandoned=False,
+    )
