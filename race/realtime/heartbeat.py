@@ -148,8 +148,9 @@ class Heartbeat:
             )  # fmt: skip
             return
         kind, code, arg = item.split("|", 2)
-        round_ = int(arg) if kind in ("begin", "limit", "lonely") else None
-        ended = kind != "lonely" and self.racing.conclude.abandon(code, round_, item)
+        # Only a round's own start or end abandons it: a player's ``drop`` or a ``lonely``
+        # prompt that cannot be applied is given up alone, never everyone's result.
+        ended = kind in ("begin", "limit") and self.racing.conclude.abandon(code, int(arg), item)
         self.store.cancel(item)
         self.stats.deadlines_abandoned += 1
         if self.metrics is not None:

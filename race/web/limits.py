@@ -24,6 +24,8 @@ from flask import request
 from flask.typing import ResponseReturnValue
 
 from race.core.addresses import client_key
+from race.core.names import clean_name
+from race.db.accounts import username_key
 from race.limits import Budgets
 from race.limits import bucket
 from race.store.base import Store
@@ -82,9 +84,19 @@ def client_ip() -> str:
     return client_key(request.remote_addr)
 
 
+#: The one bucket of every username that is not a valid name (it names no account).
+INVALID_NAME = "invalid"
+
+
 def name_key(username: str) -> str:
-    """Return a bounded key for a username, whatever its case."""
-    return hashlib.sha256(username.casefold().encode()).hexdigest()[:32]
+    """Return a bounded key for a username as the account lookup sees it (cleaned: NFKC,
+    blanks collapsed; then case-folded), so every spelling that reaches one account spends
+    one budget."""
+    try:
+        cleaned = clean_name(username)
+    except ValueError:
+        return INVALID_NAME
+    return hashlib.sha256(username_key(cleaned).encode()).hexdigest()[:32]
 
 
 def spend(budget: str, key: str, what: str) -> None:

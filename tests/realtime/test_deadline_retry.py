@@ -127,3 +127,23 @@ def test_a_deadline_that_always_raises_ends_its_race_as_abandoned(
     assert world.store.claim_due(world.now + 10**9) == []
     world.heartbeat.beat()
     assert len(calls) == DEADLINE_MAX_TRIES and len(world.standings()) == 1
+
+
+def test_a_player_s_drop_that_keeps_failing_is_given_up_alone() -> None:
+    world = World()
+    snippet = builtin().get("bash-count-lines")
+    assert snippet is not None
+    room = world.engine.practice(Player("p" * 16, "Ada"), snippet)
+    assert room.starts_at is not None
+    world.now = room.starts_at + 5
+    world.heartbeat.beat()
+    item = f"drop|{room.code}|p{'b' * 16}"
+    world.store.schedule(item, world.now)
+    for _ in range(DEADLINE_MAX_TRIES):
+        assert item in world.store.claim_due(world.now)
+        world.heartbeat.failed(item, world.now, RuntimeError("this drop is broken"))
+        world.now += DEADLINE_RETRY_LONGEST_MS
+    assert world.phase(room) == "racing"  # everyone else's race goes on
+    assert world.standings() == []
+    assert world.metric("coderace_deadlines_abandoned_total") == 1
+    assert item not in world.store.claim_due(world.now + 10**9)

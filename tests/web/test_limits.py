@@ -89,6 +89,22 @@ def test_fifty_wrong_passwords_are_throttled_after_the_usernames_budget(
     assert late.status_code == 429 and len(hashes) == budget
 
 
+def test_every_spelling_of_a_username_spends_its_one_budget(
+    make_app: Callable[..., Flask], hashes: list[str]
+) -> None:
+    app = make_app()
+    register(app.test_client(), app, "Ada", None)
+    budget = bucket(Budgets().logins_per_username)[1]
+    hashes.clear()
+    spellings = ["Ada", "ada", " Ada", "ADA  ", "\uff21\uff44\uff41", "aDa"]
+    codes = [
+        log_in(from_ip(app, f"198.51.100.{i + 1}"), spellings[i % len(spellings)], "wrong")
+        for i in range(budget + 6)
+    ]
+    assert [c.status_code for c in codes] == [200] * budget + [429] * 6
+    assert len(hashes) == budget
+
+
 def test_one_address_is_throttled_over_many_usernames(
     make_app: Callable[..., Flask], hashes: list[str]
 ) -> None:
