@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from dataclasses import dataclass
+from dataclasses import field
 
 from flask import Flask
 from flask import current_app
@@ -26,6 +29,9 @@ log = logging.getLogger(__name__)
 #: Longest a health check waits on the database (s), connecting included: a hung
 #: database reports down within it (green workers; a blocking driver has libpq's 5 s).
 HEALTH_S = 2.0
+#: A probe's answer serves every health check for this long (s): at most one database
+#: connection a second per worker, however often ``/healthz`` is asked.
+HEALTH_CACHE_S = 1.0
 
 
 @dataclass
@@ -39,8 +45,28 @@ class Database:
     #: from start-up on (the first health check that reaches it checks it then).
     checked: bool = True
 
+    _probe: threading.Lock = field(default_factory=threading.Lock)
+    #: The last probe: when it ended (monotonic s) and what it raised (None: healthy).
+    _last: tuple[float, Exception | None] = (-HEALTH_CACHE_S, None)
+
     def ping(self) -> None:
-        """Raise if the database cannot be reached (or its schema is behind)."""
+        """Raise if the database cannot be reached (or its schema is behind).
+
+        ``/healthz`` is public: one probe runs at a time per worker and its answer serves
+        every check for ``HEALTH_CACHE_S``, so no flood of checks opens connections."""
+        with self._probe:
+            at, error = self._last
+            if time.monotonic() - at >= HEALTH_CACHE_S:
+                error = None
+                try:
+                    self._ping()
+                except Exception as exc:
+                    error = exc
+                self._last = (time.monotonic(), error)
+        if error is not None:
+            raise error.with_traceback(None)
+
+    def _ping(self) -> None:
         with green.bounded(HEALTH_S), self.health.connect() as connection:
             connection.execute(text("SELECT 1"))
             if not self.checked:

@@ -55,6 +55,10 @@ class Conclude:
         told_late = room.phase == "finished" and not room.abandoned
         if not told_late and not rooms.is_over(room, now):
             return False
+        # A round already finished is re-scored (to tell it) only by the one call that
+        # takes the mark first: a second end of it costs two store calls, not a re-score.
+        if told_late and not self._first_to_tell(code, round_):
+            return False
         assert room.starts_at is not None and room.ends_at is not None
         self.store.seal_round(code, round_)
         end_ms = min(room.finished_at or now, now, room.ends_at) - room.starts_at
@@ -89,7 +93,7 @@ class Conclude:
             after = seen
         if after.round != round_ or after.phase != "finished" or after.abandoned:
             return False
-        if not self._first_to_tell(code, round_):
+        if not told_late and not self._first_to_tell(code, round_):
             return False
         self.engine.broadcast(after)
         self.engine.emit(

@@ -261,3 +261,27 @@ def test_a_resend_after_the_end_is_a_duplicate_and_a_new_batch_is_too_late(
     with pytest.raises(Refused) as refused:
         w.racing.keys(room.code, room.round, HOST, 3, chunks[3])
     assert refused.value.code == "time_up"
+
+
+class CountingReads(MemoryStore):
+    """The in-process store, counting the logs read."""
+
+    reads = 0
+
+    def read_log(self, code: str, round_: int, player_id: str) -> list[str]:
+        self.reads += 1
+        return super().read_log(code, round_, player_id)
+
+
+def test_ending_a_told_race_again_reads_no_log() -> None:
+    w, room, chunks = short_race(CountingReads)
+    store = w.store
+    assert isinstance(store, CountingReads) and room.ends_at is not None
+    w.send(room, 0, chunks[0])
+    w.clock[0] = room.ends_at
+    before = store.reads
+    assert w.racing.conclude(room.code, room.round)
+    read = store.reads
+    assert read == before + 1  # one racer's log, once
+    assert not w.racing.conclude(room.code, room.round)  # the host's end, a late deadline
+    assert store.reads == read

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import redis
 from flask.testing import FlaskClient
+from sqlalchemy import event
+
+from race.db.app import HEALTH_CACHE_S
+from race.db.app import database
 
 
 def test_healthz_reports_the_store(client: FlaskClient) -> None:
@@ -21,6 +25,25 @@ def test_healthz_fails_when_a_dependency_is_down(client: FlaskClient) -> None:
     answer = client.get("/healthz")
     assert answer.status_code == 503
     assert answer.get_json()["fake"] == "error: ConnectionError"
+
+
+def test_a_flood_of_health_checks_opens_one_database_connection_a_second(
+    client: FlaskClient,
+) -> None:
+    db = database(client.application)
+    opened: list[object] = []
+
+    def count(*_: object) -> None:
+        opened.append(1)
+
+    event.listen(db.health, "connect", count)
+    try:
+        answers = [client.get("/healthz").status_code for _ in range(50)]
+        assert answers == [200] * 50 and len(opened) == 1
+        db._last = (db._last[0] - HEALTH_CACHE_S, None)  # as if a second had passed
+        assert client.get("/healthz").status_code == 200 and len(opened) == 2
+    finally:
+        event.remove(db.health, "connect", count)
 
 
 def test_metrics_are_prometheus_text(client: FlaskClient) -> None:
