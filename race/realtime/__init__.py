@@ -80,17 +80,13 @@ class Services:
             self._live.add(sid)
             self.metrics.sockets.set(self.connected)
 
-    def disconnect(self, sid: str, room: str | None = None, player: Any = None) -> None:
-        """Count a closed connection; one that held a seat (in ``room``, as ``player``, a
-        session's ``(id, name)``) has its seat checked a moment later
-        (``race.realtime.reconcile``)."""
+    def disconnect(self, sid: str) -> None:
+        """Count a closed connection."""
         with self._lock:
             self.connected -= 1
             self._live.discard(sid)
             self.seats.release(sid)
             self.metrics.sockets.set(self.connected)
-        if room and player:
-            self.heartbeat.reconciler.closed(sid, room, str(player[0]))
 
     @property
     def connection_cap(self) -> int:

@@ -130,15 +130,20 @@ def register(sio: SocketIO, svc: Services) -> None:
     @sio.on("disconnect")
     def disconnect(*_: Any) -> None:
         here = services(current_app)
-        here.disconnect(request.sid, session.get("room"), session.get("player"))  # type: ignore[attr-defined]
-        here.throttle.forget(request.sid)  # type: ignore[attr-defined]
+        sid: str = request.sid  # type: ignore[attr-defined]
+        here.disconnect(sid)
+        here.throttle.forget(sid)
         code = session.get("room")
         if not code or "player" not in session:
             return
-        svc = services(current_app)
         player = Player(*session["player"])
-        if svc.store.drop_conn(code, player.id, request.sid):  # type: ignore[attr-defined]
-            svc.engine.disconnect(code, player)
+        try:
+            if here.store.drop_conn(code, player.id, sid):
+                here.engine.disconnect(code, player)
+        except Exception:
+            # The seat may be left connected: the heartbeat checks it again (reconcile).
+            here.heartbeat.reconciler.closed(sid, code, player.id)
+            raise
 
     @sio.on("*")
     def unknown(event: Any, *args: Any) -> dict[str, Any]:

@@ -82,7 +82,7 @@ def test_a_disconnect_during_a_store_outage_is_reconciled_and_the_race_goes_on(
     assert standings["standings"][0]["completed"]
 
 
-def test_a_normal_disconnect_is_checked_once_and_changes_nothing(
+def test_a_normal_disconnect_is_not_checked_again(
     server: Server, connect: Callable[..., Client]
 ) -> None:
     svc: Services = server.app.extensions["coderace"]
@@ -91,9 +91,7 @@ def test_a_normal_disconnect_is_checked_once_and_changes_nothing(
     b.ok("join", {"code": code})
     b.close()
     a.wait("room", lambda r: any(not s["connected"] for s in r["racers"]))
+    # Only a disconnect whose store calls failed is noted for a check: the check could
+    # otherwise race a reconnect that has marked the seat but not yet its connection.
     reconciler = svc.heartbeat.reconciler
-    deadline = time.monotonic() + (RECONCILE_AFTER_MS + RECONCILE_EVERY_MS) / 1000 + 1
-    while reconciler.waiting():
-        assert time.monotonic() < deadline
-        time.sleep(0.02)
-    assert reconciler.reconciled == 0
+    assert not reconciler.waiting() and reconciler.reconciled == 0
