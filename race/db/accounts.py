@@ -36,6 +36,14 @@ def is_registered(session: Session, player_id: str) -> bool:
     return session.scalar(query) is not None
 
 
+def registered_among(session: Session, player_ids: set[str]) -> set[str]:
+    """Return which of some player ids belong to accounts (one query)."""
+    if not player_ids:
+        return set()
+    query = select(Player.id).where(Player.id.in_(player_ids), Player.username.is_not(None))
+    return set(session.scalars(query))
+
+
 def register(
     session: Session, player_id: str, username: str, password_hash: str, now: datetime
 ) -> Player:

@@ -88,6 +88,12 @@ def still_current(app: Flask, account: Account) -> bool:
         return accounts.session_version(db, account.player.id) == account.version
 
 
+def registered(app: Flask, player_id: str) -> bool:
+    """Tell whether a player id belongs to an account by now."""
+    with database(app).sessions() as db:
+        return accounts.is_registered(db, player_id)
+
+
 def log_in(cookie: SessionMixin, player_id: str, username: str, version: int) -> None:
     """Put an account in a session (dropping whatever it held but its browser id)."""
     browser = cookie.get("browser")

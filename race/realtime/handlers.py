@@ -123,8 +123,9 @@ def register(sio: SocketIO, svc: Services) -> None:
                 "server_ms": wall_ms(),
             },
         )
-        if account is not None:  # is the cookie still the account's? asked after the welcome
-            check_session(current_app._get_current_object(), sio, request.sid, account)  # type: ignore[attr-defined]
+        if account is not None or hello.token:  # what the handshake could not ask the database
+            app = current_app._get_current_object()  # type: ignore[attr-defined]
+            check_session(app, sio, request.sid, account, player)  # type: ignore[attr-defined]
         svc.start_background()
 
     @sio.on("disconnect")

@@ -43,6 +43,9 @@ def viewer_ids() -> set[str]:
     """Return the players this browser speaks for: its account and proven guests."""
     guests: Any = session.get("guests", [])
     ids = {g for g in guests if isinstance(g, str)} if isinstance(guests, list) else set()
+    # A guest proven here that has registered since is the account's now: only its login
+    # shows its unlisted races.
+    ids -= accounts.registered_among(db_session(), ids)
     mine = account_id()
     return ids | {mine} if mine else ids
 

@@ -22,6 +22,8 @@ function put(store, key, value) {
 
 /** Return this tab's token (two tabs are two players), or null. */
 export const token = () => get(sessionStorage, TOKEN);
+/** Return a profile's address from a pattern whose placeholder is PLAYER. */
+export const profileUrl = (pattern, id) => pattern.replace("PLAYER", encodeURIComponent(id));
 /** Return the player this tab plays as ({id, name}), read from its token, or null. The
  * token is signed by the server, which checks it whenever it matters; here its payload
  * (base64 JSON) is only read. */
@@ -36,8 +38,6 @@ export function tabPlayer() {
     return null;
   }
 }
-/** Return a profile's address from a pattern whose placeholder is PLAYER. */
-export const profileUrl = (pattern, id) => pattern.replace("PLAYER", encodeURIComponent(id));
 /** Keep the token the server gave this tab. */
 export const saveToken = (value) => put(sessionStorage, TOKEN, value);
 /** Return the remembered display name, or null. */

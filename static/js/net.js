@@ -42,6 +42,7 @@ export class Connection extends EventTarget {
     this.socket.on("welcome", (data) => this.#welcome(data));
     this.socket.on("disconnect", () => this.#down());
     this.socket.on("connect_error", (err) => this.#refused(err));
+    this.socket.on("error", (err) => this.#revoked(err));
     this.socket.onAny((name, data) => this.#fire("event", { name, data }));
     // The browser knows before the socket does: drop at once, reconnect as soon as it is back.
     window.addEventListener("offline", () => this.socket.io.engine?.close());
@@ -86,6 +87,19 @@ export class Connection extends EventTarget {
     if (code === "busy") this.#rebalance(); // this worker is full: try for another
     this.#fire("refused", { code, message: err && err.message });
     setTimeout(() => this.socket.connect(), retryDelay(this.refusals, 1000));
+  }
+
+  // The server closes a socket whose identity it could not check at the handshake and
+  // then found stale: a tab token of a player who has since registered starts afresh as
+  // a new guest; a logged-out (or re-passworded) cookie goes to log in again.
+  #revoked(err) {
+    if (!err || err.event !== "connect") return;
+    if (err.code === "token_revoked") {
+      identity.saveToken(null);
+      setTimeout(() => this.socket.connect(), 300);
+    } else if (err.code === "session_revoked") {
+      location.assign("/login");
+    }
   }
 
   #down() {

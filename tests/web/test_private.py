@@ -172,3 +172,18 @@ def test_a_private_race_is_listed_only_once_its_host_opts_in(
     assert mine["mine"] and [r["race_id"] for r in mine["recent"]] == [hidden.race_id]
     assert mine["averages"]["all"]["races"] == 1
     assert hidden.race_id in client.get(f"/players/{shut.id}").get_data(as_text=True)
+
+
+def test_a_proven_guest_that_registers_is_shown_only_to_its_login(
+    app: Flask, client: FlaskClient
+) -> None:
+    races = track(app)
+    guest = races.player("Gus")
+    races.private(guest, custom_snippet(PASTED))
+    races.saved()
+    prove(app, client, guest)
+    assert len(client.get(f"/api/players/{guest.id}").get_json()["recent"]) == 1
+    with database(app).sessions() as session:  # the guest registers, in another browser
+        accounts.register(session, guest.id, "Gustavo", "hash", datetime.now(UTC))
+        session.commit()
+    assert client.get(f"/api/players/{guest.id}").get_json()["recent"] == []

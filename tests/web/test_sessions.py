@@ -209,3 +209,20 @@ def connected(server: Server, cookie: str) -> Socket:
     one = Socket(server, cookie)
     time.sleep(0.5)
     return one
+
+
+def test_a_guest_token_from_before_registration_no_longer_plays_as_the_account(
+    app: Flask, client: FlaskClient, served: Server
+) -> None:
+    stolen = issue_token(app.config["SECRET_KEY"], Player(pid(3), "Gus"))
+    guest = Socket(served, None, {"token": stolen})  # before: the guest resumes, unrevoked
+    time.sleep(0.5)
+    assert guest.welcome["player_id"] == pid(3) and not guest.errors
+    guest.sio.disconnect()
+    register(client, app, "Gustavo", pid(3))  # the guest claims its history
+    copy = Socket(served, None, {"token": stolen})
+    try:
+        assert copy.gone.wait(15), "the copied token's socket was not closed"
+        assert copy.errors and copy.errors[0]["code"] == "token_revoked"
+    finally:
+        copy.sio.disconnect()
