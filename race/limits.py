@@ -39,6 +39,8 @@ class Budgets:
     traces_per_ip: str = "60/minute"
     #: Leaderboards (page and API) and the snippet boards list from one IP.
     boards_per_ip: str = "60/minute"
+    #: Guest proofs (POST /api/me/guest: a tab shows its token to see its own profile).
+    proofs_per_ip: str = "20/minute"
 
     @classmethod
     def parse_setting(cls, raw: str | None) -> Budgets:

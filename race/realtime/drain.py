@@ -14,7 +14,7 @@ import json
 import logging
 from typing import Protocol
 
-from race.realtime.logonce import ONCE
+from race.logonce import ONCE
 from race.sink import ResultsSink
 from race.sink import SinkBusy
 from race.sink import SinkDown

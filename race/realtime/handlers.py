@@ -26,13 +26,13 @@ from race.core.room import Refused
 from race.identity import Player
 from race.identity.session import who_connects
 from race.identity.tokens import issue_token
+from race.logonce import ONCE
 from race.realtime import Services
 from race.realtime import schemas as s
 from race.realtime import services
 from race.realtime.engine import player_room
 from race.realtime.events import EVENTS
 from race.realtime.events import Event
-from race.realtime.logonce import ONCE
 from race.realtime.revoke import check_session
 from race.store.base import is_store_error
 from race.store.base import wall_ms

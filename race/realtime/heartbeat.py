@@ -17,9 +17,9 @@ from dataclasses import field
 
 from race.core import room as rooms
 from race.core.room import Refused
+from race.logonce import ONCE
 from race.realtime.drain import drain
 from race.realtime.engine import Engine
-from race.realtime.logonce import ONCE
 from race.realtime.metrics import Metrics
 from race.realtime.racing import Racing
 from race.realtime.reconcile import Reconciler

@@ -28,6 +28,7 @@ from race.core.names import clean_name
 from race.db.accounts import username_key
 from race.limits import Budgets
 from race.limits import bucket
+from race.logonce import ONCE
 from race.store.base import Store
 from race.store.memory import MemoryStore
 
@@ -65,7 +66,8 @@ class Limiter:
         try:
             given = self._store.take_tokens(name, per_second, burst, 1)
         except Exception as exc:
-            log.warning("%s checked in this worker only: %s: %s", budget, type(exc).__name__, exc)
+            name_ = type(exc).__name__
+            ONCE.error(log, "http limits", exc, "%s checked in this worker only: %s", budget, name_)
             given = self._local.take_tokens(name, per_second, burst, 1)
         if given < 1:
             wait = max(1, math.ceil(1 / per_second))  # by then one token is back

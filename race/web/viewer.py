@@ -23,6 +23,7 @@ from race.db import accounts
 from race.db.app import db_session
 from race.identity.session import verified_account
 from race.identity.tokens import read_token
+from race.web.limits import per_ip
 
 log = logging.getLogger(__name__)
 bp = Blueprint("viewer", __name__)
@@ -62,6 +63,7 @@ def database_down(exc: OperationalError) -> ResponseReturnValue:
 
 
 @bp.post("/api/me/guest")
+@per_ip("proofs_per_ip")
 def prove_guest() -> ResponseReturnValue:
     """Remember that this browser plays as the guest its token names."""
     body = request.get_json(silent=True)

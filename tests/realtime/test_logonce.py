@@ -9,11 +9,11 @@ import pytest
 import redis
 from flask import Flask
 
+from race.logonce import INTERVAL_S
+from race.logonce import ONCE
+from race.logonce import LogOnce
 from race.realtime import services
 from race.realtime.handlers import answer
-from race.realtime.logonce import INTERVAL_S
-from race.realtime.logonce import ONCE
-from race.realtime.logonce import LogOnce
 from tests.realtime.test_deadline_retry import World
 
 log = logging.getLogger("tests.logonce")

@@ -207,3 +207,10 @@ def test_heavy_endpoints_are_limited_per_address(
     assert from_ip(app, "2001:db8:9:a::1").get(paths[0]).status_code != 429
     other = "/api/leaderboard" if "trace" in paths[0] else "/api/races/AAAAAAAAAAAAAAAA.1/trace"
     assert browser.get(other).status_code != 429
+
+
+def test_guest_proofs_are_limited_per_address(make_app: Callable[..., Flask]) -> None:
+    app = make_app("proofs_per_ip=3/minute")
+    browser = from_ip(app, "203.0.113.7")
+    codes = [browser.post("/api/me/guest", json={"token": "x"}).status_code for _ in range(5)]
+    assert codes == [400, 400, 400, 429, 429]  # bad tokens spend it too: no free probing
