@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from dataclasses import fields
 from typing import Any
 
 from race.core.record import legacy_race_id
@@ -15,7 +16,11 @@ from race.core.rules import Rules
 from race.core.snippet import Snippet
 from race.core.timing import Timing
 
-CODEC_VERSION = 1
+#: 2: rooms carry race ids, listing, banned browsers, abandoned rounds. A worker reads
+#: rooms of every version in ``READS`` and ignores fields it does not know (a newer
+#: worker's), so the next version can add fields without breaking this one.
+CODEC_VERSION = 2
+READS = frozenset({1, 2})
 
 
 def encode_room(room: Room) -> str:
@@ -28,18 +33,26 @@ def encode_room(room: Room) -> str:
 def decode_room(raw: str | bytes) -> Room:
     """Rebuild a room from ``encode_room``'s JSON."""
     data: dict[str, Any] = json.loads(raw)
-    if data.pop("_v", None) != CODEC_VERSION:
+    if data.pop("_v", None) not in READS:
         raise ValueError("room was stored by an incompatible version")
+    data = _known(Room, data)
     # A room stored by a worker from before race ids were random carries none.
     data.setdefault("race_id", legacy_race_id(data["code"], data["round"]))
     data["snippet"] = Snippet(**data["snippet"])
     data.setdefault("public_results", lists_results(data["kind"], data["snippet"]))
     data["rules"] = Rules(**data["rules"])
     data["timing"] = Timing(**data["timing"])
-    data["seats"] = tuple(Seat(**s) for s in data["seats"])
+    data["seats"] = tuple(Seat(**_known(Seat, s)) for s in data["seats"])
     data["banned"] = tuple(data["banned"])
     data["banned_browsers"] = tuple(data.get("banned_browsers", ()))  # none before kicks held
     data["standings"] = tuple(
-        Standing(**{**s, "reasons": tuple(s["reasons"])}) for s in data["standings"]
+        Standing(**{**_known(Standing, s), "reasons": tuple(s["reasons"])})
+        for s in data["standings"]
     )
     return Room(**data)
+
+
+def _known(kind: type, data: dict[str, Any]) -> dict[str, Any]:
+    """Keep the fields of ``data`` that the record ``kind`` has."""
+    names = {f.name for f in fields(kind)}
+    return {k: v for k, v in data.items() if k in names}

@@ -119,10 +119,22 @@ def test_a_room_stored_before_random_race_ids_gets_the_same_opaque_one_everywher
     stored = json.loads(encode_room(new()))
     del stored["race_id"]  # as a worker from before race ids were random wrote it
     del stored["public_results"]
+    stored["_v"] = 1
     assert decode_room(json.dumps(stored)).public_results is False  # a private room
     decoded = [decode_room(json.dumps(stored)).race_id for _ in range(2)]
     assert decoded[0] == decoded[1] == legacy_race_id(stored["code"], stored["round"])
     assert RACE_ID.match(decoded[0]) and stored["code"] not in decoded[0]
+
+
+def test_a_room_from_a_newer_worker_is_read_without_the_fields_it_added() -> None:
+    room = rooms.join(new(), "p1", "Ann", "racer", 1_100)
+    stored = json.loads(encode_room(room))
+    stored["a_later_setting"] = True
+    stored["seats"][0]["a_later_mark"] = 1
+    assert decode_room(json.dumps(stored)) == room
+    stored["_v"] = 99
+    with pytest.raises(ValueError, match="incompatible version"):
+        decode_room(json.dumps(stored))
 
 
 def test_scripts_reload_after_redis_forgets_them(rstore: RedisStore) -> None:
