@@ -52,10 +52,13 @@ export class Lobby {
     byId("start-btn").hidden = room.phase !== "lobby";
     byId("lock-box").checked = room.locked;
     byId("public-box").checked = room.public_results;
+    const pasted = room.snippet.id === "custom";
     byId("public-note").textContent = room.public_results
-      ? "Results of this room show on leaderboards and players' profiles."
+      ? "Results of this room show on leaderboards and players' profiles" +
+        (pasted ? ", with a link to each race: anyone can read the pasted code." : ".")
       : "Results of this room stay off leaderboards and others' views of profiles: " +
-        "only people with a race's link can see it.";
+        "only people with a race's link can see it" +
+        (pasted ? ", and the pasted code." : ".");
     const limit = byId("limit-input");
     if (document.activeElement !== limit) limit.value = String(Math.round(room.limit_ms / 1000));
     if (!controls.hidden && this.snippets === null) this.#loadSnippets();
