@@ -27,7 +27,9 @@ ROOM_TTL_MS = 2 * 60 * 60 * 1000
 DEADLINE_HOLD_MS = 5_000
 #: At most this many dead letters (outbox records that kept failing) are kept; past it a
 #: failing record stays in the outbox, retried at the longest backoff (nothing is dropped).
-DEAD_LETTER_MAX = 1_000
+#: A record is at most ~4 MB (10 racers' logs at ``race.core.bounds.MAX_LOG_BYTES``), so
+#: the list stays under ~400 MB however bad things get; poison records are rare.
+DEAD_LETTER_MAX = 100
 
 
 def backoff_ms(attempt: int, first_ms: int, longest_ms: int) -> int:
