@@ -292,7 +292,11 @@ class Engine:
     def rematch(self, code: str, host: Player, snippet: Snippet | None) -> None:
         """Open the next round (under a new race id)."""
         now, race_id = self.clock(), new_race_id()
-        self.update(code, lambda r: hosting.rematch(r, host.id, now, race_id, snippet))
+        self.update(
+            code,
+            lambda r: hosting.rematch(r, host.id, now, race_id, snippet),
+            lambda r: r.race_id == race_id,  # this call's round, drawn just now, is open
+        )
 
 
 def _started(room: Room, host_id: str, now: int) -> bool:

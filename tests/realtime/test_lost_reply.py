@@ -113,3 +113,20 @@ def test_an_end_whose_reply_is_lost_ends_the_race_with_standings(world: World) -
     assert lost == [1] and world.phase(room) == "finished"
     [told] = world.standings()
     assert {s["player_id"] for s in told["standings"]} == {HOST.id, GUEST.id}
+
+
+def test_a_rematch_whose_reply_is_lost_answers_success(world: World) -> None:
+    code = private_room(world)
+    world.engine.start(code, HOST)
+    room = world.store.get_room(code)
+    assert room is not None and room.starts_at is not None
+    world.now = room.starts_at + 5
+    world.heartbeat.beat()
+    world.engine.cut_short(code, HOST)
+    assert world.phase(room) == "finished"
+    lost = lose_next_reply(world.store)
+    world.engine.rematch(code, HOST, None)  # no bad_phase although the reply was lost
+    assert lost == [1]
+    after = world.store.get_room(code)
+    assert after is not None and after.phase == "lobby" and after.round == 2
+    assert after.race_id != room.race_id
