@@ -26,6 +26,10 @@ from race.store.base import is_store_error
 
 #: How long a round's "standings told" mark is kept (its retries come within seconds).
 TOLD_MS = 10 * 60 * 1000
+#: The end of a round schedules, with it, a check this long after that its standings were
+#: told (``tell``): if the call that ended it failed before telling (its reply lost, then
+#: the store away), the check tells them; otherwise it finds the mark taken and stops.
+TELL_CHECK_MS = 1_000
 
 
 class Conclude:
@@ -77,7 +81,7 @@ class Conclude:
         def effects(before: Room, after: Room) -> Effects:
             base = self.engine.effects(before, after)
             return Effects(
-                schedule=base.schedule,
+                schedule={**base.schedule, f"tell|{code}|{round_}": now + TELL_CHECK_MS},
                 cancel=(*base.cancel, f"begin|{code}|{round_}", f"limit|{code}|{round_}"),
                 outbox={after.race_id: json.dumps(record(after, reviewed))},
             )
@@ -87,7 +91,7 @@ class Conclude:
         except Exception as exc:  # the reply may be lost after the end was written
             if not is_store_error(exc):
                 raise
-            seen = self.store.get_room(code)  # still away: raises, and the deadline returns
+            seen = self.store.get_room(code)  # still away: raises; ``tell`` comes later
             if seen is None or seen.round != round_ or seen.phase != "finished":
                 raise
             after = seen

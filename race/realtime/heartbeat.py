@@ -167,7 +167,7 @@ class Heartbeat:
         kind, code, arg = item.split("|", 2)
         if kind == "begin":
             self.engine.update(code, lambda r: rooms.begin_racing(r, now))
-        elif kind == "limit":
+        elif kind in ("limit", "tell"):  # ``tell``: an ended round's standings, if untold
             self.racing.conclude(code, int(arg))
         elif kind == "drop":
             with contextlib.suppress(Refused):

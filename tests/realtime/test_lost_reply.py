@@ -130,3 +130,30 @@ def test_a_rematch_whose_reply_is_lost_answers_success(world: World) -> None:
     after = world.store.get_room(code)
     assert after is not None and after.phase == "lobby" and after.round == 2
     assert after.race_id != room.race_id
+
+
+def test_standings_are_told_even_when_the_store_is_away_after_a_lost_end_reply(
+    world: World,
+) -> None:
+    room = world.racing_room()
+    lost = lose_next_reply(world.store)
+    real_get = world.store.get_room
+    calls: list[int] = []
+
+    def get_room(code: str) -> Any:
+        calls.append(1)
+        if len(calls) == 2:  # the end's re-read after its lost reply: the store is away
+            raise redis.ConnectionError("still away")
+        return real_get(code)
+
+    world.store.get_room = get_room  # type: ignore[method-assign]
+    world.heartbeat.beat()  # the time limit: the end is written, its reply lost, then away
+    assert lost == [1] and world.phase(room) == "finished" and world.standings() == []
+    world.now += 1_000  # the end's own check comes due
+    world.heartbeat.beat()
+    [told] = world.standings()
+    assert [s["player_id"] for s in told["standings"]] == ["p" * 16]
+    for _ in range(3):
+        world.now += 6_000
+        world.heartbeat.beat()
+    assert len(world.standings()) == 1
