@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import redis
 
+from race.core.room import Room
 from race.corpus import builtin
 from race.identity import Player
 from race.store.base import Store
@@ -58,6 +59,17 @@ def private_room(world: World) -> str:
     return code
 
 
+def racing_private_room(world: World) -> tuple[str, Room]:
+    """Open a private room of two, start it and let its countdown end."""
+    code = private_room(world)
+    world.engine.start(code, HOST)
+    room = world.store.get_room(code)
+    assert room is not None and room.starts_at is not None
+    world.now = room.starts_at + 5
+    world.heartbeat.beat()
+    return code, room
+
+
 def test_a_race_whose_end_reply_is_lost_still_broadcasts_its_standings_once(
     world: World,
 ) -> None:
@@ -101,12 +113,7 @@ def test_a_kick_whose_reply_is_lost_answers_success_and_a_resend_too(world: Worl
 
 
 def test_an_end_whose_reply_is_lost_ends_the_race_with_standings(world: World) -> None:
-    code = private_room(world)
-    world.engine.start(code, HOST)
-    room = world.store.get_room(code)
-    assert room is not None and room.starts_at is not None
-    world.now = room.starts_at + 5
-    world.heartbeat.beat()
+    code, room = racing_private_room(world)
     world.now += 1_000
     lost = lose_next_reply(world.store)
     world.engine.cut_short(code, HOST)  # lost after the write; the race still ends
@@ -116,12 +123,7 @@ def test_an_end_whose_reply_is_lost_ends_the_race_with_standings(world: World) -
 
 
 def test_a_rematch_whose_reply_is_lost_answers_success(world: World) -> None:
-    code = private_room(world)
-    world.engine.start(code, HOST)
-    room = world.store.get_room(code)
-    assert room is not None and room.starts_at is not None
-    world.now = room.starts_at + 5
-    world.heartbeat.beat()
+    code, room = racing_private_room(world)
     world.engine.cut_short(code, HOST)
     assert world.phase(room) == "finished"
     lost = lose_next_reply(world.store)

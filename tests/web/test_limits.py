@@ -64,13 +64,18 @@ def from_ip(app: Flask, address: str) -> FlaskClient:
     return client
 
 
+def ada_registered(make_app: Callable[..., Flask], hashes: list[str]) -> tuple[Flask, int]:
+    """Return an app where Ada has an account, and the login budget of one username."""
+    app = make_app()
+    register(app.test_client(), app, "Ada", None)
+    hashes.clear()
+    return app, bucket(Budgets().logins_per_username)[1]
+
+
 def test_fifty_wrong_passwords_are_throttled_after_the_usernames_budget(
     make_app: Callable[..., Flask], hashes: list[str]
 ) -> None:
-    app = make_app()
-    register(app.test_client(), app, "Ada", None)
-    budget = bucket(Budgets().logins_per_username)[1]
-    hashes.clear()
+    app, budget = ada_registered(make_app, hashes)
     answers = []
     for i in range(50):  # from 50 addresses: only the username's budget can stop them
         browser = from_ip(app, f"198.51.100.{i + 1}")
@@ -92,10 +97,7 @@ def test_fifty_wrong_passwords_are_throttled_after_the_usernames_budget(
 def test_every_spelling_of_a_username_spends_its_one_budget(
     make_app: Callable[..., Flask], hashes: list[str]
 ) -> None:
-    app = make_app()
-    register(app.test_client(), app, "Ada", None)
-    budget = bucket(Budgets().logins_per_username)[1]
-    hashes.clear()
+    app, budget = ada_registered(make_app, hashes)
     spellings = ["Ada", "ada", " Ada", "ADA  ", "\uff21\uff44\uff41", "aDa"]
     codes = [
         log_in(from_ip(app, f"198.51.100.{i + 1}"), spellings[i % len(spellings)], "wrong")

@@ -108,13 +108,19 @@ def test_pasted_code_reaches_only_whoever_holds_the_race_link(
     assert client.get(f"/api/players/{solo.id}").get_json()["recent"] == []  # not theirs
 
 
-def test_a_guest_proves_itself_only_with_its_own_valid_token(
-    app: Flask, client: FlaskClient
-) -> None:
+def guest_raced_privately(app: Flask) -> Player:
+    """Return a guest whose one race, on pasted code in a private room, is saved."""
     races = track(app)
     guest = races.player("Gus")
     races.private(guest, custom_snippet(PASTED))
     races.saved()
+    return guest
+
+
+def test_a_guest_proves_itself_only_with_its_own_valid_token(
+    app: Flask, client: FlaskClient
+) -> None:
+    guest = guest_raced_privately(app)
     forged = issue_token("not the secret", guest)
     for body in ({"token": forged}, {"token": ""}, {"token": "x" * 600}, {"no": 1}, "text"):
         answer = client.post("/api/me/guest", json=body)
@@ -177,10 +183,7 @@ def test_a_private_race_is_listed_only_once_its_host_opts_in(
 def test_a_proven_guest_that_registers_is_shown_only_to_its_login(
     app: Flask, client: FlaskClient
 ) -> None:
-    races = track(app)
-    guest = races.player("Gus")
-    races.private(guest, custom_snippet(PASTED))
-    races.saved()
+    guest = guest_raced_privately(app)
     prove(app, client, guest)
     assert len(client.get(f"/api/players/{guest.id}").get_json()["recent"]) == 1
     with database(app).sessions() as session:  # the guest registers, in another browser
