@@ -73,21 +73,22 @@ class LoginForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no type inf
     password = PasswordField("Password", [InputRequired(), Length(max=MAX_PASSWORD)])
 
 
+#: What a new password must be (registering, or changing it).
+NEW_PASSWORD = [
+    InputRequired(),
+    Length(
+        min=MIN_PASSWORD,
+        max=MAX_PASSWORD,
+        message=f"passwords are {MIN_PASSWORD} to {MAX_PASSWORD} characters",
+    ),
+]
+
+
 class RegisterForm(FlaskForm):  # type: ignore[misc]
     """A new account for the player this tab plays as (``token``)."""
 
     username = StringField("Username", [InputRequired(), _valid_name])
-    password = PasswordField(
-        "Password",
-        [
-            InputRequired(),
-            Length(
-                min=MIN_PASSWORD,
-                max=MAX_PASSWORD,
-                message=f"passwords are {MIN_PASSWORD} to {MAX_PASSWORD} characters",
-            ),
-        ],
-    )
+    password = PasswordField("Password", NEW_PASSWORD)
     confirm = PasswordField("Repeat the password", [EqualTo("password", "passwords differ")])
     token = HiddenField()
 
@@ -100,17 +101,7 @@ class PasswordForm(FlaskForm):  # type: ignore[misc]
     """The current password and a new one, twice."""
 
     current = PasswordField("Current password", [InputRequired(), Length(max=MAX_PASSWORD)])
-    password = PasswordField(
-        "New password",
-        [
-            InputRequired(),
-            Length(
-                min=MIN_PASSWORD,
-                max=MAX_PASSWORD,
-                message=f"passwords are {MIN_PASSWORD} to {MAX_PASSWORD} characters",
-            ),
-        ],
-    )
+    password = PasswordField("New password", NEW_PASSWORD)
     confirm = PasswordField("Repeat it", [EqualTo("password", "passwords differ")])
 
 
