@@ -33,6 +33,7 @@ from race.realtime import services
 from race.realtime.engine import player_room
 from race.realtime.events import EVENTS
 from race.realtime.events import Event
+from race.realtime.events import save_player
 from race.realtime.revoke import check_session
 from race.store.base import is_store_error
 from race.store.base import wall_ms
@@ -111,8 +112,7 @@ def register(sio: SocketIO, svc: Services) -> None:
         player, account = who_connects(session, secret, hello.token, hello.name)
         version = None if account is None else account.version
         session["version"] = version
-        session["player"] = (player.id, player.name)
-        server.save_session(request.sid, {"player": (player.id, player.name)})  # type: ignore[attr-defined]
+        save_player(player)
         join_room(player_room(player.id))
         _reply(
             "welcome",
