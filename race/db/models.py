@@ -37,7 +37,7 @@ NAMING = {
 }
 #: Ids of the ``p`` + 16 hex characters kind (race.identity).
 PLAYER_ID = 17
-#: A race id is random, 22 characters (race.core.record.RACE_ID); older ones were
+#: A race id is random, 22 characters (race.realtime.engine.new_race_id); older ones were
 #: ``<room code>.<round>`` until migration 0004 replaced them.
 RACE_ID = 32
 NAME = 24

@@ -49,7 +49,7 @@ def new_code() -> str:
 
 def new_race_id() -> str:
     """Return the id a new round's results are stored under: 128 random bits, URL-safe,
-    unrelated to the room code (``race.core.record.RACE_ID``)."""
+    unrelated to the room code (``race.web.board.RACE_ID`` is its pattern)."""
     return secrets.token_urlsafe(16)
 
 

@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 bp = Blueprint("board", __name__)
 
 _PLAYER = r"p[0-9a-f]{16}"
-_RACE = r"[A-Za-z0-9_-]{22}"  # random (race.core.record.RACE_ID), not the room code
+_RACE = r"[A-Za-z0-9_-]{22}"  # random (race.realtime.engine.new_race_id), not the room code
 PLAYER_ID = re.compile(rf"^{_PLAYER}$")
 RACE_ID = re.compile(rf"^{_RACE}$")
 #: A run to race as a ghost (``?ghost=`` on the race page): a race id and one of its players.
