@@ -14,6 +14,7 @@ from race.limits import Budgets
 
 DEFAULT_INSTANCE = Path(__file__).resolve().parent.parent / "instance"
 WORKERS = ("eventlet", "gevent", "threading")
+FANOUTS = ("rooms", "channel")
 
 
 class SettingError(ValueError):
@@ -37,6 +38,11 @@ class Config:
         self.REDIS_URL = env.get("REDIS_URL") or None
         #: Key prefix in Redis, so several deployments (or test runs) can share one server.
         self.REDIS_PREFIX = env.get("REDIS_PREFIX", "cr:")
+        #: How workers hear each other's emits: "rooms" (a channel per room, heard only
+        #: where the room has members) or "channel" (one channel that every worker hears).
+        self.FANOUT = env.get("CODERACE_FANOUT", "rooms")
+        if self.FANOUT not in FANOUTS:
+            raise SettingError(f"CODERACE_FANOUT must be one of {', '.join(FANOUTS)}")
         self.TESTING = env.get("CODERACE_TESTING") == "1"
         #: eventlet (default), gevent, or threading (tests run the server in a thread).
         self.ASYNC_MODE = env.get("CODERACE_WORKER", "eventlet")

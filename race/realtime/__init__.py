@@ -19,12 +19,15 @@ from race.corpus import builtin
 from race.corpus import load_dir
 from race.limits import Budgets
 from race.realtime.engine import Engine
+from race.realtime.engine import player_room
 from race.realtime.fanout import QueuedRedisManager
 from race.realtime.heartbeat import Heartbeat
 from race.realtime.heartbeat import run_forever
 from race.realtime.metrics import Metrics
 from race.realtime.racing import Racing
+from race.realtime.roomcast import RoomRedisManager
 from race.realtime.throttle import Throttle
+from race.realtime.views import room_view
 from race.sink import MemorySink
 from race.sink import ResultsSink
 from race.store.base import Store
@@ -155,6 +158,36 @@ def _sink(app: Flask) -> ResultsSink:
     return RecordingSink(db.engine) if app.config.get("TESTING") else DatabaseSink(db.engine)
 
 
+def _message_queue(app: Flask) -> QueuedRedisManager:
+    """Return the manager through which this worker's emits reach the other workers."""
+
+    def count_error() -> None:  # the metrics are built after the server
+        services(app).metrics.store_errors.inc()
+
+    def resync(code: str) -> None:
+        """Send a room's view to this worker's members of it: they may have missed one
+        published before the worker's subscription to the room took effect."""
+        if code.startswith(player_room("")):
+            return  # a player's own room: nothing to resend
+        svc = services(app)
+        room = svc.store.get_room(code)
+        if room is not None:
+            view = room_view(room, wall_ms())
+            server: Any = svc.socketio.server  # type: ignore[attr-defined]  # the stub omits it
+            server.emit("room", view, to=code, ignore_queue=True)
+
+    channel = f"{app.config.get('REDIS_PREFIX', 'cr:')}socketio"
+    if app.config.get("FANOUT", "rooms") == "channel":
+        return QueuedRedisManager(
+            app.config["REDIS_URL"], channel=channel, redis_options=REDIS_OPTIONS,
+            on_error=count_error,
+        )  # fmt: skip
+    return RoomRedisManager(
+        app.config["REDIS_URL"], channel=channel, redis_options=REDIS_OPTIONS,
+        on_error=count_error, on_subscribed=resync,
+    )  # fmt: skip
+
+
 def init_app(app: Flask, store: Store | None = None, sink: ResultsSink | None = None) -> SocketIO:
     """Bind a Socket.IO server to the app and build its race services.
 
@@ -166,16 +199,7 @@ def init_app(app: Flask, store: Store | None = None, sink: ResultsSink | None = 
     if app.config.get("ALLOWED_ORIGINS"):
         options["cors_allowed_origins"] = list(app.config["ALLOWED_ORIGINS"])
     if app.config.get("REDIS_URL"):
-
-        def count_error() -> None:  # the metrics are built below, after the server
-            services(app).metrics.store_errors.inc()
-
-        options["client_manager"] = QueuedRedisManager(
-            app.config["REDIS_URL"],
-            channel=f"{app.config.get('REDIS_PREFIX', 'cr:')}socketio",
-            redis_options=REDIS_OPTIONS,
-            on_error=count_error,
-        )
+        options["client_manager"] = _message_queue(app)
     sio = SocketIO(
         app,
         max_http_buffer_size=MAX_MESSAGE_BYTES,
