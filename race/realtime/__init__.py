@@ -24,6 +24,9 @@ from race.realtime.heartbeat import Heartbeat
 from race.realtime.heartbeat import run_forever
 from race.realtime.metrics import Metrics
 from race.realtime.racing import Racing
+from race.realtime.recheck import Recheck
+from race.realtime.recheck import init_app as init_recheck
+from race.realtime.recheck import run_forever as recheck_forever
 from race.realtime.throttle import Throttle
 from race.sink import MemorySink
 from race.sink import ResultsSink
@@ -65,6 +68,8 @@ class Services:
     #: Connections of this worker that hold a seat (racing or watching), and their rooms;
     #: joins past its capacity are refused as "busy" (``race.core.seats``).
     seats: Seats
+    #: This worker's logged-in sockets, re-checked for sessions ended since they opened.
+    recheck: Recheck
     #: Sockets connected to this worker.
     connected: int = 0
     _started: bool = False
@@ -117,7 +122,7 @@ class Services:
             self.seats.release(sid)
 
     def start_background(self) -> None:
-        """Start the heartbeat task once per worker."""
+        """Start the heartbeat and the session re-checks once per worker."""
         with self._lock:
             if self._started:
                 return
@@ -125,6 +130,7 @@ class Services:
         sio = self.socketio
         # The stub says int; the async libraries sleep fractions of a second.
         sio.start_background_task(run_forever, self.heartbeat, sio.sleep)  # type: ignore[arg-type]
+        sio.start_background_task(recheck_forever, self.recheck, sio.sleep)  # type: ignore[arg-type]
 
 
 def services(app: Flask) -> Services:
@@ -218,6 +224,7 @@ def init_app(app: Flask, store: Store | None = None, sink: ResultsSink | None = 
         metrics,
         throttle,
         seats,
+        init_recheck(app, sio, metrics),
     )
 
     from race.realtime import handlers
