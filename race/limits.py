@@ -27,8 +27,12 @@ class Budgets:
     joins_per_ip: str = "40/minute"
     #: Rooms created (private and practice) from one IP.
     rooms_per_ip: str = "20/minute"
-    #: Log-in attempts naming one username, from anywhere (each costs an Argon2 hash).
-    logins_per_username: str = "10/15 minutes"
+    #: Log-in attempts naming one username from one IP (each costs an Argon2 hash). Keyed
+    #: on the pair, so a stranger failing logins for a username cannot lock its owner out.
+    logins_per_username_ip: str = "10/15 minutes"
+    #: Log-in attempts naming one username from anywhere: a ceiling against guessing
+    #: spread over many addresses, well above what one address may try.
+    logins_per_username: str = "100/15 minutes"
     #: Log-in attempts from one IP (a classroom logging in at once fits).
     logins_per_ip: str = "30/15 minutes"
     #: Registrations asking for one username.

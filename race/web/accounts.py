@@ -147,11 +147,19 @@ def _page(template: str, form: FlaskForm, change: PasswordForm | None = None) ->
 
 
 def _throttle(form: str, username: str) -> None:
-    """Spend an attempt of the form's budgets for this address and this username, before
-    any password is hashed; raise ``TooMany`` (the username's budget is not spent when the
-    address's is)."""
-    spend(f"{form}_per_ip", client_ip(), "too many attempts from your address")
-    spend(f"{form}_per_username", name_key(username), "too many attempts for this username")
+    """Spend an attempt of the form's budgets, before any password is hashed: this
+    address's, then (logging in) this username's from this address, then this username's
+    from anywhere; raise ``TooMany`` at the first one spent (the later ones are not).
+
+    The tight per-username limit of a login is per address, so a stranger failing logins
+    for a username spends only their own budget, not its owner's; the username's budget
+    from anywhere is much larger, against guessing spread over many addresses."""
+    address, name = client_ip(), name_key(username)
+    spend(f"{form}_per_ip", address, "too many attempts from your address")
+    if form == "logins":
+        what = "too many attempts for this username from your address"
+        spend("logins_per_username_ip", f"{name}|{address}", what)
+    spend(f"{form}_per_username", name, "too many attempts for this username")
 
 
 def _register(player_id: str, username: str, password: str) -> Any:
