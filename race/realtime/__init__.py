@@ -17,7 +17,7 @@ from race.core.seats import DEFAULT_CAPACITY
 from race.core.seats import Seats
 from race.corpus import builtin
 from race.corpus import load_dir
-from race.limits import Budgets
+from race.limits import configured
 from race.realtime.engine import Engine
 from race.realtime.fanout import QueuedRedisManager
 from race.realtime.heartbeat import Heartbeat
@@ -204,7 +204,7 @@ def init_app(app: Flask, store: Store | None = None, sink: ResultsSink | None = 
     metrics = Metrics(store)
     heartbeat = Heartbeat(engine, racing, sink, f"{os.getpid()}-{id(app):x}", metrics)
     throttle = Throttle(
-        Budgets.parse_setting(app.config.get("RATE_LIMITS")),
+        configured(app.config.get("RATE_LIMITS")),
         store,
         app.config.get("REDIS_URL"),
         app.config.get("REDIS_PREFIX", "cr:"),
