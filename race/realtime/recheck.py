@@ -43,7 +43,8 @@ RECHECK_EVERY_S = 10.0
 #: every ``ceil(sockets / MAX_PER_PASS)`` passes.
 MAX_PER_PASS = 500
 #: Longest a pass waits on any one database wait (connecting, the reply) under a green
-#: worker; without one, libpq's own timeouts bound it (``race.db.engine``).
+#: worker; without one, libpq's own timeouts bound it, and a connection from the pool is
+#: waited for at most ``race.db.engine.POOL_TIMEOUT_S``.
 RECHECK_WAIT_S = 3.0
 #: What an ended session's sockets are told (``session_revoked``).
 ENDED = "this session has ended (logged out, or the password changed): log in again"
