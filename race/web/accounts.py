@@ -226,7 +226,7 @@ def change_password() -> ResponseReturnValue:
         else:
             version = accounts.change_password(db, player, hash_password(form.password.data))
             db.commit()
-            _close_sockets(player.id)
+            _tell_open_sockets(player.id)
             log_in(session, player.id, str(player.username), version)
             flash("Password changed: every other browser is logged out.")
             return redirect(url_for("accounts.login"))
@@ -249,11 +249,11 @@ def logout() -> ResponseReturnValue:
         except OperationalError as exc:  # this browser is out; copies live until next time
             log.warning("logout of %s: sessions not ended: %s", account.player.id, exc)
         else:
-            _close_sockets(account.player.id)
+            _tell_open_sockets(account.player.id)
     return redirect(url_for("pages.index"))
 
 
-def _close_sockets(player_id: str) -> None:
+def _tell_open_sockets(player_id: str) -> None:
     """Tell the account's sockets already open, on every worker, that their session has
     ended (the hook ``race.realtime.recheck`` registers; each worker also closes them at
     its next re-check, whether this reaches them or not)."""
