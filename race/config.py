@@ -55,12 +55,9 @@ class Config:
         #: A worker's capacity in seats (each room costs half a seat more: race.core.seats)
         #: before it refuses new ones as "busy" (measured: bench/load.py).
         self.MAX_RACERS = _number(env, "CODERACE_MAX_RACERS", DEFAULT_CAPACITY, float)
-        #: Rate limits, e.g. "joins_per_ip=40/minute;events_per_connection=30/second".
-        self.RATE_LIMITS = env.get("RATE_LIMITS") or None
-        try:
-            Budgets.parse_setting(self.RATE_LIMITS)
-        except ValueError as exc:
-            raise SettingError(str(exc)) from None
+        #: Rate limits, e.g. "joins_per_ip=40/minute;events_per_connection=30/second",
+        #: parsed here, once: every limiter reads these ``Budgets`` (``race.limits``).
+        self.RATE_LIMITS = _budgets(env.get("RATE_LIMITS"))
         #: Proxies in front whose X-Forwarded-For/-Proto to trust (1 behind the nginx of
         #: docker-compose.yml); 0 trusts none, so clients cannot spoof their address.
         self.TRUSTED_PROXIES = int(_number(env, "TRUSTED_PROXIES", 0, int))
@@ -84,6 +81,15 @@ def _number(env: Mapping[str, str], name: str, default: float, kind: type) -> fl
     if value < 0:
         raise SettingError(f"{name} must not be negative (got {raw[:40]!r})")
     return float(value)
+
+
+def _budgets(raw: str | None) -> Budgets:
+    """Parse ``RATE_LIMITS``; a budget that is unknown or malformed stops start-up with a
+    message naming it."""
+    try:
+        return Budgets.parse_setting(raw)
+    except ValueError as exc:
+        raise SettingError(str(exc)) from None
 
 
 def _timing(raw: str | None) -> Timing | None:

@@ -17,7 +17,7 @@ from race.core.seats import DEFAULT_CAPACITY
 from race.core.seats import Seats
 from race.corpus import builtin
 from race.corpus import load_dir
-from race.limits import Budgets
+from race.limits import configured
 from race.realtime.engine import Engine
 from race.realtime.engine import player_room
 from race.realtime.fanout import QueuedRedisManager
@@ -25,6 +25,9 @@ from race.realtime.heartbeat import Heartbeat
 from race.realtime.heartbeat import run_forever
 from race.realtime.metrics import Metrics
 from race.realtime.racing import Racing
+from race.realtime.recheck import Recheck
+from race.realtime.recheck import init_app as init_recheck
+from race.realtime.recheck import run_forever as recheck_forever
 from race.realtime.roomcast import RoomRedisManager
 from race.realtime.throttle import Throttle
 from race.realtime.views import room_view
@@ -68,6 +71,8 @@ class Services:
     #: Connections of this worker that hold a seat (racing or watching), and their rooms;
     #: joins past its capacity are refused as "busy" (``race.core.seats``).
     seats: Seats
+    #: This worker's logged-in sockets, re-checked for sessions ended since they opened.
+    recheck: Recheck
     #: Sockets connected to this worker.
     connected: int = 0
     _started: bool = False
@@ -120,7 +125,7 @@ class Services:
             self.seats.release(sid)
 
     def start_background(self) -> None:
-        """Start the heartbeat task once per worker."""
+        """Start the heartbeat and the session re-checks once per worker."""
         with self._lock:
             if self._started:
                 return
@@ -128,6 +133,7 @@ class Services:
         sio = self.socketio
         # The stub says int; the async libraries sleep fractions of a second.
         sio.start_background_task(run_forever, self.heartbeat, sio.sleep)  # type: ignore[arg-type]
+        sio.start_background_task(recheck_forever, self.recheck, sio.sleep)  # type: ignore[arg-type]
 
 
 def services(app: Flask) -> Services:
@@ -222,7 +228,7 @@ def init_app(app: Flask, store: Store | None = None, sink: ResultsSink | None = 
     metrics = Metrics(store)
     heartbeat = Heartbeat(engine, racing, sink, f"{os.getpid()}-{id(app):x}", metrics)
     throttle = Throttle(
-        Budgets.parse_setting(app.config.get("RATE_LIMITS")),
+        configured(app.config.get("RATE_LIMITS")),
         store,
         app.config.get("REDIS_URL"),
         app.config.get("REDIS_PREFIX", "cr:"),
@@ -242,6 +248,7 @@ def init_app(app: Flask, store: Store | None = None, sink: ResultsSink | None = 
         metrics,
         throttle,
         seats,
+        init_recheck(app, sio, metrics),
     )
 
     from race.realtime import handlers
