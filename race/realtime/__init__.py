@@ -19,7 +19,6 @@ from race.corpus import builtin
 from race.corpus import load_dir
 from race.limits import configured
 from race.realtime.engine import Engine
-from race.realtime.engine import player_room
 from race.realtime.fanout import QueuedRedisManager
 from race.realtime.heartbeat import Heartbeat
 from race.realtime.heartbeat import run_forever
@@ -173,8 +172,8 @@ def _message_queue(app: Flask) -> QueuedRedisManager:
     def resync(code: str) -> None:
         """Send a room's view to this worker's members of it: they may have missed one
         published before the worker's subscription to the room took effect."""
-        if code.startswith(player_room("")):
-            return  # a player's own room: nothing to resend
+        if ":" in code:
+            return  # a player's or an account's room (``p:``, ``account:``): nothing to resend
         svc = services(app)
         room = svc.store.get_room(code)
         if room is not None:
