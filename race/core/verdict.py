@@ -14,11 +14,11 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from race.core.course import Course
 from race.core.figures import Figures
 from race.core.keys import BACKSPACE
 from race.core.keys import WORD_BACKSPACE
 from race.core.keys import Batch
-from race.core.scorer import Course
 
 REASON_CODES = (
     "ts_backwards",

@@ -20,11 +20,11 @@ from race.core import room as rooms
 from race.core.bounds import MAX_LOG_BYTES
 from race.core.bounds import batch_cost
 from race.core.bounds import key_budget
+from race.core.course import Course
 from race.core.keys import Key
 from race.core.room import Refused
 from race.core.room import Room
 from race.core.room import Seat
-from race.core.scorer import Course
 from race.core.scorer import Typist
 from race.identity import Player
 from race.realtime.engine import Engine
