@@ -1,18 +1,19 @@
 """The host's controls of a private room: kick, lock, configure, start, end early, rematch.
 
-Pure moves like those of ``race.core.room``: each takes the room (and ``now``) and returns
-the next room or raises ``Refused``; only the room's host may make them.
+Pure moves like those of ``race.core.members`` and ``race.core.phases``: each takes the
+room (and ``now``) and returns the next room or raises ``Refused``; only the room's host
+may make them.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+from race.core.members import leave
+from race.core.phases import begin_countdown
 from race.core.room import Refused
 from race.core.room import Room
-from race.core.room import begin_countdown
 from race.core.room import check_limit
-from race.core.room import leave
 from race.core.snippet import Snippet
 
 

@@ -15,6 +15,8 @@ from typing import Any
 from typing import Protocol
 
 from race.core import hosting
+from race.core import members
+from race.core import phases
 from race.core import room as rooms
 from race.core.room import Kind
 from race.core.room import Refused
@@ -96,7 +98,7 @@ class Engine:
             schedule[f"limit|{code}|{rnd}"] = after.ends_at
         if before.phase == "countdown" and after.phase == "lobby":
             cancel += [f"begin|{code}|{before.round}", f"limit|{code}|{before.round}"]
-        if rooms.is_lonely(after) and not rooms.is_lonely(before):
+        if members.is_lonely(after) and not members.is_lonely(before):
             schedule[f"lonely|{code}|{rnd}"] = now + after.timing.lonely_after_ms
         was = {s.player_id: s.connected for s in before.seats}
         for seat in after.seats:
@@ -182,7 +184,7 @@ class Engine:
         """Seat a player in a room (or resume their seat); ``browser``: where they join from."""
         now = self.clock()
         _, after = self.update(
-            code, lambda r: rooms.join(r, player.id, player.name, role, now, browser=browser)
+            code, lambda r: members.join(r, player.id, player.name, role, now, browser=browser)
         )
         return after
 
@@ -222,7 +224,7 @@ class Engine:
         room = self._create("practice", snippet)
         self.join(room.code, player, "racer")
         now = self.clock()
-        _, after = self.update(room.code, lambda r: rooms.start_practice(r, now))
+        _, after = self.update(room.code, lambda r: phases.start_practice(r, now))
         return after
 
     def keep_waiting(self, code: str, player: Player) -> None:
@@ -236,13 +238,13 @@ class Engine:
     def leave(self, code: str, player: Player) -> Room:
         """Take a player out of a room for good."""
         now = self.clock()
-        _, after = self.update(code, lambda r: rooms.leave(r, player.id, now))
+        _, after = self.update(code, lambda r: members.leave(r, player.id, now))
         return after
 
     def disconnect(self, code: str, player: Player) -> None:
         """A player's connection dropped: keep their seat for the grace window."""
         with contextlib.suppress(Refused):
-            self.update(code, lambda r: rooms.disconnect(r, player.id))
+            self.update(code, lambda r: members.disconnect(r, player.id))
 
     # --- host controls -------------------------------------------------------------------
 
