@@ -28,10 +28,10 @@ from race.core.keys import Batch
 from race.core.keys import Key
 from race.core.scorer import Typist
 from race.core.scorer import fold
+from race.core.signals import Reason
 from race.core.snippet import normalise
+from race.core.thresholds import Thresholds
 from race.core.verdict import REASON_CODES
-from race.core.verdict import Reason
-from race.core.verdict import Thresholds
 from race.core.verdict import Verdict
 from race.core.verdict import judge
 from tests import humans
