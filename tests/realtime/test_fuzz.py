@@ -17,8 +17,8 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from race.core.scorer import Course
-from race.core.scorer import ideal_keys
+from race.core.course import Course
+from race.core.course import ideal_keys
 from race.limits import Budgets
 from race.realtime import MAX_MESSAGE_BYTES
 from tests.realtime.harness import Client
