@@ -48,7 +48,7 @@ class Config:
         self.ASYNC_MODE = env.get("CODERACE_WORKER", "eventlet")
         if self.ASYNC_MODE not in WORKERS:
             raise SettingError(f"CODERACE_WORKER must be one of {', '.join(WORKERS)}")
-        #: Phase durations as JSON, e.g. '{"quick_countdown_ms": 8000}' (see core.room.Timing).
+        #: Phase durations as JSON, e.g. '{"quick_countdown_ms": 8000}' (race.core.timing.Timing).
         self.TIMING = _timing(env.get("CODERACE_TIMING"))
         #: A folder of *.snip files to use instead of the built-in corpus.
         self.CORPUS_DIR = env.get("CODERACE_CORPUS") or None
