@@ -1,7 +1,8 @@
-"""The Redis store's deadlines: scheduling, reporting them applied, counting failed tries.
+"""The Redis store's deadlines: scheduling, claiming (with the rest of a heartbeat's
+reads), reporting them applied, counting failed tries.
 
-Deadlines are one sorted set (item -> due time); claiming them (``RedisStore.claim_due``)
-pushes each to ``held_until(claim)``. Failed attempts at applying one are counted in a
+Deadlines are one sorted set (item -> due time); claiming them pushes each to
+``held_until(claim)``. Failed attempts at applying one are counted in a
 hash beside it, so every worker that claims it sees the same count.
 """
 
@@ -10,60 +11,76 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from race.store.base import held_until
+from redis.exceptions import NoScriptError
 
-_DONE = """
-for i = 2, #ARGV do
-  local score = redis.call('ZSCORE', KEYS[1], ARGV[i])
-  if score and tonumber(score) == tonumber(ARGV[1]) then
-    redis.call('ZREM', KEYS[1], ARGV[i])
-    redis.call('HDEL', KEYS[2], ARGV[i])
-  end
-end
-return 0
-"""
-_FAILED = """
-local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
-if not score or tonumber(score) ~= tonumber(ARGV[2]) then return 0 end
-local n = redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
-local wait = math.min(tonumber(ARGV[4]) * 2 ^ math.min(n - 1, 30), tonumber(ARGV[5]))
-redis.call('ZADD', KEYS[1], tonumber(ARGV[3]) + math.floor(wait), ARGV[1])
-return n
-"""
+from race.store.base import Beat
+from race.store.coalesce import Coalescer
+from race.store.keys import Keys
+from race.store.keys import read_live
+from race.store.policy import held_until
+from race.store.scripts import Scripts
 
 
 class RedisDeadlines:
-    """The deadlines half of ``RedisStore`` (its client, prefix and script runner)."""
+    """The deadlines half of ``RedisStore`` (its client, keys, scripts and sweep)."""
 
     r: Any
-    p: str
+    k: Keys
+    scripts: Scripts
+    _batches: Coalescer
 
-    def _run(self, script: Any, keys: list[str], args: Sequence[str | int | float]) -> Any:
+    def _sweep(self, now: int) -> None:
         raise NotImplementedError
 
-    def _init_deadlines(self, client: Any) -> None:
-        self._claimed_done = client.register_script(_DONE)
-        self._deadline_failed = client.register_script(_FAILED)
+    def claim_due(self, now: int, limit: int = 100) -> list[str]:
+        """Claim due deadlines atomically (Lua): each goes to one caller and is pushed
+        to ``held_until(now)`` until that caller reports it applied."""
+        self._sweep(now)
+        claimed = self.scripts.run("claim", [self.k.deadlines], _claim_args(now, limit))
+        return list(claimed[::2])
+
+    def beat(self, now: int, progress_of: list[tuple[str, int]]) -> Beat:
+        """The claim, the live rooms and the progress asked for, as one pipeline that
+        shares its round trip with whatever else is in flight (``race.store.coalesce``)."""
+        self._sweep(now)
+        k, claim = self.k, ([self.k.deadlines], _claim_args(now))
+        replies = self._batches.run_many(
+            [
+                self.scripts.call("claim", *claim),
+                ("ZRANGEBYSCORE", k.live, "-inf", now, "WITHSCORES"),
+                *[("HGETALL", k.progress(code, round_)) for code, round_ in progress_of],
+            ]
+        )
+        if isinstance(replies[0], NoScriptError):  # nothing was claimed: load it and claim
+            replies[0] = self.scripts.reload("claim", *claim)
+        for reply in replies:
+            if isinstance(reply, BaseException):
+                raise reply
+        claimed, scored, *progress = replies
+        if scored and not isinstance(scored[0], list | tuple):  # RESP2: a flat list
+            scored = list(zip(scored[::2], scored[1::2], strict=True))
+        live = [read_live(member, score) for member, score in scored]
+        return Beat(list(claimed[::2]), live, progress)
 
     def _deadline_keys(self) -> list[str]:
-        return [f"{self.p}deadlines", f"{self.p}deadline:tries"]
+        return [self.k.deadlines, self.k.deadline_tries]
 
     def schedule(self, item: str, due_ms: int) -> None:
         """Schedule a deadline."""
-        self.r.zadd(f"{self.p}deadlines", {item: due_ms})
+        self.r.zadd(self.k.deadlines, {item: due_ms})
 
     def cancel(self, item: str) -> None:
         """Cancel a deadline (and forget its failed tries)."""
         with self.r.pipeline(transaction=True) as pipe:
-            pipe.zrem(f"{self.p}deadlines", item)
-            pipe.hdel(f"{self.p}deadline:tries", item)
+            pipe.zrem(self.k.deadlines, item)
+            pipe.hdel(self.k.deadline_tries, item)
             pipe.execute()
 
     def deadlines_done(self, items: Sequence[str], claimed_at: int) -> None:
         """Drop applied deadlines still held by their claim (Lua)."""
         if items:
             args: list[str | int | float] = [held_until(claimed_at), *items]
-            self._run(self._claimed_done, self._deadline_keys(), args)
+            self.scripts.run("deadlines_done", self._deadline_keys(), args)
 
     def deadline_failed(self, item: str, claimed_at: int, first_ms: int, longest_ms: int) -> int:
         """Count a failed try and move the deadline to the end of its backoff (Lua)."""
@@ -74,4 +91,9 @@ class RedisDeadlines:
             first_ms,
             longest_ms,
         ]
-        return int(self._run(self._deadline_failed, self._deadline_keys(), args))
+        return int(self.scripts.run("deadline_failed", self._deadline_keys(), args))
+
+
+def _claim_args(now: int, limit: int = 100) -> list[str | int | float]:
+    """Return the claim script's arguments: due by ``now``, at most ``limit``, held."""
+    return [now, limit, held_until(now)]

@@ -3,70 +3,34 @@
 Records wait in a hash (id -> payload) ordered by a sorted set scored by when each is due
 (its arrival, or the end of its backoff after a failure); failed attempts are counted in a
 hash, so every worker draining the outbox sees the same count. Dead letters are a list
-of JSON objects, at most ``DEAD_LETTER_MAX``. Each move between them is one Lua step.
+of JSON objects, at most ``DEAD_LETTER_MAX``. Each move between them is one Lua step
+(``race/store/lua/outbox_*.lua``).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from collections.abc import Sequence
 from typing import Any
 
 from race.store.base import DEAD_LETTER_MAX
 from race.store.base import DeadLetter
-
-_FAILED = """
-if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
-local n = redis.call('HINCRBY', KEYS[3], ARGV[1], 1)
-local wait = math.min(tonumber(ARGV[3]) * 2 ^ math.min(n - 1, 30), tonumber(ARGV[4]))
-redis.call('ZADD', KEYS[2], tonumber(ARGV[2]) + math.floor(wait), ARGV[1])
-return n
-"""
-_DEAD = """
-local payload = redis.call('HGET', KEYS[1], ARGV[1])
-if not payload then return 0 end
-if redis.call('LLEN', KEYS[4]) >= tonumber(ARGV[3]) then return 0 end
-redis.call('RPUSH', KEYS[4], cjson.encode({id = ARGV[1], payload = payload, reason = ARGV[2]}))
-redis.call('HDEL', KEYS[1], ARGV[1])
-redis.call('ZREM', KEYS[2], ARGV[1])
-redis.call('HDEL', KEYS[3], ARGV[1])
-return 1
-"""
-_RETRY = """
-local moved = 0
-for _ = 1, tonumber(ARGV[1]) do
-  local raw = redis.call('LPOP', KEYS[3])
-  if not raw then break end
-  local letter = cjson.decode(raw)
-  if redis.call('HSETNX', KEYS[1], letter.id, letter.payload) == 1 then
-    redis.call('ZADD', KEYS[2], ARGV[2], letter.id)
-  end
-  moved = moved + 1
-end
-return moved
-"""
+from race.store.keys import Keys
+from race.store.scripts import Scripts
 
 
 class RedisOutbox:
     """The outbox half of ``RedisStore`` (its client, prefix, clock and script runner)."""
 
     r: Any
-    p: str
+    k: Keys
+    scripts: Scripts
     _clock: Callable[[], int]
-
-    def _run(self, script: Any, keys: list[str], args: Sequence[str | int | float]) -> Any:
-        raise NotImplementedError
-
-    def _init_outbox(self, client: Any) -> None:
-        self._failed = client.register_script(_FAILED)
-        self._dead = client.register_script(_DEAD)
-        self._retry = client.register_script(_RETRY)
 
     def _outbox_keys(self) -> tuple[str, str, str, str]:
         """Return the keys of the records, their order, their attempts and the dead letters."""
-        p = self.p
-        return f"{p}outbox", f"{p}outbox:order", f"{p}outbox:tries", f"{p}outbox:dead"
+        k = self.k
+        return k.outbox, k.outbox_order, k.outbox_tries, k.outbox_dead
 
     def outbox_pending(self, limit: int = 50) -> list[tuple[str, str]]:
         """Return the records due now, earliest due first."""
@@ -81,12 +45,12 @@ class RedisOutbox:
         """Count a failure and push the record's due time back by its backoff (Lua)."""
         records, order, tries, _ = self._outbox_keys()
         args: list[str | int] = [record_id, self._clock(), first_ms, longest_ms]
-        return int(self._run(self._failed, [records, order, tries], args))
+        return int(self.scripts.run("outbox_failed", [records, order, tries], args))
 
     def outbox_dead_letter(self, record_id: str, reason: str) -> bool:
         """Move a waiting record to the dead letters (Lua)."""
         args: list[str | int] = [record_id, reason, DEAD_LETTER_MAX]
-        return bool(self._run(self._dead, list(self._outbox_keys()), args))
+        return bool(self.scripts.run("outbox_dead", list(self._outbox_keys()), args))
 
     def dead_letters(self, limit: int = 50) -> list[DeadLetter]:
         """Return the oldest dead letters."""
@@ -101,7 +65,7 @@ class RedisOutbox:
     def retry_dead_letters(self, limit: int = DEAD_LETTER_MAX) -> int:
         """Put the oldest dead letters back in the outbox, due now (Lua)."""
         records, order, _, dead = self._outbox_keys()
-        return int(self._run(self._retry, [records, order, dead], [limit, self._clock()]))
+        return int(self.scripts.run("outbox_retry", [records, order, dead], [limit, self._clock()]))
 
     def outbox_done(self, record_id: str) -> None:
         """Drop a persisted record."""
