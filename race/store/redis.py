@@ -22,7 +22,6 @@ from race.core.room import Room
 from race.store.base import ROOM_TTL_MS
 from race.store.base import Effects
 from race.store.base import EffectsFn
-from race.store.base import Live
 from race.store.base import Move
 from race.store.base import NoSuchRoom
 from race.store.base import Sealed
@@ -33,11 +32,10 @@ from race.store.codec import decode_room
 from race.store.codec import encode_room
 from race.store.keys import Keys
 from race.store.keys import live_member
-from race.store.keys import read_live
 from race.store.policy import Every
-from race.store.policy import count_phases
 from race.store.policy import in_race
 from race.store.redis_deadlines import RedisDeadlines
+from race.store.redis_index import RedisIndexes
 from race.store.redis_outbox import RedisOutbox
 from race.store.scripts import Scripts
 
@@ -45,20 +43,24 @@ log = logging.getLogger(__name__)
 
 #: Decoded rooms kept per worker (only reused while the stored JSON is unchanged).
 DECODED_CACHE = 10_000
-#: Index entries of expired rooms looked at per sweep.
-SWEEP_BATCH = 100
 
 
-class RedisStore(RedisDeadlines, RedisOutbox, Store):
+class RedisStore(RedisIndexes, RedisDeadlines, RedisOutbox, Store):
     """Race state in Redis under a key prefix."""
 
     def __init__(
-        self, client: redis_lib.Redis, prefix: str = "cr:", clock: Callable[[], int] = wall_ms
+        self,
+        client: redis_lib.Redis | redis_lib.RedisCluster,
+        prefix: str = "cr:",
+        clock: Callable[[], int] = wall_ms,
+        shards: int = 1,
     ) -> None:
         # decode_responses=True makes every reply a str; redis-py's annotations cannot say so.
         self.r: Any = client
         self.p = prefix
-        self.k = Keys(prefix)
+        #: Key names, over ``shards`` shards (``race.store.keys``): 1 on one Redis.
+        self.k = Keys(prefix, shards)
+        self._record_shard: dict[str, int] = {}
         self._clock = clock
         #: The last JSON read for each room and its decoded room (rooms are immutable).
         self._decoded: dict[str, tuple[str, Room]] = {}
@@ -73,32 +75,33 @@ class RedisStore(RedisDeadlines, RedisOutbox, Store):
         self, pipe: Any, before: Room | None, room: Room, effects: Effects | None
     ) -> None:
         """Queue the writes of a room and its effects on a MULTI pipeline."""
-        k = self.k
+        k, s = self.k, self.k.shard(room.code)  # every key here is in the room's shard
         pipe.set(k.room(room.code), encode_room(room), px=ROOM_TTL_MS)
-        pipe.hset(k.phases, room.code, room.phase)
-        pipe.zadd(k.expiry, {room.code: self._clock() + ROOM_TTL_MS})
+        pipe.hset(k.phases(s), room.code, room.phase)
+        pipe.zadd(k.expiry(s), {room.code: self._clock() + ROOM_TTL_MS})
         if before is not None and before.round != room.round:
-            pipe.zrem(k.live, live_member(room.code, before.round))
+            pipe.zrem(k.live(s), live_member(room.code, before.round))
         member = live_member(room.code, room.round)
         if in_race(room):
-            pipe.zadd(k.live, {member: room.starts_at})
+            pipe.zadd(k.live(s), {member: room.starts_at})
         else:
-            pipe.zrem(k.live, member)
+            pipe.zrem(k.live(s), member)
         if effects is None:
             return
         if effects.schedule:
-            pipe.zadd(k.deadlines, dict(effects.schedule))
+            pipe.zadd(k.deadlines(s), dict(effects.schedule))
         if effects.cancel:
-            pipe.zrem(k.deadlines, *effects.cancel)
-            pipe.hdel(k.deadline_tries, *effects.cancel)
+            pipe.zrem(k.deadlines(s), *effects.cancel)
+            pipe.hdel(k.deadline_tries(s), *effects.cancel)
+        records, order, _, _ = k.outbox(s)
         for record_id, payload in effects.outbox.items():
-            pipe.hsetnx(k.outbox, record_id, payload)
-            pipe.zadd(k.outbox_order, {record_id: self._clock()}, nx=True)
+            pipe.hsetnx(records, record_id, payload)
+            pipe.zadd(order, {record_id: self._clock()}, nx=True)
 
     def create_room(self, room: Room, effects: Effects | None = None) -> bool:
         """Store a new room unless the code is taken."""
         key = self.k.room(room.code)
-        with self.r.pipeline() as pipe:
+        with self.r.pipeline(transaction=True) as pipe:
             try:
                 pipe.watch(key)
                 if pipe.exists(key):
@@ -130,7 +133,7 @@ class RedisStore(RedisDeadlines, RedisOutbox, Store):
     ) -> tuple[Room, Room]:
         """Apply a move with WATCH/MULTI, retrying when another worker got there first."""
         key = self.k.room(code)
-        with self.r.pipeline() as pipe:
+        with self.r.pipeline(transaction=True) as pipe:
             while True:
                 try:
                     pipe.watch(key)
@@ -159,22 +162,14 @@ class RedisStore(RedisDeadlines, RedisOutbox, Store):
     def delete_room(self, code: str) -> None:
         """Forget a room."""
         room = self.get_room(code)
+        k, s = self.k, self.k.shard(code)
         with self.r.pipeline(transaction=True) as pipe:
-            pipe.delete(self.k.room(code))
-            pipe.hdel(self.k.phases, code)
-            pipe.zrem(self.k.expiry, code)
+            pipe.delete(k.room(code))
+            pipe.hdel(k.phases(s), code)
+            pipe.zrem(k.expiry(s), code)
             if room is not None:
-                pipe.zrem(self.k.live, live_member(code, room.round))
+                pipe.zrem(k.live(s), live_member(code, room.round))
             pipe.execute()
-
-    def live_rooms(self, now: int) -> list[Live]:
-        """Return rooms whose race has started by ``now``."""
-        members = self.r.zrangebyscore(self.k.live, "-inf", now, withscores=True)
-        return [read_live(member, score) for member, score in members]
-
-    def room_count(self) -> dict[str, int]:
-        """Count rooms by phase."""
-        return count_phases(self.r.hvals(self.k.phases))
 
     # --- lobbies -------------------------------------------------------------------------
 
@@ -264,37 +259,18 @@ class RedisStore(RedisDeadlines, RedisOutbox, Store):
 
     # --- deadlines and leases ----------------------------------------------------------------
 
-    def _sweep(self, now: int) -> None:
-        """Drop the index entries of rooms whose keys expired (at most once a second)."""
-        if not self._sweeps.due(now):
-            return
-        k = self.k
-        expired = self.r.zrangebyscore(k.expiry, "-inf", now, start=0, num=SWEEP_BATCH)
-        if not expired:
-            return
-        with self.r.pipeline(transaction=False) as pipe:
-            for code in expired:
-                pipe.exists(k.room(code))
-            alive = pipe.execute()
-        dead = {code for code, exists in zip(expired, alive, strict=True) if not exists}
-        if not dead:
-            return
-        # A room whose key expired while still indexed as live (its race never concluded)
-        # would otherwise be ticked for ever.
-        stale = [m for m in self.r.zrange(k.live, 0, -1) if m.rpartition("|")[0] in dead]
-        with self.r.pipeline(transaction=True) as pipe:
-            pipe.hdel(k.phases, *dead)
-            pipe.zrem(k.expiry, *dead)
-            if stale:
-                pipe.zrem(k.live, *stale)
-            pipe.execute()
-
     def acquire_leases(self, names: Sequence[str], owner: str, ttl_ms: int) -> list[bool]:
-        """Take or renew leases, all in one Lua step."""
-        if not names:
-            return []
-        keys = [self.k.lease(name) for name in names]
-        return [bool(n) for n in self.scripts.run("leases", keys, [owner, ttl_ms])]
+        """Take or renew leases: one Lua step per shard, all in one round trip."""
+        by_shard: dict[int, list[int]] = {}
+        for i, name in enumerate(names):
+            by_shard.setdefault(self.k.item_shard(name), []).append(i)
+        args: list[str | int] = [owner, ttl_ms]
+        calls = [([self.k.lease(names[i]) for i in at], args) for at in by_shard.values()]
+        got = [False] * len(names)
+        for at, held in zip(by_shard.values(), self.scripts.run_each("leases", calls), strict=True):
+            for i, n in zip(at, held, strict=True):
+                got[i] = bool(n)
+        return got
 
     def take_tokens(self, key: str, per_second: float, burst: int, want: int) -> int:
         """Take tokens from a bucket shared by every worker (Lua; expires once full)."""

@@ -26,6 +26,7 @@ NAMES = (
     "deadlines_done",
     "leases",
     "outbox_dead",
+    "outbox_done",
     "outbox_failed",
     "outbox_retry",
     "swap",
@@ -71,6 +72,19 @@ class Scripts:
             return self._batches.run(*self.call(name, keys, args))
         except NoScriptError:
             return self.reload(name, keys, args)
+
+    def run_each(
+        self, name: str, calls: Sequence[tuple[Sequence[str], Sequence[str | int | float]]]
+    ) -> list[Any]:
+        """Run a script once per (keys, args), all in one round trip (one per shard, say);
+        return each reply, or raise the first error."""
+        replies = self._batches.run_many([self.call(name, keys, args) for keys, args in calls])
+        for i, reply in enumerate(replies):
+            if isinstance(reply, NoScriptError):
+                replies[i] = self.reload(name, *calls[i])
+            elif isinstance(reply, BaseException):
+                raise reply
+        return replies
 
     def reload(self, name: str, keys: Sequence[str], args: Sequence[str | int | float]) -> Any:
         """Load a script Redis forgot, then run it."""
