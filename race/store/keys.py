@@ -22,6 +22,10 @@ import binascii
 
 from race.store.base import Live
 
+#: Shards on a Redis Cluster unless ``REDIS_CLUSTER_SHARDS`` says otherwise: enough to
+#: spread rooms over a few dozen primaries, few enough that a beat reads 32 keys.
+CLUSTER_SHARDS = 16
+
 
 def shard_of(name: str, shards: int) -> int:
     """Return the shard of a room code (CRC16, Redis Cluster's own hash, mod ``shards``)."""
