@@ -10,6 +10,9 @@ from redis.backoff import NoBackoff
 from redis.cluster import ClusterNode
 from redis.retry import Retry
 
+from race.store.keys import CLUSTER_SHARDS
+from race.store.redis import RedisStore
+
 #: Longest a new connection to Redis may take (s).
 CONNECT_TIMEOUT_S = 5.0
 #: Longest one reply may take (s); our slowest command answers in milliseconds, and a
@@ -82,16 +85,23 @@ def connect_cluster(
     )
 
 
-def parse_nodes(setting: str) -> list[tuple[str, int]]:
-    """Parse comma-separated ``host:port`` seeds (``REDIS_CLUSTER_NODES``)."""
-    nodes = []
-    for part in (p.strip() for p in setting.split(",")):
-        if not part:
-            continue
-        host, sep, port = part.rpartition(":")
-        if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
-            raise ValueError(f"expected host:port, got {part[:60]!r}")
-        nodes.append((host.strip("[]"), int(port)))
-    if not nodes:
-        raise ValueError("no host:port given")
-    return nodes
+def open_store(
+    url: str | None,
+    nodes: Sequence[tuple[str, int]] | None,
+    prefix: str = "cr:",
+    shards: int = CLUSTER_SHARDS,
+) -> RedisStore | None:
+    """Return the shared store of a deployment: on one Redis (``url``, one shard) or on
+    a cluster (``nodes``, ``shards`` shards); None if it has neither (embedded mode)."""
+    if nodes:
+        return RedisStore(connect_cluster(nodes), prefix=prefix, shards=shards)
+    if url:
+        return RedisStore(connect(url), prefix=prefix)
+    return None
+
+
+def limits_url(url: str | None, nodes: Sequence[tuple[str, int]] | None) -> str | None:
+    """Return the ``limits`` library's storage URL for the same Redis (or cluster)."""
+    if nodes:
+        return "redis+cluster://" + ",".join(f"{h}:{p}" for h, p in nodes)
+    return url

@@ -8,12 +8,18 @@ from collections.abc import Iterator
 import pytest
 import redis
 
+from race.config import Config
+from race.config import SettingError
+from race.config import parse_nodes
 from race.core import hosting
 from race.core import room as rooms
+from race.core.room import Refused
+from race.limits import Budgets
+from race.realtime.throttle import Throttle
 from race.store.client import CONNECT_TIMEOUT_S
 from race.store.client import POOL_TIMEOUT_S
 from race.store.client import REPLY_TIMEOUT_S
-from race.store.client import parse_nodes
+from race.store.client import limits_url
 from race.store.keys import CLUSTER_SHARDS
 from race.store.redis import RedisStore
 from tests.store.conftest import redis_store
@@ -78,3 +84,30 @@ def test_cluster_seeds_are_host_port_pairs() -> None:
     for bad in ("", "a", "a:", ":1", "a:x", "a:70000"):
         with pytest.raises(ValueError):
             parse_nodes(bad)
+
+
+def test_the_cluster_is_chosen_by_its_own_setting_never_with_redis_url() -> None:
+    config = Config({"REDIS_CLUSTER_NODES": "10.0.0.1:7000,10.0.0.2:7000"})
+    assert config.REDIS_CLUSTER_NODES == [("10.0.0.1", 7000), ("10.0.0.2", 7000)]
+    assert config.REDIS_CLUSTER_SHARDS == CLUSTER_SHARDS and config.REDIS_URL is None
+    assert limits_url(None, config.REDIS_CLUSTER_NODES) == (
+        "redis+cluster://10.0.0.1:7000,10.0.0.2:7000"
+    )
+    with pytest.raises(SettingError, match="not both"):
+        Config({"REDIS_CLUSTER_NODES": "a:1", "REDIS_URL": "redis://b"})
+    with pytest.raises(SettingError, match="REDIS_CLUSTER_NODES"):
+        Config({"REDIS_CLUSTER_NODES": "a"})
+    with pytest.raises(SettingError, match="at least 1"):
+        Config({"REDIS_CLUSTER_NODES": "a:1", "REDIS_CLUSTER_SHARDS": "0"})
+
+
+def test_per_ip_budgets_hold_on_the_cluster(
+    redis_cluster_nodes: list[tuple[str, int]], cstore: RedisStore
+) -> None:
+    budgets = Budgets.parse_setting("joins_per_ip=2/minute")
+    throttle = Throttle(budgets, cstore, limits_url(None, redis_cluster_nodes), cstore.p)
+    throttle.join("10.1.2.3")
+    throttle.join("10.1.2.3")
+    with pytest.raises(Refused):
+        throttle.join("10.1.2.3")
+    throttle.join("10.1.2.4")  # per address
