@@ -48,6 +48,8 @@ class Config:
             raise SettingError("REDIS_CLUSTER_SHARDS must be at least 1")
         #: Key prefix in Redis, so several deployments (or test runs) can share one server.
         self.REDIS_PREFIX = env.get("REDIS_PREFIX", "cr:")
+        if "{" in self.REDIS_PREFIX or "}" in self.REDIS_PREFIX:
+            raise SettingError("REDIS_PREFIX must not contain braces (they are hash tags)")
         self.TESTING = env.get("CODERACE_TESTING") == "1"
         #: eventlet (default), gevent, or threading (tests run the server in a thread).
         self.ASYNC_MODE = env.get("CODERACE_WORKER", "eventlet")

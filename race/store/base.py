@@ -198,7 +198,8 @@ class Store(ABC):
 
     @abstractmethod
     def schedule(self, item: str, due_ms: int) -> None:
-        """Schedule (or move) a deadline."""
+        """Schedule (or move) a deadline. Items are ``kind|room|...``: the Redis store
+        keeps each with its room (``race.store.keys``)."""
 
     @abstractmethod
     def cancel(self, item: str) -> None:

@@ -38,6 +38,8 @@ class Keys:
     def __init__(self, prefix: str = "cr:", shards: int = 1) -> None:
         if shards < 1:
             raise ValueError("a store needs at least one shard")
+        if "{" in prefix or "}" in prefix:  # Redis would hash the prefix's braces instead
+            raise ValueError("a key prefix must not contain braces")
         self.prefix = prefix
         self.shards = shards
         self._tags = tuple(f"{prefix}{{{s}}}:" for s in range(shards))

@@ -97,6 +97,8 @@ def test_the_cluster_is_chosen_by_its_own_setting_never_with_redis_url() -> None
         Config({"REDIS_CLUSTER_NODES": "a:1", "REDIS_URL": "redis://b"})
     with pytest.raises(SettingError, match="REDIS_CLUSTER_NODES"):
         Config({"REDIS_CLUSTER_NODES": "a"})
+    with pytest.raises(SettingError, match="braces"):
+        Config({"REDIS_PREFIX": "cr{x}:"})
     with pytest.raises(SettingError, match="at least 1"):
         Config({"REDIS_CLUSTER_NODES": "a:1", "REDIS_CLUSTER_SHARDS": "0"})
 
