@@ -37,6 +37,8 @@ from race.core.bucket import TokenBucket
 from race.core.room import Refused
 from race.limits import Budgets
 from race.store.base import Store
+from race.store.client import CONNECT_TIMEOUT_S
+from race.store.client import REPLY_TIMEOUT_S
 
 log = logging.getLogger(__name__)
 
@@ -160,7 +162,13 @@ class Throttle:
 
 def _shared_storage(url: str, prefix: str) -> Storage:
     """Return the ``limits`` storage of a Redis URL: ``redis+cluster://`` for a cluster
-    (each hit touches one key, so any slot will do), else one server."""
+    (each hit touches one key, so any slot will do), else one server; connects and
+    replies bounded as the store's are."""
+    reply, connect = REPLY_TIMEOUT_S, CONNECT_TIMEOUT_S
     if url.startswith("redis+cluster://"):
-        return RedisClusterStorage(url, key_prefix=prefix)
-    return RedisStorage(url, key_prefix=prefix)
+        return RedisClusterStorage(
+            url, key_prefix=prefix, socket_timeout=reply, socket_connect_timeout=connect
+        )
+    return RedisStorage(
+        url, key_prefix=prefix, socket_timeout=reply, socket_connect_timeout=connect
+    )

@@ -25,7 +25,8 @@ ROOM_TTL_MS = 2 * 60 * 60 * 1000
 #: At most this many dead letters (outbox records that kept failing) are kept; past it a
 #: failing record stays in the outbox, retried at the longest backoff (nothing is dropped).
 #: A record is at most ~4 MB (10 racers' logs at ``race.core.bounds.MAX_LOG_BYTES``), so
-#: the list stays under ~400 MB however bad things get; poison records are rare.
+#: the list stays under ~400 MB however bad things get; poison records are rare. (Over a
+#: cluster's shards, drainers setting letters aside at once may pass it by one each.)
 DEAD_LETTER_MAX = 100
 
 
