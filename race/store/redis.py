@@ -4,13 +4,14 @@ Room moves use WATCH/MULTI (optimistic compare-and-set, retried on conflict) so 
 move from ``race.core.room`` is applied exactly once against the latest room, together
 with its deadlines and outbox records. The small atomic operations (append a batch by
 sequence number, claim due deadlines, take a lease, swap the open lobby) are Lua scripts
-(``race.store.scripts``); key names are ``race.store.keys``. Every room key carries a
-TTL, so abandoned rooms and their logs vanish on their own.
+(``race.store.scripts``). Every room key carries a TTL, so abandoned rooms and their logs
+vanish on their own. Key names are ``race.store.keys``: rooms and the index entries they
+write are grouped in shards by hash tag, so on a Redis Cluster each move and each script
+touches one slot; the cross-room reads are ``race.store.redis_index``.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from collections.abc import Sequence
 from typing import Any
@@ -39,14 +40,12 @@ from race.store.redis_index import RedisIndexes
 from race.store.redis_outbox import RedisOutbox
 from race.store.scripts import Scripts
 
-log = logging.getLogger(__name__)
-
 #: Decoded rooms kept per worker (only reused while the stored JSON is unchanged).
 DECODED_CACHE = 10_000
 
 
 class RedisStore(RedisIndexes, RedisDeadlines, RedisOutbox, Store):
-    """Race state in Redis under a key prefix."""
+    """Race state in one Redis (one shard) or a Redis Cluster (several), under a prefix."""
 
     def __init__(
         self,
