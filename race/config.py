@@ -11,6 +11,7 @@ from pathlib import Path
 from race.core.seats import DEFAULT_CAPACITY
 from race.core.timing import Timing
 from race.limits import Budgets
+from race.store.keys import CLUSTER_SHARDS
 
 DEFAULT_INSTANCE = Path(__file__).resolve().parent.parent / "instance"
 WORKERS = ("eventlet", "gevent", "threading")
@@ -36,8 +37,20 @@ class Config:
         #: Send the session cookie over HTTPS only: set COOKIE_SECURE=1 behind TLS.
         self.SESSION_COOKIE_SECURE = env.get("COOKIE_SECURE") == "1"
         self.REDIS_URL = env.get("REDIS_URL") or None
+        #: A Redis Cluster instead of one server: comma-separated host:port seeds, e.g.
+        #: "10.0.0.1:7000,10.0.0.2:7000" (the client learns the other nodes from them).
+        self.REDIS_CLUSTER_NODES = _nodes(env.get("REDIS_CLUSTER_NODES"))
+        if self.REDIS_URL and self.REDIS_CLUSTER_NODES:
+            raise SettingError("set REDIS_URL (one server) or REDIS_CLUSTER_NODES, not both")
+        #: Shards of the race state on a cluster (race.store.keys): each beat reads two
+        #: keys per shard; more shards spread rooms over more primaries.
+        self.REDIS_CLUSTER_SHARDS = int(_number(env, "REDIS_CLUSTER_SHARDS", CLUSTER_SHARDS, int))
+        if self.REDIS_CLUSTER_SHARDS < 1:
+            raise SettingError("REDIS_CLUSTER_SHARDS must be at least 1")
         #: Key prefix in Redis, so several deployments (or test runs) can share one server.
         self.REDIS_PREFIX = env.get("REDIS_PREFIX", "cr:")
+        if "{" in self.REDIS_PREFIX or "}" in self.REDIS_PREFIX:
+            raise SettingError("REDIS_PREFIX must not contain braces (they are hash tags)")
         #: How workers hear each other's emits: "rooms" (a channel per room, heard only
         #: where the room has members) or "channel" (one channel that every worker hears).
         self.FANOUT = env.get("CODERACE_FANOUT", "rooms")
@@ -90,6 +103,31 @@ def _budgets(raw: str | None) -> Budgets:
         return Budgets.parse_setting(raw)
     except ValueError as exc:
         raise SettingError(str(exc)) from None
+
+
+def parse_nodes(setting: str) -> list[tuple[str, int]]:
+    """Parse comma-separated ``host:port`` seeds (``REDIS_CLUSTER_NODES``)."""
+    nodes = []
+    for part in (p.strip() for p in setting.split(",")):
+        if not part:
+            continue
+        host, sep, port = part.rpartition(":")
+        if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ValueError(f"expected host:port, got {part[:60]!r}")
+        nodes.append((host.strip("[]"), int(port)))
+    if not nodes:
+        raise ValueError("no host:port given")
+    return nodes
+
+
+def _nodes(raw: str | None) -> list[tuple[str, int]] | None:
+    """Read ``REDIS_CLUSTER_NODES``, or say clearly what is wrong with it."""
+    if not raw:
+        return None
+    try:
+        return parse_nodes(raw)
+    except ValueError as exc:
+        raise SettingError(f"REDIS_CLUSTER_NODES: {exc}") from None
 
 
 def _timing(raw: str | None) -> Timing | None:

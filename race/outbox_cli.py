@@ -2,7 +2,8 @@
 
 Dead letters are finished races the heartbeat set aside after they failed to persist
 (``race.realtime.drain``). They live in the shared store, so these commands need
-``REDIS_URL``: the embedded store lives inside the server process.
+``REDIS_URL`` (or ``REDIS_CLUSTER_NODES``): the embedded store lives inside the server
+process.
 """
 
 from __future__ import annotations
@@ -18,14 +19,18 @@ from race.store.base import Store
 def _store() -> Store:
     """Return the deployment's shared store, or exit 2 if it has none."""
     from race.config import Config
-    from race.store.client import connect
-    from race.store.redis import RedisStore
+    from race.store.client import open_store
 
-    config = Config()
-    if not config.REDIS_URL:
-        click.echo("race outbox: REDIS_URL is not set (the embedded store has no CLI)", err=True)
+    c = Config()
+    store = open_store(c.REDIS_URL, c.REDIS_CLUSTER_NODES, c.REDIS_PREFIX, c.REDIS_CLUSTER_SHARDS)
+    if store is None:
+        click.echo(
+            "race outbox: neither REDIS_URL nor REDIS_CLUSTER_NODES is set"
+            " (the embedded store has no CLI)",
+            err=True,
+        )
         sys.exit(2)
-    return RedisStore(connect(config.REDIS_URL), prefix=config.REDIS_PREFIX)
+    return store
 
 
 @click.group("outbox")

@@ -142,14 +142,30 @@ def services(app: Flask) -> Services:
 
 
 def _store(app: Flask) -> Store:
-    """Return the store the configuration asks for: Redis if ``REDIS_URL`` is set."""
-    url = app.config.get("REDIS_URL")
-    if not url:
+    """Return the store the configuration asks for: Redis if ``REDIS_URL`` is set, a Redis
+    Cluster if ``REDIS_CLUSTER_NODES`` is, else the in-process one."""
+    if not (app.config.get("REDIS_URL") or app.config.get("REDIS_CLUSTER_NODES")):
         return MemoryStore()
-    from race.store.client import connect
-    from race.store.redis import RedisStore
+    from race.store.client import open_store
+    from race.store.keys import CLUSTER_SHARDS
 
-    return RedisStore(connect(url), prefix=app.config.get("REDIS_PREFIX", "cr:"))
+    store = open_store(
+        app.config.get("REDIS_URL"),
+        app.config.get("REDIS_CLUSTER_NODES"),
+        app.config.get("REDIS_PREFIX", "cr:"),
+        app.config.get("REDIS_CLUSTER_SHARDS", CLUSTER_SHARDS),
+    )
+    assert store is not None
+    return store
+
+
+def _limits_url(app: Flask) -> str | None:
+    """Return where the shared rate limits live: the store's Redis (or cluster), if any."""
+    if not (app.config.get("REDIS_URL") or app.config.get("REDIS_CLUSTER_NODES")):
+        return None
+    from race.store.client import limits_url
+
+    return limits_url(app.config.get("REDIS_URL"), app.config.get("REDIS_CLUSTER_NODES"))
 
 
 def _sink(app: Flask) -> ResultsSink:
@@ -229,7 +245,7 @@ def init_app(app: Flask, store: Store | None = None, sink: ResultsSink | None = 
     throttle = Throttle(
         configured(app.config.get("RATE_LIMITS")),
         store,
-        app.config.get("REDIS_URL"),
+        _limits_url(app),
         app.config.get("REDIS_PREFIX", "cr:"),
     )
     seats = Seats(float(app.config.get("MAX_RACERS", DEFAULT_CAPACITY)))

@@ -28,6 +28,7 @@ from collections.abc import Callable
 from limits import RateLimitItem
 from limits import parse
 from limits.storage import MemoryStorage
+from limits.storage import RedisClusterStorage
 from limits.storage import RedisStorage
 from limits.storage import Storage
 from limits.strategies import MovingWindowRateLimiter
@@ -36,6 +37,8 @@ from race.core.bucket import TokenBucket
 from race.core.room import Refused
 from race.limits import Budgets
 from race.store.base import Store
+from race.store.client import CONNECT_TIMEOUT_S
+from race.store.client import REPLY_TIMEOUT_S
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +74,7 @@ class Throttle:
         #: Leases taken from the store (the tests read it).
         self.leases = 0
         shared: Storage = (
-            RedisStorage(redis_url, key_prefix=f"{prefix}limits") if redis_url else MemoryStorage()
+            _shared_storage(redis_url, f"{prefix}limits") if redis_url else MemoryStorage()
         )
         self._shared = MovingWindowRateLimiter(shared)
         self._items: dict[str, RateLimitItem] = {}
@@ -155,3 +158,17 @@ class Throttle:
         """Spend one room creation of an IP's budget."""
         if not self._shared.hit(self._item(self.budgets.rooms_per_ip), "room", ip):
             raise Refused("rate_limited", "too many new rooms from your address; wait a minute")
+
+
+def _shared_storage(url: str, prefix: str) -> Storage:
+    """Return the ``limits`` storage of a Redis URL: ``redis+cluster://`` for a cluster
+    (each hit touches one key, so any slot will do), else one server; connects and
+    replies bounded as the store's are."""
+    reply, connect = REPLY_TIMEOUT_S, CONNECT_TIMEOUT_S
+    if url.startswith("redis+cluster://"):
+        return RedisClusterStorage(
+            url, key_prefix=prefix, socket_timeout=reply, socket_connect_timeout=connect
+        )
+    return RedisStorage(
+        url, key_prefix=prefix, socket_timeout=reply, socket_connect_timeout=connect
+    )

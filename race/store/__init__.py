@@ -1,4 +1,5 @@
-"""Shared race state behind one interface: in-process by default, Redis when scaled."""
+"""Shared race state behind one interface: in-process by default, Redis (one server or a
+cluster) when scaled."""
 
 from __future__ import annotations
 

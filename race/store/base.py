@@ -2,7 +2,8 @@
 
 Every implementation passes ``tests/store/test_contract.py``. Room moves are pure functions
 from ``race.core.room``; ``update_room`` applies one atomically, retrying on conflict, and
-writes the move's side effects (deadlines, outbox records) in the same transaction.
+writes the move's side effects (deadlines, outbox records) in the same transaction. The
+rules both stores follow (deadline holds, backoff, sweeps) are ``race.store.policy``.
 """
 
 from __future__ import annotations
@@ -21,27 +22,12 @@ from race.core.room import Room
 
 #: Rooms, logs and progress vanish this long after their last write.
 ROOM_TTL_MS = 2 * 60 * 60 * 1000
-#: A claimed deadline comes due again this long after its claim unless the claimer says it
-#: was applied (``Store.deadlines_done``): a worker that dies between claiming and applying
-#: it, or whose claim reply was lost, delays the deadline; it never loses it.
-DEADLINE_HOLD_MS = 5_000
 #: At most this many dead letters (outbox records that kept failing) are kept; past it a
 #: failing record stays in the outbox, retried at the longest backoff (nothing is dropped).
 #: A record is at most ~4 MB (10 racers' logs at ``race.core.bounds.MAX_LOG_BYTES``), so
-#: the list stays under ~400 MB however bad things get; poison records are rare.
+#: the list stays under ~400 MB however bad things get; poison records are rare. (Over a
+#: cluster's shards, drainers setting letters aside at once may pass it by one each.)
 DEAD_LETTER_MAX = 100
-
-
-def backoff_ms(attempt: int, first_ms: int, longest_ms: int) -> int:
-    """Return how long to wait after the ``attempt``-th failure: doubling, capped."""
-    return int(min(first_ms * 2 ** min(attempt - 1, 30), longest_ms))
-
-
-def held_until(claimed_at: int) -> float:
-    """Return when a deadline claimed at ``claimed_at`` comes due again: the hold plus half
-    a millisecond, so a held deadline's time is never a whole millisecond as a scheduled
-    one's is, and one scheduled again meanwhile is never taken for the held one."""
-    return claimed_at + DEADLINE_HOLD_MS + 0.5
 
 
 def is_store_error(exc: BaseException) -> bool:
@@ -213,7 +199,8 @@ class Store(ABC):
 
     @abstractmethod
     def schedule(self, item: str, due_ms: int) -> None:
-        """Schedule (or move) a deadline."""
+        """Schedule (or move) a deadline. Items are ``kind|room|...``: the Redis store
+        keeps each with its room (``race.store.keys``)."""
 
     @abstractmethod
     def cancel(self, item: str) -> None:

@@ -1,10 +1,17 @@
-"""The Redis client of the store: every call bounded in time, even by a silent peer."""
+"""The Redis clients of the store (one server, or a cluster): every call bounded in time,
+even by a silent peer."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import redis as redis_lib
 from redis.backoff import NoBackoff
+from redis.cluster import ClusterNode
 from redis.retry import Retry
+
+from race.store.keys import CLUSTER_SHARDS
+from race.store.redis import RedisStore
 
 #: Longest a new connection to Redis may take (s).
 CONNECT_TIMEOUT_S = 5.0
@@ -44,3 +51,57 @@ def connect(url: str, max_connections: int = 64) -> redis_lib.Redis:
         retry=Retry(NoBackoff(), RETRIES),
     )
     return redis_lib.Redis(connection_pool=pool)
+
+
+def connect_cluster(
+    nodes: Sequence[tuple[str, int]], max_connections: int = 64
+) -> redis_lib.RedisCluster:
+    """Return a Redis Cluster client with the same bounds as ``connect``, per node.
+
+    ``nodes`` are seeds (host, port): the client asks them for the cluster's slots and
+    connects to every primary it learns of. Each node's pool blocks up to
+    ``POOL_TIMEOUT_S`` for one of its ``max_connections``; replies, connects and health
+    checks are bounded as in ``connect``, so a call to one node takes at most
+    ``CALL_BOUND_S``. With ``RETRIES`` (none), a redirect (MOVED, while slots move
+    between nodes) reaches the caller as an error once; the client refreshes its slot
+    map and the caller's next call goes to the right node.
+    """
+    if not nodes:
+        raise ValueError("a Redis Cluster needs at least one seed node")
+    (host, port), *others = nodes
+    return redis_lib.RedisCluster(
+        # A URL seed makes every node's pool the class given here (BlockingConnectionPool).
+        url=f"redis://{host}:{port}",
+        startup_nodes=[ClusterNode(h, p) for h, p in others],  # type: ignore[no-untyped-call]
+        connection_pool_class=redis_lib.BlockingConnectionPool,
+        max_connections=max_connections,
+        timeout=POOL_TIMEOUT_S,
+        decode_responses=True,
+        socket_timeout=REPLY_TIMEOUT_S,
+        socket_connect_timeout=CONNECT_TIMEOUT_S,
+        socket_keepalive=True,
+        health_check_interval=HEALTH_CHECK_S,
+        retry=Retry(NoBackoff(), RETRIES),
+    )
+
+
+def open_store(
+    url: str | None,
+    nodes: Sequence[tuple[str, int]] | None,
+    prefix: str = "cr:",
+    shards: int = CLUSTER_SHARDS,
+) -> RedisStore | None:
+    """Return the shared store of a deployment: on one Redis (``url``, one shard) or on
+    a cluster (``nodes``, ``shards`` shards); None if it has neither (embedded mode)."""
+    if nodes:
+        return RedisStore(connect_cluster(nodes), prefix=prefix, shards=shards)
+    if url:
+        return RedisStore(connect(url), prefix=prefix)
+    return None
+
+
+def limits_url(url: str | None, nodes: Sequence[tuple[str, int]] | None) -> str | None:
+    """Return the ``limits`` library's storage URL for the same Redis (or cluster)."""
+    if nodes:
+        return "redis+cluster://" + ",".join(f"{h}:{p}" for h, p in nodes)
+    return url

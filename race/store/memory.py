@@ -18,10 +18,17 @@ from race.store.base import Move
 from race.store.base import NoSuchRoom
 from race.store.base import Sealed
 from race.store.base import Store
-from race.store.base import backoff_ms
-from race.store.base import held_until
 from race.store.base import wall_ms
 from race.store.memory_outbox import MemoryOutbox
+from race.store.policy import SWEEP_EVERY_MS
+from race.store.policy import Every
+from race.store.policy import count_phases
+from race.store.policy import due_first
+from race.store.policy import held_until
+from race.store.policy import in_race
+from race.store.policy import is_held
+from race.store.policy import lease_free
+from race.store.policy import retry_at
 
 
 @dataclass
@@ -35,7 +42,7 @@ class _RoomEntry:
 
 
 #: Expired leases are pruned at most this often (so the table holds live rooms' leases).
-LEASE_SWEEP_MS = 1000
+LEASE_SWEEP_MS = SWEEP_EVERY_MS
 
 
 class MemoryStore(MemoryOutbox, Store):
@@ -50,13 +57,13 @@ class MemoryStore(MemoryOutbox, Store):
         #: Failed tries at applying a deadline (``deadline_failed``).
         self._deadline_tries: dict[str, int] = {}
         self._leases: dict[str, tuple[str, int]] = {}
-        self._next_lease_sweep = 0
+        self._lease_sweep = Every(LEASE_SWEEP_MS)
         self._init_outbox()
         #: Token buckets by key (refill rates per ms).
         self._buckets: dict[str, TokenBucket] = {}
-        self._next_bucket_sweep = 0
+        self._bucket_sweep = Every()
         self._conns: dict[tuple[str, str], str] = {}
-        self._next_sweep = 0
+        self._room_sweep = Every()
 
     def _entry(self, code: str) -> _RoomEntry | None:
         entry = self._rooms.get(code)
@@ -117,7 +124,7 @@ class MemoryStore(MemoryOutbox, Store):
             return [
                 Live(code, e.room.round, e.room.starts_at)
                 for code, e in self._rooms.items()
-                if e.room.phase in ("countdown", "racing")
+                if in_race(e.room)
                 and e.room.starts_at is not None
                 and e.room.starts_at <= now
                 and e.expires > now
@@ -125,11 +132,8 @@ class MemoryStore(MemoryOutbox, Store):
 
     def room_count(self) -> dict[str, int]:
         """Count rooms by phase."""
-        counts = {"lobby": 0, "countdown": 0, "racing": 0, "finished": 0}
         with self._lock:
-            for entry in self._rooms.values():
-                counts[entry.room.phase] += 1
-        return counts
+            return count_phases(entry.room.phase for entry in self._rooms.values())
 
     def get_lobby(self, key: str) -> str | None:
         """Return the open lobby for a key."""
@@ -231,32 +235,31 @@ class MemoryStore(MemoryOutbox, Store):
         """Take due deadlines, earliest first, holding each until ``deadlines_done``."""
         with self._lock:
             self._sweep(now)
-            due = sorted((t, item) for item, t in self._deadlines.items() if t <= now)[:limit]
-            for _, item in due:
+            due = due_first(self._deadlines.items(), now, limit)
+            for item in due:
                 self._deadlines[item] = held_until(now)
-            return [item for _, item in due]
+            return due
 
     def deadlines_done(self, items: Sequence[str], claimed_at: int) -> None:
         """Drop the claimed deadlines that were not scheduled again since."""
         with self._lock:
             for item in items:
-                if self._deadlines.get(item) == held_until(claimed_at):
+                if is_held(self._deadlines.get(item), claimed_at):
                     del self._deadlines[item]
                     self._deadline_tries.pop(item, None)
 
     def deadline_failed(self, item: str, claimed_at: int, first_ms: int, longest_ms: int) -> int:
         """Count a failed try and move the deadline to the end of its backoff."""
         with self._lock:
-            if self._deadlines.get(item) != held_until(claimed_at):
+            if not is_held(self._deadlines.get(item), claimed_at):
                 return 0
             tries = self._deadline_tries[item] = self._deadline_tries.get(item, 0) + 1
-            self._deadlines[item] = claimed_at + backoff_ms(tries, first_ms, longest_ms)
+            self._deadlines[item] = retry_at(claimed_at, tries, first_ms, longest_ms)
             return tries
 
     def _sweep(self, now: int) -> None:
-        if now < self._next_sweep:
+        if not self._room_sweep.due(now):
             return
-        self._next_sweep = now + 1000
         for code in [c for c, e in self._rooms.items() if e.expires <= now]:
             del self._rooms[code]
 
@@ -265,13 +268,11 @@ class MemoryStore(MemoryOutbox, Store):
         got = []
         with self._lock:
             now = self._clock()
-            if now >= self._next_lease_sweep:  # an expired lease is the same as none
-                self._next_lease_sweep = now + LEASE_SWEEP_MS
+            if self._lease_sweep.due(now):  # an expired lease is the same as none
                 for gone in [n for n, (_, until) in self._leases.items() if until <= now]:
                     del self._leases[gone]
             for name in names:
-                holder = self._leases.get(name)
-                ok = holder is None or holder[0] == owner or holder[1] <= now
+                ok = lease_free(self._leases.get(name), owner, now)
                 if ok:
                     self._leases[name] = (owner, now + ttl_ms)
                 got.append(ok)
@@ -286,8 +287,7 @@ class MemoryStore(MemoryOutbox, Store):
         """Take tokens from a bucket in this process."""
         with self._lock:
             now = self._clock()
-            if now >= self._next_bucket_sweep:  # a bucket full again is the same as none
-                self._next_bucket_sweep = now + 1000
+            if self._bucket_sweep.due(now):  # a bucket full again is the same as none
                 for gone in [k for k, b in self._buckets.items() if b.full_by(now)]:
                     del self._buckets[gone]
             bucket = self._buckets.get(key)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from race.store.base import DEAD_LETTER_MAX
 from race.store.base import DeadLetter
-from race.store.base import backoff_ms
+from race.store.policy import backoff_ms
 
 
 class MemoryOutbox:

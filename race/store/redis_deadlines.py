@@ -1,8 +1,10 @@
-"""The Redis store's deadlines: scheduling, reporting them applied, counting failed tries.
+"""The Redis store's deadlines: scheduling, claiming (with the rest of a heartbeat's
+reads), reporting them applied, counting failed tries.
 
-Deadlines are one sorted set (item -> due time); claiming them (``RedisStore.claim_due``)
-pushes each to ``held_until(claim)``. Failed attempts at applying one are counted in a
-hash beside it, so every worker that claims it sees the same count.
+Each shard (``race.store.keys``) has its deadlines in one sorted set (item -> due time),
+written with its rooms' moves; an item, ``kind|room|...``, lives in its room's shard.
+Claiming pushes each item to ``held_until(claim)``. Failed attempts at applying one are
+counted in a hash beside it, so every worker that claims it sees the same count.
 """
 
 from __future__ import annotations
@@ -10,60 +12,108 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from race.store.base import held_until
+from redis.exceptions import NoScriptError
 
-_DONE = """
-for i = 2, #ARGV do
-  local score = redis.call('ZSCORE', KEYS[1], ARGV[i])
-  if score and tonumber(score) == tonumber(ARGV[1]) then
-    redis.call('ZREM', KEYS[1], ARGV[i])
-    redis.call('HDEL', KEYS[2], ARGV[i])
-  end
-end
-return 0
-"""
-_FAILED = """
-local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
-if not score or tonumber(score) ~= tonumber(ARGV[2]) then return 0 end
-local n = redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
-local wait = math.min(tonumber(ARGV[4]) * 2 ^ math.min(n - 1, 30), tonumber(ARGV[5]))
-redis.call('ZADD', KEYS[1], tonumber(ARGV[3]) + math.floor(wait), ARGV[1])
-return n
-"""
+from race.store.base import Beat
+from race.store.coalesce import Coalescer
+from race.store.keys import Keys
+from race.store.keys import read_live
+from race.store.policy import due_first
+from race.store.policy import held_until
+from race.store.scripts import Scripts
+
+#: Deadlines claimed per beat at most (``Store.claim_due``'s default limit), shared out
+#: between the shards: a shard with more due waits for the next beat.
+BEAT_CLAIMS = 100
 
 
 class RedisDeadlines:
-    """The deadlines half of ``RedisStore`` (its client, prefix and script runner)."""
+    """The deadlines half of ``RedisStore`` (its client, keys, scripts and sweep)."""
 
     r: Any
-    p: str
+    k: Keys
+    scripts: Scripts
+    _batches: Coalescer
 
-    def _run(self, script: Any, keys: list[str], args: Sequence[str | int | float]) -> Any:
+    def _sweep(self, now: int) -> None:
         raise NotImplementedError
 
-    def _init_deadlines(self, client: Any) -> None:
-        self._claimed_done = client.register_script(_DONE)
-        self._deadline_failed = client.register_script(_FAILED)
+    def _deadline_keys(self, shard: int) -> list[str]:
+        return [self.k.deadlines(shard), self.k.deadline_tries(shard)]
 
-    def _deadline_keys(self) -> list[str]:
-        return [f"{self.p}deadlines", f"{self.p}deadline:tries"]
+    def claim_due(self, now: int, limit: int = 100) -> list[str]:
+        """Claim due deadlines atomically (Lua): each goes to one caller and is pushed
+        to ``held_until(now)`` until that caller reports it applied.
+
+        Over several shards, the earliest ``limit`` due are found first, then each shard
+        claims its share of them (what another claimer took meanwhile is not taken).
+        """
+        self._sweep(now)
+        shares = {0: limit}
+        if self.k.shards > 1:
+            with self.r.pipeline(transaction=False) as pipe:
+                for s in range(self.k.shards):
+                    pipe.zrangebyscore(self.k.deadlines(s), "-inf", now, 0, limit, True)
+                found = pipe.execute()
+            shard_of = {item: s for s, pairs in enumerate(found) for item, _ in pairs}
+            entries = [pair for pairs in found for pair in pairs]
+            shares = {}
+            for item in due_first(entries, now, limit):
+                shares[shard_of[item]] = shares.get(shard_of[item], 0) + 1
+        calls = [([self.k.deadlines(s)], _claim_args(now, n)) for s, n in shares.items()]
+        return _merged(self.scripts.run_each("claim", calls))
+
+    def beat(self, now: int, progress_of: list[tuple[str, int]]) -> Beat:
+        """The claim, the live rooms and the progress asked for, as one pipeline that
+        shares its round trip with whatever else is in flight (``race.store.coalesce``).
+        Each shard claims at most its share of ``BEAT_CLAIMS``."""
+        self._sweep(now)
+        k, shards = self.k, range(self.k.shards)
+        share = max(1, BEAT_CLAIMS // k.shards)
+        claims = [([k.deadlines(s)], _claim_args(now, share)) for s in shards]
+        replies = self._batches.run_many(
+            [
+                *[self.scripts.call("claim", *claim) for claim in claims],
+                *[("ZRANGEBYSCORE", k.live(s), "-inf", now, "WITHSCORES") for s in shards],
+                *[("HGETALL", k.progress(code, round_)) for code, round_ in progress_of],
+            ]
+        )
+        for s, claim in enumerate(claims):
+            if isinstance(replies[s], NoScriptError):  # nothing was claimed: load and claim
+                replies[s] = self.scripts.reload("claim", *claim)
+        for reply in replies:
+            if isinstance(reply, BaseException):
+                raise reply
+        n = len(shards)
+        live = []
+        for reply in replies[n : 2 * n]:
+            scored = reply
+            if scored and not isinstance(scored[0], list | tuple):  # RESP2: a flat list
+                scored = list(zip(scored[::2], scored[1::2], strict=True))
+            live += [read_live(member, score) for member, score in scored]
+        live.sort(key=lambda room: (room.starts_at, room.code))
+        return Beat(_merged(replies[:n]), live, replies[2 * n :])
 
     def schedule(self, item: str, due_ms: int) -> None:
         """Schedule a deadline."""
-        self.r.zadd(f"{self.p}deadlines", {item: due_ms})
+        self.r.zadd(self.k.deadlines(self.k.item_shard(item)), {item: due_ms})
 
     def cancel(self, item: str) -> None:
         """Cancel a deadline (and forget its failed tries)."""
+        deadlines, tries = self._deadline_keys(self.k.item_shard(item))
         with self.r.pipeline(transaction=True) as pipe:
-            pipe.zrem(f"{self.p}deadlines", item)
-            pipe.hdel(f"{self.p}deadline:tries", item)
+            pipe.zrem(deadlines, item)
+            pipe.hdel(tries, item)
             pipe.execute()
 
     def deadlines_done(self, items: Sequence[str], claimed_at: int) -> None:
-        """Drop applied deadlines still held by their claim (Lua)."""
-        if items:
-            args: list[str | int | float] = [held_until(claimed_at), *items]
-            self._run(self._claimed_done, self._deadline_keys(), args)
+        """Drop applied deadlines still held by their claim (Lua, once per shard)."""
+        by_shard: dict[int, list[str | int | float]] = {}
+        for item in items:
+            by_shard.setdefault(self.k.item_shard(item), [held_until(claimed_at)]).append(item)
+        calls = [(self._deadline_keys(s), args) for s, args in by_shard.items()]
+        if calls:
+            self.scripts.run_each("deadlines_done", calls)
 
     def deadline_failed(self, item: str, claimed_at: int, first_ms: int, longest_ms: int) -> int:
         """Count a failed try and move the deadline to the end of its backoff (Lua)."""
@@ -74,4 +124,20 @@ class RedisDeadlines:
             first_ms,
             longest_ms,
         ]
-        return int(self._run(self._deadline_failed, self._deadline_keys(), args))
+        keys = self._deadline_keys(self.k.item_shard(item))
+        return int(self.scripts.run("deadline_failed", keys, args))
+
+
+def _claim_args(now: int, limit: int) -> list[str | int | float]:
+    """Return the claim script's arguments: due by ``now``, at most ``limit``, held."""
+    return [now, limit, held_until(now)]
+
+
+def _merged(claims: list[list[str]]) -> list[str]:
+    """Return the items of the claim scripts' replies (item, due, ...), earliest first."""
+    pairs = [
+        (float(due), item)
+        for flat in claims
+        for item, due in zip(flat[::2], flat[1::2], strict=True)
+    ]
+    return [item for _, item in sorted(pairs)]

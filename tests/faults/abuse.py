@@ -18,6 +18,7 @@ from typing import Any
 
 import redis
 
+from race.store.keys import Keys
 from tests.realtime.harness import Client
 from tests.realtime.harness import server_ms
 
@@ -143,7 +144,7 @@ def run(url: str, pid: int, store: redis.Redis[str], prefix: str, limit_s: int) 
         stop.set()
         ticks_during = [t for t in host_ticks if t <= time.monotonic()]
         fig.tick_gaps = [(b - a) * 1000 for a, b in itertools.pairwise(ticks_during)]
-        lines = store.lrange(f"{prefix}log:{abused['code']}:1:{abuser.id}", 0, -1)
+        lines = store.lrange(Keys(prefix).log(abused["code"], 1, abuser.id), 0, -1)
         fig.log_bytes = sum(len(line.encode()) for line in lines)
         fig.log_keys = sum(len(json.loads(line)["keys"]) for line in lines)
         fig.rss_kib = (fig.rss_kib[0], rss_kib(pid))

@@ -7,6 +7,7 @@ import os
 from typing import Any
 
 import pytest
+import redis
 from click.testing import CliRunner
 
 from race.cli import main
@@ -24,10 +25,12 @@ from race.store.redis import RedisStore
 from tests.services import REDIS_URL
 from tests.store.conftest import Clock
 from tests.store.conftest import clocked
+from tests.store.conftest import cluster_client
 from tests.store.conftest import redis_client
+from tests.store.conftest import redis_cluster_nodes
 from tests.store.test_outbox import put
 
-__all__ = ["clocked", "redis_client"]
+__all__ = ["clocked", "cluster_client", "redis_client", "redis_cluster_nodes"]
 
 
 def good(n: int) -> str:
@@ -139,6 +142,10 @@ def test_race_outbox_retry_moves_dead_letters_back(
     put(store, {"poison": "[1, 2]", "a": good(1)})
     drain(store, Flaky({}), Stats())
     env = {**os.environ, "REDIS_URL": REDIS_URL, "REDIS_PREFIX": store.p}
+    if isinstance(store.r, redis.RedisCluster):  # the same commands, told the cluster's seeds
+        nodes = ",".join(node.name for node in store.r.get_primaries())
+        env |= {"REDIS_URL": "", "REDIS_CLUSTER_NODES": nodes}
+        env["REDIS_CLUSTER_SHARDS"] = str(store.k.shards)
     listed = CliRunner().invoke(main, ["outbox", "list"], env=env)
     assert listed.exit_code == 0, listed.output
     assert "waiting: 0; dead letters: 1" in listed.output and "poison\tTypeError" in listed.output

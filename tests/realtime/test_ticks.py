@@ -18,9 +18,9 @@ from race.realtime.heartbeat import TICK_MS
 from race.realtime.heartbeat import Heartbeat
 from race.realtime.racing import Racing
 from race.sink import MemorySink
-from race.store.base import DEADLINE_HOLD_MS
 from race.store.base import wall_ms
 from race.store.memory import MemoryStore
+from race.store.policy import DEADLINE_HOLD_MS
 
 
 class CountingStore(MemoryStore):

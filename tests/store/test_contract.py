@@ -15,12 +15,12 @@ from race.core import room as rooms
 from race.core.room import Refused
 from race.core.room import Room
 from race.core.snippet import make_snippet
-from race.store.base import DEADLINE_HOLD_MS
 from race.store.base import Effects
 from race.store.base import Live
 from race.store.base import NoSuchRoom
 from race.store.base import Sealed
 from race.store.base import Store
+from race.store.policy import DEADLINE_HOLD_MS
 
 SNIPPET = make_snippet(
     id="abc", title="T", language="python", difficulty="easy", indent="spaces:4", code="a\nb\nc"

@@ -12,7 +12,7 @@ from race.store import redis_outbox
 from race.store.base import DeadLetter
 from race.store.base import Effects
 from race.store.base import Store
-from race.store.base import backoff_ms
+from race.store.policy import backoff_ms
 from tests.store.conftest import Clock
 from tests.store.test_contract import SNIPPET
 

@@ -40,10 +40,10 @@ def test_room_keys_expire(rstore: RedisStore) -> None:
     rstore.put_progress(room.code, 1, "p1", "{}")
     rstore.put_conn(room.code, "p1", "sid")
     for key in [
-        f"{rstore.p}room:{room.code}",
-        f"{rstore.p}log:{room.code}:1:p1",
-        f"{rstore.p}prog:{room.code}:1",
-        f"{rstore.p}conn:{room.code}:p1",
+        rstore.k.room(room.code),
+        rstore.k.log(room.code, 1, "p1"),
+        rstore.k.progress(room.code, 1),
+        rstore.k.conn(room.code, "p1"),
     ]:
         ttl = rstore.r.pttl(key)
         assert 0 < ttl <= ROOM_TTL_MS, key
@@ -52,8 +52,8 @@ def test_room_keys_expire(rstore: RedisStore) -> None:
 def test_expired_rooms_leave_the_indexes(rstore: RedisStore) -> None:
     room = new()
     rstore.create_room(room)
-    rstore.r.delete(f"{rstore.p}room:{room.code}")  # as if its TTL ran out
-    rstore.r.zadd(f"{rstore.p}expiry", {room.code: 1})
+    rstore.r.delete(rstore.k.room(room.code))  # as if its TTL ran out
+    rstore.r.zadd(rstore.k.expiry(rstore.k.shard(room.code)), {room.code: 1})
     rstore.claim_due(10**13)
     assert sum(rstore.room_count().values()) == 0
 
@@ -68,8 +68,8 @@ def test_a_room_expired_mid_race_leaves_the_live_index(rstore: RedisStore) -> No
     rstore.update_room(other.code, lambda r: members.join(r, "p1", "A", "racer", 1_000))
     rstore.update_room(other.code, lambda r: hosting.start(r, "p1", 2_000))
     assert len(rstore.live_rooms(10**13)) == 2
-    rstore.r.delete(f"{rstore.p}room:{room.code}")  # its race never concluded; TTL ran out
-    rstore.r.zadd(f"{rstore.p}expiry", {room.code: 1})
+    rstore.r.delete(rstore.k.room(room.code))  # its race never concluded; TTL ran out
+    rstore.r.zadd(rstore.k.expiry(rstore.k.shard(room.code)), {room.code: 1})
     assert [live.code for live in rstore.beat(10**13, []).live] == [other.code]
     assert [live.code for live in rstore.live_rooms(10**13)] == [other.code]
 

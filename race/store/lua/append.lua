@@ -1,0 +1,15 @@
+-- Append a keystroke batch if its sequence number is the log's length (Store.append_batch).
+-- KEYS: log, progress, room, seal. ARGV: seq, line, ttl ms, player id, has progress, progress.
+-- Returns the log's length before (-1: no such room, -2: the round is sealed).
+if redis.call('EXISTS', KEYS[3]) == 0 then return -1 end
+if redis.call('EXISTS', KEYS[4]) == 1 then return -2 end
+local n = redis.call('LLEN', KEYS[1])
+if n == tonumber(ARGV[1]) then
+  redis.call('RPUSH', KEYS[1], ARGV[2])
+  redis.call('PEXPIRE', KEYS[1], ARGV[3])
+  if ARGV[5] == '1' then
+    redis.call('HSET', KEYS[2], ARGV[4], ARGV[6])
+    redis.call('PEXPIRE', KEYS[2], ARGV[3])
+  end
+end
+return n
