@@ -28,6 +28,7 @@ from race.realtime.recheck import Recheck
 from race.realtime.recheck import init_app as init_recheck
 from race.realtime.recheck import run_forever as recheck_forever
 from race.realtime.roomcast import RoomRedisManager
+from race.realtime.shardcast import ShardedRoomManager
 from race.realtime.throttle import Throttle
 from race.realtime.views import room_view
 from race.sink import MemorySink
@@ -198,6 +199,11 @@ def _message_queue(app: Flask) -> QueuedRedisManager:
             server.emit("room", view, to=code, ignore_queue=True)
 
     channel = f"{app.config.get('REDIS_PREFIX', 'cr:')}socketio"
+    if app.config.get("REDIS_CLUSTER_NODES"):
+        return ShardedRoomManager(
+            app.config["REDIS_CLUSTER_NODES"], channel=channel, redis_options=REDIS_OPTIONS,
+            on_error=count_error, on_subscribed=resync,
+        )  # fmt: skip
     if app.config.get("FANOUT", "rooms") == "channel":
         return QueuedRedisManager(
             app.config["REDIS_URL"], channel=channel, redis_options=REDIS_OPTIONS,
@@ -219,7 +225,7 @@ def init_app(app: Flask, store: Store | None = None, sink: ResultsSink | None = 
         options["async_mode"] = app.config["ASYNC_MODE"]
     if app.config.get("ALLOWED_ORIGINS"):
         options["cors_allowed_origins"] = list(app.config["ALLOWED_ORIGINS"])
-    if app.config.get("REDIS_URL"):
+    if app.config.get("REDIS_URL") or app.config.get("REDIS_CLUSTER_NODES"):
         options["client_manager"] = _message_queue(app)
     sio = SocketIO(
         app,

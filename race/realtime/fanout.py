@@ -46,6 +46,35 @@ class Silent(ConnectionError):
     """Redis said nothing to the listener for ``SILENCE_S``."""
 
 
+def poll(pubsub: Any, poll_s: float, tend: Callable[[Any], None]) -> Iterator[dict[str, Any]]:
+    """Yield what a subscription receives (pongs aside), calling ``tend`` between reads;
+    ping a quiet connection and raise ``Silent`` once it has said nothing for too long."""
+    heard = pinged = time.monotonic()
+    while True:
+        tend(pubsub)
+        message = pubsub.get_message(timeout=poll_s)
+        now = time.monotonic()
+        if message is not None:
+            heard = now
+            if message["type"] != "pong":
+                yield message
+        elif now - heard > SILENCE_S:
+            raise Silent(f"no word from Redis for {SILENCE_S:g} s")
+        elif now - heard > PING_EVERY_S and now - pinged > PING_EVERY_S:
+            pubsub.ping("coderace-listener")
+            pinged = now
+
+
+def close_quietly(pubsub: Any) -> None:
+    """Close a subscription that may already be broken."""
+    if pubsub is None:
+        return
+    try:
+        pubsub.close()
+    except Exception:  # already broken: nothing to release
+        log.debug("message queue: closing an old subscription failed", exc_info=True)
+
+
 class QueuedRedisManager(socketio.RedisManager):  # type: ignore[misc]  # untyped base
     """A Redis message queue whose publishes never block the emitting greenlet."""
 
@@ -84,7 +113,7 @@ class QueuedRedisManager(socketio.RedisManager):  # type: ignore[misc]  # untype
                 yield from self._poll(pubsub)
             except Exception as exc:
                 log.error("message queue: listener lost Redis (%s); again in %gs", exc, retry_sleep)
-                self._close(pubsub)
+                close_quietly(pubsub)
                 time.sleep(retry_sleep)
                 retry_sleep = min(retry_sleep * 2, 60.0)
 
@@ -95,30 +124,12 @@ class QueuedRedisManager(socketio.RedisManager):  # type: ignore[misc]  # untype
         """Run between two reads of the listener (nothing here; subclasses subscribe)."""
 
     def _poll(self, pubsub: Any) -> Iterator[dict[str, Any]]:
-        heard = pinged = time.monotonic()
-        while True:
-            self._tend(pubsub)
-            message = pubsub.get_message(timeout=self.poll_s)
-            now = time.monotonic()
-            if message is not None:
-                heard = now
-                if message["type"] != "pong":
-                    yield message
-            elif now - heard > SILENCE_S:
-                self.silences += 1
-                raise Silent(f"no word from Redis for {SILENCE_S:g} s")
-            elif now - heard > PING_EVERY_S and now - pinged > PING_EVERY_S:
-                pubsub.ping("coderace-listener")
-                pinged = now
-
-    @staticmethod
-    def _close(pubsub: Any) -> None:
-        if pubsub is None:
-            return
         try:
-            pubsub.close()
-        except Exception:  # already broken: nothing to release
-            log.debug("message queue: closing the old subscription failed", exc_info=True)
+            # looked up at each read, so that a _tend replaced meanwhile is the one called
+            yield from poll(pubsub, self.poll_s, lambda p: self._tend(p))  # noqa: PLW0108
+        except Silent:
+            self.silences += 1
+            raise
 
     def _publish(self, data: dict[str, Any]) -> None:
         self._queue(self.channel, self.json.dumps(data))

@@ -65,7 +65,12 @@ class RoomRedisManager(QueuedRedisManager):
     def __init__(
         self, *args: Any, on_subscribed: Callable[[str], None] | None = None, **kwargs: Any
     ):
-        super().__init__(*args, **kwargs)
+        # Its connections say whose they are (CLIENT LIST), for operators and tests: the
+        # base class keeps this very dict, named once the host id is drawn.
+        options: dict[str, Any] = {**(kwargs.pop("redis_options", None) or {})}
+        options["client_name"] = "coderace-mq"
+        super().__init__(*args, redis_options=options, **kwargs)
+        options["client_name"] = self.client_name
         self._host = self.host_id.encode()
         self._on_subscribed = on_subscribed
         self._lock = threading.Lock()
@@ -78,6 +83,11 @@ class RoomRedisManager(QueuedRedisManager):
         #: Messages heard from other workers, and own messages dropped undecoded.
         self.heard = 0
         self.own = 0
+
+    @property
+    def client_name(self) -> str:
+        """Return the name this worker's message-queue connections give Redis."""
+        return f"coderace-mq-{self.host_id[:12]}"
 
     # --- which channel ----------------------------------------------------------------
 
@@ -141,7 +151,12 @@ class RoomRedisManager(QueuedRedisManager):
         super()._redis_connect()
         self.pubsub = self.redis.pubsub()  # with confirmations: they start the resyncs
         with self._lock:  # a new connection subscribes to everything wanted
-            self._changes = dict.fromkeys([self.channel, *self._wanted], True)
+            self._changes = dict.fromkeys(self._channels_on_connect(), True)
+
+    def _channels_on_connect(self) -> list[str]:
+        """Return the room channels a new listener connection subscribes to (the base
+        class subscribes to the control channel itself)."""
+        return list(self._wanted)
 
     def _tend(self, pubsub: Any) -> None:
         with self._lock:

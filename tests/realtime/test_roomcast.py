@@ -1,4 +1,5 @@
-"""Room-scoped fan-out on the real Redis: who subscribes to what, and the join gap."""
+"""Room-scoped fan-out on the real Redis and on a real local Redis Cluster (sharded
+pub/sub): who subscribes to what, and the join gap."""
 
 from __future__ import annotations
 
@@ -8,24 +9,30 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 import redis
 import socketio
 
 from race.realtime import services
 from race.realtime.roomcast import RoomRedisManager
+from race.realtime.shardcast import ShardedRoomManager
 from tests.realtime.harness import Client
 from tests.realtime.harness import Server
 from tests.services import REDIS_URL
 from tests.services import unavailable
+from tests.store.conftest import redis_cluster_nodes
+
+__all__ = ["redis_cluster_nodes"]
+
+Nodes = list[tuple[str, int]]
 
 
-def redis_or_skip() -> redis.Redis:
+def redis_or_skip() -> None:
     client = redis.Redis.from_url(REDIS_URL)
     try:
         client.ping()
     except redis.RedisError as exc:
         unavailable("Redis", exc)
-    return client
 
 
 def until(check: Callable[[], bool], timeout: float = 5.0) -> bool:
@@ -37,51 +44,77 @@ def until(check: Callable[[], bool], timeout: float = 5.0) -> bool:
     return True
 
 
-class Recording(RoomRedisManager):
-    """The real manager, recording the emits it delivers from other workers."""
+class Recording:
+    """Records the emits the real manager delivers from other workers."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.delivered: list[tuple[str, Any]] = []
+    host_id: str
+    delivered: list[tuple[str, Any]]
 
     def _handle_emit(self, message: dict[str, Any]) -> None:
         if message.get("host_id") != self.host_id:
             self.delivered.append((message["room"], message["data"][0]))
-        super()._handle_emit(message)
+        super()._handle_emit(message)  # type: ignore[misc]
 
 
-def worker(channel: str, resyncs: list[str] | None = None) -> Recording:
+class OnRedis(Recording, RoomRedisManager):
+    """The single-Redis manager, recording."""
+
+
+class OnCluster(Recording, ShardedRoomManager):
+    """The cluster's manager, recording."""
+
+
+@pytest.fixture(params=["redis", "cluster"])
+def transport(request: pytest.FixtureRequest) -> Nodes | None:
+    """Return the cluster's nodes (sharded pub/sub), or None for the single Redis."""
+    redis_or_skip()
+    if request.param == "redis":
+        return None
+    nodes: Nodes = request.getfixturevalue("redis_cluster_nodes")
+    return nodes
+
+
+def worker(nodes: Nodes | None, channel: str, resyncs: list[str] | None = None) -> Any:
     """Return a manager attached to a server, with its listener, writer and resyncer."""
     resync = None if resyncs is None else resyncs.append
-    manager = Recording(REDIS_URL, channel=channel, on_subscribed=resync)
+    manager: Any
+    if nodes is None:
+        manager = OnRedis(REDIS_URL, channel=channel, on_subscribed=resync)
+    else:
+        manager = OnCluster(nodes, channel=channel, on_subscribed=resync)
+    manager.delivered = []
     socketio.Server(client_manager=manager, async_mode="threading")
     manager.initialize()
     return manager
 
 
-def numsub(client: redis.Redis, channel: str) -> int:
-    return int(client.pubsub_numsub(channel)[0][1])
+def numsub(manager: Any, channel: str) -> int:
+    """Return how many connections subscribe to a room's channel, where it lives."""
+    if isinstance(manager, ShardedRoomManager):
+        node = manager._owner(channel)
+        client = redis.Redis(host=node.host, port=node.port)
+        return int(client.execute_command("PUBSUB", "SHARDNUMSUB", channel)[1])
+    return int(redis.Redis.from_url(REDIS_URL).pubsub_numsub(channel)[0][1])
 
 
-def test_a_worker_hears_a_room_only_while_it_has_a_member_in_it() -> None:
-    client = redis_or_skip()
+def test_a_worker_hears_a_room_only_while_it_has_a_member_in_it(transport: Nodes | None) -> None:
     channel = f"crtest-{uuid.uuid4().hex[:10]}:socketio"
-    here, elsewhere = worker(channel), worker(channel)
+    here, elsewhere = worker(transport, channel), worker(transport, channel)
     room_channel = here.room_channel("/", "ROOM1")
     first = here.connect("eio-1", "/")
     second = here.connect("eio-2", "/")
     here.enter_room(first, "/", "ROOM1")
     here.enter_room(second, "/", "ROOM1")
-    assert until(lambda: numsub(client, room_channel) == 1)  # one subscription per worker
+    assert until(lambda: numsub(here, room_channel) == 1)  # one subscription per worker
     assert here.subscriptions() == 1
     elsewhere.emit("tick", {"n": 1}, room="ROOM1")
     elsewhere.emit("tick", {"n": 2}, room="ROOM2")  # nobody here is in ROOM2
     assert until(lambda: here.delivered == [("ROOM1", {"n": 1})])
     here.leave_room(first, "/", "ROOM1")
     time.sleep(0.2)
-    assert numsub(client, room_channel) == 1  # the second member is still here
+    assert numsub(here, room_channel) == 1  # the second member is still here
     here.disconnect(second, "/", ignore_queue=True)
-    assert until(lambda: numsub(client, room_channel) == 0)
+    assert until(lambda: numsub(here, room_channel) == 0)
     assert here.subscriptions() == 0
     elsewhere.emit("tick", {"n": 3}, room="ROOM1")
     time.sleep(0.3)
@@ -89,10 +122,11 @@ def test_a_worker_hears_a_room_only_while_it_has_a_member_in_it() -> None:
     assert elsewhere.heard == 0  # it has no member anywhere: it heard no room's emits
 
 
-def test_broadcasts_reach_every_worker_and_a_local_connection_costs_no_publish() -> None:
-    redis_or_skip()
+def test_broadcasts_reach_every_worker_and_a_local_connection_costs_no_publish(
+    transport: Nodes | None,
+) -> None:
     channel = f"crtest-{uuid.uuid4().hex[:10]}:socketio"
-    here, elsewhere = worker(channel), worker(channel)
+    here, elsewhere = worker(transport, channel), worker(transport, channel)
     sid = here.connect("eio-1", "/")
     assert until(lambda: here.published == 0 and here._wanted == {})
     time.sleep(0.2)  # both listeners subscribed to the control channel
@@ -105,11 +139,12 @@ def test_broadcasts_reach_every_worker_and_a_local_connection_costs_no_publish()
     assert here.published == 1 and elsewhere.delivered == []
 
 
-def test_an_emit_missed_while_subscribing_is_followed_by_a_resync_of_that_room() -> None:
-    client = redis_or_skip()
+def test_an_emit_missed_while_subscribing_is_followed_by_a_resync_of_that_room(
+    transport: Nodes | None,
+) -> None:
     channel = f"crtest-{uuid.uuid4().hex[:10]}:socketio"
     resyncs: list[str] = []
-    here, elsewhere = worker(channel, resyncs), worker(channel)
+    here, elsewhere = worker(transport, channel, resyncs), worker(transport, channel)
     time.sleep(0.2)  # the listener is up and quiet: changes wait in its next _tend
     gate = threading.Event()
     tend = here._tend
@@ -120,19 +155,19 @@ def test_an_emit_missed_while_subscribing_is_followed_by_a_resync_of_that_room()
     assert until(lambda: elsewhere.published == 1)
     gate.set()
     assert until(lambda: resyncs == ["ROOM1"])  # resynced once the subscription held
-    assert numsub(client, here.room_channel("/", "ROOM1")) == 1
+    assert numsub(here, here.room_channel("/", "ROOM1")) == 1
     assert here.delivered == []  # the early emit itself was lost: the resync covers it
     elsewhere.emit("room", {"v": 2}, room="ROOM1")
     assert until(lambda: here.delivered == [("ROOM1", {"v": 2})])
 
 
 def test_a_player_joining_through_a_slow_subscription_still_sees_who_joined_meanwhile(
-    server_factory: Callable[..., Server],
+    server_factory: Callable[..., Server], transport: Nodes | None
 ) -> None:
-    redis_or_skip()
     prefix = f"crtest-{uuid.uuid4().hex[:8]}:"
-    first = server_factory(REDIS_URL=REDIS_URL, REDIS_PREFIX=prefix)
-    second = server_factory(REDIS_URL=REDIS_URL, REDIS_PREFIX=prefix)
+    where = {"REDIS_URL": REDIS_URL} if transport is None else {"REDIS_CLUSTER_NODES": transport}
+    first = server_factory(**where, REDIS_PREFIX=prefix)
+    second = server_factory(**where, REDIS_PREFIX=prefix)
     clients: list[Client] = []
     try:
         host = Client(first.url, name="Host")
@@ -161,3 +196,36 @@ def test_a_player_joining_through_a_slow_subscription_still_sees_who_joined_mean
     finally:
         for c in clients:
             c.close()
+
+
+def kill_listeners(manager: Any) -> int:
+    """Close the server side of a manager's subscriber connections; return how many."""
+    if isinstance(manager, ShardedRoomManager):
+        servers = [redis.Redis(host=n.host, port=n.port) for n in manager._cluster.get_primaries()]
+    else:
+        servers = [redis.Redis.from_url(REDIS_URL)]
+    killed = 0
+    for server in servers:
+        for conn in server.client_list():
+            if conn.get("name") == manager.client_name and int(conn.get("sub", 0) or 0) + int(
+                conn.get("ssub", 0) or 0
+            ):
+                server.client_kill_filter(_id=conn["id"])
+                killed += 1
+    return killed
+
+
+def test_a_listener_that_loses_its_connection_subscribes_again_and_resyncs(
+    transport: Nodes | None,
+) -> None:
+    channel = f"crtest-{uuid.uuid4().hex[:10]}:socketio"
+    resyncs: list[str] = []
+    here, elsewhere = worker(transport, channel, resyncs), worker(transport, channel)
+    sid = here.connect("eio-1", "/")
+    here.enter_room(sid, "/", "ROOM1")
+    assert until(lambda: resyncs == ["ROOM1"])
+    assert kill_listeners(here) >= 1
+    elsewhere.emit("room", {"v": 1}, room="ROOM1")  # may fall into the gap: resynced after
+    assert until(lambda: resyncs == ["ROOM1", "ROOM1"], timeout=10)  # subscribed again
+    elsewhere.emit("room", {"v": 2}, room="ROOM1")
+    assert until(lambda: ("ROOM1", {"v": 2}) in here.delivered)

@@ -15,6 +15,9 @@ from tests.realtime.harness import human_gaps
 from tests.realtime.harness import server_ms
 from tests.realtime.harness import type_keys
 from tests.scale.cluster import Cluster
+from tests.store.conftest import redis_cluster_nodes
+
+__all__ = ["redis_cluster_nodes"]
 
 pytestmark = pytest.mark.integration
 
@@ -82,6 +85,26 @@ def test_quick_race_and_private_room_across_three_workers(
     finally:
         for c in (host, guest, gone):
             c.close()
+
+
+def test_a_quick_race_across_three_workers_on_a_redis_cluster(
+    cluster_factory: Callable[..., Cluster], redis_cluster_nodes: list[tuple[str, int]]
+) -> None:
+    seeds = ",".join(f"{host}:{port}" for host, port in redis_cluster_nodes)
+    cluster = cluster_factory(3, env={"REDIS_URL": "", "REDIS_CLUSTER_NODES": seeds})
+    players = [Client(url, name=f"C{i}") for i, url in enumerate(cluster.urls)]
+    try:
+        answers = [p.ok("quick", {"language": "python"}) for p in players]
+        assert len({p.code for p in players}) == 1
+        room = answers[2]["room"]
+        assert room["phase"] == "countdown" and len(room["racers"]) == 3
+        race_all(players, room)
+        standings = same_standings(players)  # the same on every worker, ended once
+        assert [s["place"] for s in standings] == [1, 2, 3]
+        assert all(p.all("tick") for p in players), "ticks reach clients on every worker"
+    finally:
+        for p in players:
+            p.close()
 
 
 def test_killed_worker_players_resume_elsewhere_and_race_ends_once(
