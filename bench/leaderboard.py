@@ -29,7 +29,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from race.core.snippet import LANGUAGES
-from race.db import queries
+from race.db import leaderboards
+from race.db import profiles
+from race.db import races
 from race.db.bests import language_board
 from race.db.bests import period_key
 from race.db.bests import snippet_board
@@ -104,7 +106,7 @@ def main() -> None:
             key = period_key(period, now)
             holders = picked["holders"].get((language_board(language), key)) or [None]
             you = rng.choice(holders) if with_you else None
-            return queries.leaderboard(session, language_board(language), key, 50, you)
+            return leaderboards.leaderboard(session, language_board(language), key, 50, you)
 
         return run
 
@@ -113,7 +115,7 @@ def main() -> None:
             key = period_key(period, now)
             player = rng.choice(picked["players"])
             board_key = snippet_board(rng.choice(picked["snippets"]))
-            return queries.leaderboard(session, board_key, key, 50, player)
+            return leaderboards.leaderboard(session, board_key, key, 50, player)
 
         return run
 
@@ -124,13 +126,13 @@ def main() -> None:
         ("leaderboard language, today + your rank", board("today", True)),
         ("leaderboard snippet, all time + your rank", snippet("all")),
         ("leaderboard snippet, this week + your rank", snippet("week")),
-        ("snippet boards list", queries.snippet_boards),
-        ("player profile", lambda s: queries.profile(s, rng.choice(picked["players"]), now)),
+        ("snippet boards list", leaderboards.snippet_boards),
+        ("player profile", lambda s: profiles.profile(s, rng.choice(picked["players"]), now)),
         (
             "player profile, 10 busiest (12,000-30,000 races)",
-            lambda s: queries.profile(s, rng.choice(picked["busiest"]), now),
+            lambda s: profiles.profile(s, rng.choice(picked["busiest"]), now),
         ),
-        ("race page", lambda s: queries.race(s, rng.choice(picked["races"]))),
+        ("race page", lambda s: races.race(s, rng.choice(picked["races"]))),
     ]
     where = engine.url.render_as_string(hide_password=True)
     print(f"{where} (schema {args.schema}): {total:,} results, {bests:,} bests rows")

@@ -6,12 +6,12 @@ import random
 import sys
 import time
 
+from race.core.course import Course
+from race.core.course import ideal_keys
 from race.core.figures import figures
 from race.core.keys import BACKSPACE
 from race.core.keys import Key
-from race.core.scorer import Course
 from race.core.scorer import Typist
-from race.core.scorer import ideal_keys
 
 LINE = "    result = compute(values[i], factor=2) + offset  # keep going\n"
 

@@ -20,13 +20,13 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from race.core.course import Course
+from race.core.course import ideal_keys
 from race.core.figures import figures
 from race.core.keys import BACKSPACE
 from race.core.keys import WORD_BACKSPACE
 from race.core.keys import Key
-from race.core.scorer import Course
 from race.core.scorer import fold
-from race.core.scorer import ideal_keys
 from race.core.snippet import normalise
 from race.core.verdict import REASON_CODES
 from race.core.verdict import judge

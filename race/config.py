@@ -15,6 +15,7 @@ from race.store.keys import CLUSTER_SHARDS
 
 DEFAULT_INSTANCE = Path(__file__).resolve().parent.parent / "instance"
 WORKERS = ("eventlet", "gevent", "threading")
+FANOUTS = ("rooms", "channel")
 
 
 class SettingError(ValueError):
@@ -50,24 +51,26 @@ class Config:
         self.REDIS_PREFIX = env.get("REDIS_PREFIX", "cr:")
         if "{" in self.REDIS_PREFIX or "}" in self.REDIS_PREFIX:
             raise SettingError("REDIS_PREFIX must not contain braces (they are hash tags)")
+        #: How workers hear each other's emits: "rooms" (a channel per room, heard only
+        #: where the room has members) or "channel" (one channel that every worker hears).
+        self.FANOUT = env.get("CODERACE_FANOUT", "rooms")
+        if self.FANOUT not in FANOUTS:
+            raise SettingError(f"CODERACE_FANOUT must be one of {', '.join(FANOUTS)}")
         self.TESTING = env.get("CODERACE_TESTING") == "1"
         #: eventlet (default), gevent, or threading (tests run the server in a thread).
         self.ASYNC_MODE = env.get("CODERACE_WORKER", "eventlet")
         if self.ASYNC_MODE not in WORKERS:
             raise SettingError(f"CODERACE_WORKER must be one of {', '.join(WORKERS)}")
-        #: Phase durations as JSON, e.g. '{"quick_countdown_ms": 8000}' (see core.room.Timing).
+        #: Phase durations as JSON, e.g. '{"quick_countdown_ms": 8000}' (race.core.timing.Timing).
         self.TIMING = _timing(env.get("CODERACE_TIMING"))
         #: A folder of *.snip files to use instead of the built-in corpus.
         self.CORPUS_DIR = env.get("CODERACE_CORPUS") or None
         #: A worker's capacity in seats (each room costs half a seat more: race.core.seats)
         #: before it refuses new ones as "busy" (measured: bench/load.py).
         self.MAX_RACERS = _number(env, "CODERACE_MAX_RACERS", DEFAULT_CAPACITY, float)
-        #: Rate limits, e.g. "joins_per_ip=40/minute;events_per_connection=30/second".
-        self.RATE_LIMITS = env.get("RATE_LIMITS") or None
-        try:
-            Budgets.parse_setting(self.RATE_LIMITS)
-        except ValueError as exc:
-            raise SettingError(str(exc)) from None
+        #: Rate limits, e.g. "joins_per_ip=40/minute;events_per_connection=30/second",
+        #: parsed here, once: every limiter reads these ``Budgets`` (``race.limits``).
+        self.RATE_LIMITS = _budgets(env.get("RATE_LIMITS"))
         #: Proxies in front whose X-Forwarded-For/-Proto to trust (1 behind the nginx of
         #: docker-compose.yml); 0 trusts none, so clients cannot spoof their address.
         self.TRUSTED_PROXIES = int(_number(env, "TRUSTED_PROXIES", 0, int))
@@ -91,6 +94,15 @@ def _number(env: Mapping[str, str], name: str, default: float, kind: type) -> fl
     if value < 0:
         raise SettingError(f"{name} must not be negative (got {raw[:40]!r})")
     return float(value)
+
+
+def _budgets(raw: str | None) -> Budgets:
+    """Parse ``RATE_LIMITS``; a budget that is unknown or malformed stops start-up with a
+    message naming it."""
+    try:
+        return Budgets.parse_setting(raw)
+    except ValueError as exc:
+        raise SettingError(str(exc)) from None
 
 
 def parse_nodes(setting: str) -> list[tuple[str, int]]:

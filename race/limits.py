@@ -27,8 +27,12 @@ class Budgets:
     joins_per_ip: str = "40/minute"
     #: Rooms created (private and practice) from one IP.
     rooms_per_ip: str = "20/minute"
-    #: Log-in attempts naming one username, from anywhere (each costs an Argon2 hash).
-    logins_per_username: str = "10/15 minutes"
+    #: Log-in attempts naming one username from one IP (each costs an Argon2 hash). Keyed
+    #: on the pair, so a stranger failing logins for a username cannot lock its owner out.
+    logins_per_username_ip: str = "10/15 minutes"
+    #: Log-in attempts naming one username from anywhere: a ceiling against guessing
+    #: spread over many addresses, well above what one address may try.
+    logins_per_username: str = "100/15 minutes"
     #: Log-in attempts from one IP (a classroom logging in at once fits).
     logins_per_ip: str = "30/15 minutes"
     #: Registrations asking for one username.
@@ -44,17 +48,42 @@ class Budgets:
 
     @classmethod
     def parse_setting(cls, raw: str | None) -> Budgets:
-        """Read ``RATE_LIMITS`` ("events_per_connection=30/second;joins_per_ip=...")."""
+        """Read ``RATE_LIMITS`` ("events_per_connection=30/second;joins_per_ip=...");
+        raise ``ValueError`` naming the first budget that is unknown or malformed.
+
+        ``race.config.Config`` calls this once at start-up; everything else reads the
+        ``Budgets`` it leaves in the app's config (``configured``)."""
         if not raw:
             return cls()
         values: dict[str, str] = {}
         for part in raw.split(";"):
-            name, _, value = part.partition("=")
-            if name.strip() not in cls.__dataclass_fields__:
-                raise ValueError(f"RATE_LIMITS: unknown budget {name.strip()!r}")
-            parse(value.strip())  # raises on a malformed limit
-            values[name.strip()] = value.strip()
+            if not part.strip():
+                continue  # a trailing or doubled ";"
+            name, _, value = (piece.strip() for piece in part.partition("="))
+            if name not in cls.__dataclass_fields__:
+                known = ", ".join(cls.__dataclass_fields__)
+                raise ValueError(f"RATE_LIMITS: unknown budget {name[:40]!r}; known: {known}")
+            try:
+                parse(value)
+            except ValueError:
+                raise ValueError(
+                    f"RATE_LIMITS: {name}={value[:40]!r} is not a limit like '30/minute'"
+                ) from None
+            values[name] = value
         return cls(**values)
+
+
+def configured(setting: object) -> Budgets:
+    """Return the budgets an app's ``RATE_LIMITS`` holds: the ``Budgets`` that ``Config``
+    parsed at start-up, or the defaults if it is unset."""
+    if setting is None:
+        return Budgets()
+    if not isinstance(setting, Budgets):
+        raise TypeError(
+            f"RATE_LIMITS must be Budgets (race.config.Config parses the text), not "
+            f"{type(setting).__name__}"
+        )
+    return setting
 
 
 def bucket(spec: str) -> tuple[float, int]:

@@ -40,11 +40,11 @@ from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
+from race.core.course import Course
 from race.core.keys import BACKSPACE
 from race.core.keys import ENTER
 from race.core.keys import Batch
 from race.core.keys import Key
-from race.core.scorer import Course
 from race.core.scorer import Typist
 from race.core.snippet import normalise
 

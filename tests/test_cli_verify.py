@@ -9,12 +9,12 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from race.cli import main
+from race.core.course import Course
+from race.core.course import ideal_keys
 from race.core.keylog import KeyLog
 from race.core.keylog import dump_log
 from race.core.keys import Batch
 from race.core.rules import Rules
-from race.core.scorer import Course
-from race.core.scorer import ideal_keys
 
 TEXT = "def area(r):\n    return 3.14159 * r * r\nprint(area(2), area(10))"
 

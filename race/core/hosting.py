@@ -1,19 +1,24 @@
 """The host's controls of a private room: kick, lock, configure, start, end early, rematch.
 
-Pure moves like those of ``race.core.room``: each takes the room (and ``now``) and returns
-the next room or raises ``Refused``; only the room's host may make them.
+Pure moves like those of ``race.core.members`` and ``race.core.phases``: each takes the
+room (and ``now``) and returns the next room or raises ``Refused``; only the room's host
+may make them. ``shows_start`` and ``shows_cut`` tell whether a room already shows a move
+(so a request resent after a lost answer is answered as the first was).
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+from race.core.members import leave
+from race.core.phases import begin_countdown
 from race.core.room import Refused
 from race.core.room import Room
-from race.core.room import begin_countdown
 from race.core.room import check_limit
-from race.core.room import leave
 from race.core.snippet import Snippet
+
+#: A request resent after a lost answer arrives within this long of the first.
+RESENT_WITHIN_MS = 30_000
 
 
 def require_host(room: Room, player_id: str) -> None:
@@ -110,4 +115,26 @@ def rematch(
         finished_at=None,
         standings=(),
         abandoned=False,
+    )
+
+
+def shows_start(room: Room, host_id: str, now: int) -> bool:
+    """Tell whether a room shows its host's ``start`` (counting down, started just now)."""
+    return (
+        room.host_id == host_id
+        and room.phase in ("countdown", "racing")
+        and room.starts_at is not None
+        and room.starts_at <= now + room.timing.private_countdown_ms
+        and room.starts_at > now - RESENT_WITHIN_MS
+    )
+
+
+def shows_cut(room: Room, host_id: str, now: int) -> bool:
+    """Tell whether a room shows its host's ``end``: still racing with its time up (once
+    it is finished, ``end`` is refused ``bad_phase`` as before; its standings were sent)."""
+    return (
+        room.host_id == host_id
+        and room.phase == "racing"
+        and room.ends_at is not None
+        and room.ends_at <= now
     )

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from race.core.course import Course
 from race.core.figures import Figures
 from race.core.figures import figures
 from race.core.keylog import KeyLog
-from race.core.scorer import Course
 from race.core.scorer import Typist
 from race.core.snippet import indent_unit
 from race.core.verdict import Verdict

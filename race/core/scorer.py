@@ -1,9 +1,9 @@
 """The server-side scorer: a fold of keystrokes over a snippet into the player's typing state.
 
-``Course`` holds what is precomputed once per snippet and rules; ``Typist`` folds keys
-into it. The fold only looks at keys, never at how they were batched, so any re-batching
-of a stream gives the same state. Timestamps that go backwards are clamped forward here
-(the verdict is where they are judged).
+``Typist`` folds keys over a ``Course`` (``race.core.course``: the snippet prepared once
+per rules, and where each editing key moves the cursor). The fold only looks at keys,
+never at how they were batched, so any re-batching of a stream gives the same state.
+Timestamps that go backwards are clamped forward here (the verdict is where they are judged).
 """
 
 from __future__ import annotations
@@ -11,59 +11,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from race.core.course import Course
+from race.core.course import word_cut
 from race.core.keys import BACKSPACE
 from race.core.keys import ENTER
 from race.core.keys import TAB
 from race.core.keys import WORD_BACKSPACE
 from race.core.keys import Key
-from race.core.rules import Rules
 
 #: Per-second buckets stop here (an hour; races are capped at ten minutes). Later keys
 #: count in the last bucket, so a forged timestamp cannot make the fold allocate more.
 MAX_SECONDS = 3600
-_WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
-_BLANK = frozenset(" \t")
-_BLANK_OR_NL = frozenset(" \t\n")
-
-
-class Course:
-    """A snippet prepared for scoring: the text, the rules and the auto-indentation tables."""
-
-    __slots__ = ("auto_before", "is_auto", "length", "rules", "skip_to", "text", "typeable", "unit")
-
-    def __init__(self, text: str, rules: Rules | None = None, indent_unit: str = "    ") -> None:
-        self.text = text
-        self.rules = rules or Rules()
-        self.unit = indent_unit
-        n = self.length = len(text)
-        is_auto = [False] * (n + 1)
-        skip_to = list(range(n + 1))
-        if self.rules.skip_indent:
-            line_start = 0
-            while line_start <= n:
-                end = line_start
-                while end < n and text[end] in _BLANK:
-                    end += 1
-                for i in range(line_start, end):
-                    is_auto[i] = True
-                    skip_to[i] = end
-                nl = text.find("\n", end)
-                if nl < 0:
-                    break
-                line_start = nl + 1
-        auto_before = [0] * (n + 1)
-        for i in range(n):
-            auto_before[i + 1] = auto_before[i] + is_auto[i]
-        self.is_auto = is_auto
-        self.skip_to = skip_to
-        self.auto_before = auto_before
-        #: Characters a player types themselves (the snippet less the auto-filled indentation).
-        self.typeable = n - auto_before[n]
-
-    @property
-    def start(self) -> int:
-        """Return the cursor position before the first key (past any leading indentation)."""
-        return self.skip_to[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,14 +178,7 @@ class Typist:
             self.error_run = self.error_run[:-1]
             self.corrected += 1
         elif self.pos > self.course.start:
-            self.pos = self._back_over_indent(self.pos - 1)
-
-    def _back_over_indent(self, pos: int) -> int:
-        """Move a cursor that landed on auto-filled indentation back to before its newline."""
-        is_auto = self.course.is_auto
-        while pos > 0 and is_auto[pos]:
-            pos -= 1
-        return max(pos, self.course.start)
+            self.pos = self.course.back_over_indent(self.pos - 1)
 
     def _word_backspace(self) -> None:
         self.backspaces += 1
@@ -238,10 +189,10 @@ class Typist:
             and pos > course.start
             and (course.text[pos - 1] == "\n" or course.is_auto[pos - 1])
         ):
-            self.pos = self._back_over_indent(pos - 1)
+            self.pos = self.course.back_over_indent(pos - 1)
             return
         typed = course.text[:pos] + err
-        cut = _word_cut(typed, len(typed))
+        cut = word_cut(typed)
         if cut >= pos:
             self.corrected += len(err) - (cut - pos)
             self.error_run = err[: cut - pos]
@@ -252,12 +203,7 @@ class Typist:
 
     def _tab(self, t: int) -> tuple[int, int]:
         """Type one indentation unit (to the next tab stop for spaces); return typed, wrong."""
-        course = self.course
-        unit = course.unit
-        if unit != "\t":
-            typed_text = course.text[: self.pos] + self.error_run
-            column = len(typed_text) - (typed_text.rfind("\n") + 1)
-            unit = " " * (len(unit) - column % len(unit))
+        unit = self.course.tab_text(self.course.text[: self.pos] + self.error_run)
         before = self.incorrect
         for ch in unit:
             self.feed_char(ch, t)
@@ -329,38 +275,8 @@ class Typist:
         return typed, errors, net
 
 
-def _word_cut(typed: str, end: int) -> int:
-    """Return where Ctrl+Backspace stops: back over blanks, then one word or symbol run."""
-    i = end
-    while i > 0 and typed[i - 1] in _BLANK:
-        i -= 1
-    if i > 0 and typed[i - 1] in _WORD:
-        while i > 0 and typed[i - 1] in _WORD:
-            i -= 1
-    else:
-        while i > 0 and typed[i - 1] not in _WORD and typed[i - 1] not in _BLANK_OR_NL:
-            i -= 1
-    return min(i, end - 1) if end > 0 else 0
-
-
 def fold(course: Course, keys: Iterable[Key]) -> Typist:
     """Fold a whole key stream from the start and return the typist."""
     typist = Typist(course)
     typist.feed(keys)
     return typist
-
-
-def ideal_keys(course: Course) -> list[str]:
-    """Return the keys that type a course exactly (Enter for newlines, indentation skipped)."""
-    out: list[str] = []
-    text, skip_to = course.text, course.skip_to
-    i = course.start
-    while i < course.length:
-        ch = text[i]
-        if ch == "\n":
-            out.append("Enter")
-            i = skip_to[i + 1]
-        else:
-            out.append(ch)
-            i += 1
-    return out

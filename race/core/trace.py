@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from race.core.course import Course
 from race.core.keylog import KeyLog
-from race.core.scorer import Course
 from race.core.scorer import Typist
 from race.core.snippet import indent_unit
 

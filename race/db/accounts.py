@@ -83,6 +83,17 @@ def session_version(session: Session, player_id: str) -> int | None:
     return session.scalar(query)
 
 
+def session_versions(session: Session, player_ids: set[str]) -> dict[str, int]:
+    """Return the session version of each of some players that has an account (one query;
+    a player without one is left out)."""
+    if not player_ids:
+        return {}
+    query = select(Player.id, Player.session_version).where(
+        Player.id.in_(player_ids), Player.username.is_not(None)
+    )
+    return {pid: version for pid, version in session.execute(query)}
+
+
 def end_sessions(session: Session, player_id: str) -> int | None:
     """Bump an account's session version, so every session cookie issued before is
     refused; return the new version (None if there is no such account)."""

@@ -3,8 +3,9 @@ player and the account's session version when it logged in) and a browser id.
 
 Reading the cookie needs no database, so the socket handshake can do it. The session
 version is checked against the database where that is cheap: at every HTTP request that
-needs the account (``verified_account``), and on the socket right after the handshake
-(``race.realtime.revoke``). Logout and password change bump it, so a copied cookie dies.
+needs the account (``verified_account``), on the socket right after the handshake
+(``race.realtime.revoke``), and on open sockets every few seconds
+(``race.realtime.recheck``). Logout and password change bump it, so a copied cookie dies.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from flask.sessions import SessionMixin
 
 from race.core.names import clean_name
 from race.db import accounts
+from race.db import green
 from race.db.app import database
 from race.db.app import db_session
 from race.identity import Player
@@ -86,6 +88,14 @@ def still_current(app: Flask, account: Account) -> bool:
     """Tell whether the database still holds an account at a cookie's session version."""
     with database(app).sessions() as db:
         return accounts.session_version(db, account.player.id) == account.version
+
+
+def current_versions(app: Flask, player_ids: set[str], wait_s: float) -> dict[str, int]:
+    """Return the session version the database holds for each of some accounts (a player
+    with no account is left out), waiting at most ``wait_s`` on each database wait under a
+    green worker (``race.db.green.bounded``)."""
+    with green.bounded(wait_s), database(app).sessions() as db:
+        return accounts.session_versions(db, player_ids)
 
 
 def registered(app: Flask, player_id: str) -> bool:

@@ -17,14 +17,19 @@ from race.core.seats import DEFAULT_CAPACITY
 from race.core.seats import Seats
 from race.corpus import builtin
 from race.corpus import load_dir
-from race.limits import Budgets
+from race.limits import configured
 from race.realtime.engine import Engine
 from race.realtime.fanout import QueuedRedisManager
 from race.realtime.heartbeat import Heartbeat
 from race.realtime.heartbeat import run_forever
 from race.realtime.metrics import Metrics
 from race.realtime.racing import Racing
+from race.realtime.recheck import Recheck
+from race.realtime.recheck import init_app as init_recheck
+from race.realtime.recheck import run_forever as recheck_forever
+from race.realtime.roomcast import RoomRedisManager
 from race.realtime.throttle import Throttle
+from race.realtime.views import room_view
 from race.sink import MemorySink
 from race.sink import ResultsSink
 from race.store.base import Store
@@ -65,6 +70,8 @@ class Services:
     #: Connections of this worker that hold a seat (racing or watching), and their rooms;
     #: joins past its capacity are refused as "busy" (``race.core.seats``).
     seats: Seats
+    #: This worker's logged-in sockets, re-checked for sessions ended since they opened.
+    recheck: Recheck
     #: Sockets connected to this worker.
     connected: int = 0
     _started: bool = False
@@ -117,7 +124,7 @@ class Services:
             self.seats.release(sid)
 
     def start_background(self) -> None:
-        """Start the heartbeat task once per worker."""
+        """Start the heartbeat and the session re-checks once per worker."""
         with self._lock:
             if self._started:
                 return
@@ -125,6 +132,7 @@ class Services:
         sio = self.socketio
         # The stub says int; the async libraries sleep fractions of a second.
         sio.start_background_task(run_forever, self.heartbeat, sio.sleep)  # type: ignore[arg-type]
+        sio.start_background_task(recheck_forever, self.recheck, sio.sleep)  # type: ignore[arg-type]
 
 
 def services(app: Flask) -> Services:
@@ -171,6 +179,36 @@ def _sink(app: Flask) -> ResultsSink:
     return RecordingSink(db.engine) if app.config.get("TESTING") else DatabaseSink(db.engine)
 
 
+def _message_queue(app: Flask) -> QueuedRedisManager:
+    """Return the manager through which this worker's emits reach the other workers."""
+
+    def count_error() -> None:  # the metrics are built after the server
+        services(app).metrics.store_errors.inc()
+
+    def resync(code: str) -> None:
+        """Send a room's view to this worker's members of it: they may have missed one
+        published before the worker's subscription to the room took effect."""
+        if ":" in code:
+            return  # a player's or an account's room (``p:``, ``account:``): nothing to resend
+        svc = services(app)
+        room = svc.store.get_room(code)
+        if room is not None:
+            view = room_view(room, wall_ms())
+            server: Any = svc.socketio.server  # type: ignore[attr-defined]  # the stub omits it
+            server.emit("room", view, to=code, ignore_queue=True)
+
+    channel = f"{app.config.get('REDIS_PREFIX', 'cr:')}socketio"
+    if app.config.get("FANOUT", "rooms") == "channel":
+        return QueuedRedisManager(
+            app.config["REDIS_URL"], channel=channel, redis_options=REDIS_OPTIONS,
+            on_error=count_error,
+        )  # fmt: skip
+    return RoomRedisManager(
+        app.config["REDIS_URL"], channel=channel, redis_options=REDIS_OPTIONS,
+        on_error=count_error, on_subscribed=resync,
+    )  # fmt: skip
+
+
 def init_app(app: Flask, store: Store | None = None, sink: ResultsSink | None = None) -> SocketIO:
     """Bind a Socket.IO server to the app and build its race services.
 
@@ -182,16 +220,7 @@ def init_app(app: Flask, store: Store | None = None, sink: ResultsSink | None = 
     if app.config.get("ALLOWED_ORIGINS"):
         options["cors_allowed_origins"] = list(app.config["ALLOWED_ORIGINS"])
     if app.config.get("REDIS_URL"):
-
-        def count_error() -> None:  # the metrics are built below, after the server
-            services(app).metrics.store_errors.inc()
-
-        options["client_manager"] = QueuedRedisManager(
-            app.config["REDIS_URL"],
-            channel=f"{app.config.get('REDIS_PREFIX', 'cr:')}socketio",
-            redis_options=REDIS_OPTIONS,
-            on_error=count_error,
-        )
+        options["client_manager"] = _message_queue(app)
     sio = SocketIO(
         app,
         max_http_buffer_size=MAX_MESSAGE_BYTES,
@@ -214,7 +243,7 @@ def init_app(app: Flask, store: Store | None = None, sink: ResultsSink | None = 
     metrics = Metrics(store)
     heartbeat = Heartbeat(engine, racing, sink, f"{os.getpid()}-{id(app):x}", metrics)
     throttle = Throttle(
-        Budgets.parse_setting(app.config.get("RATE_LIMITS")),
+        configured(app.config.get("RATE_LIMITS")),
         store,
         _limits_url(app),
         app.config.get("REDIS_PREFIX", "cr:"),
@@ -234,6 +263,7 @@ def init_app(app: Flask, store: Store | None = None, sink: ResultsSink | None = 
         metrics,
         throttle,
         seats,
+        init_recheck(app, sio, metrics),
     )
 
     from race.realtime import handlers

@@ -13,7 +13,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import asdict
 
-from race.core import room as rooms
+from race.core import phases
 from race.core.record import Reviewed
 from race.core.record import details
 from race.core.record import record
@@ -57,7 +57,7 @@ class Conclude:
         # A round found finished may not have been told (its end's reply was lost, or its
         # teller died): whoever sees it first tells it (``_first_to_tell``).
         told_late = room.phase == "finished" and not room.abandoned
-        if not told_late and not rooms.is_over(room, now):
+        if not told_late and not phases.is_over(room, now):
             return False
         # A round already finished is re-scored (to tell it) only by the one call that
         # takes the mark first: a second end of it costs two store calls, not a re-score.
@@ -76,7 +76,7 @@ class Conclude:
         def move(r: Room) -> Room:
             if r.round != round_ or r.phase not in ("countdown", "racing"):
                 return r
-            return rooms.end(r, standings(r, reviews), now)
+            return phases.end(r, standings(r, reviews), now)
 
         def effects(before: Room, after: Room) -> Effects:
             base = self.engine.effects(before, after)
@@ -117,7 +117,7 @@ class Conclude:
         """End a running round without a result (its end could not be applied), telling
         its players with an ``abandoned`` standings event; True if this call ended it.
 
-        Only the room moves (``rooms.abandon``): no log is read and nothing goes to the
+        Only the room moves (``phases.abandon``): no log is read and nothing goes to the
         outbox, so whatever kept failing is not on this path.
         """
         now = self.engine.clock()
@@ -128,7 +128,7 @@ class Conclude:
         self.store.seal_round(code, rnd)
 
         def move(r: Room) -> Room:
-            return r if r.round != rnd else rooms.abandon(r, now)
+            return r if r.round != rnd else phases.abandon(r, now)
 
         def effects(before: Room, after: Room) -> Effects:
             base = self.engine.effects(before, after)

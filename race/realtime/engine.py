@@ -2,8 +2,9 @@
 
 Transport-free: handlers call it with an already validated request and the player's
 identity; it emits through the ``Emit`` callable it was given (Socket.IO in production, a
-list in unit tests). All race state lives in the store; the only thing kept here is a
-cache of folded typists, which any worker can rebuild from the store's logs.
+list in unit tests). All race state lives in the store; an engine keeps none of its own.
+The deadlines a move implies are derived by ``race.realtime.deadlines``; whether a room
+already shows a host's move, by ``race.core.hosting``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from typing import Any
 from typing import Protocol
 
 from race.core import hosting
+from race.core import members
+from race.core import phases
 from race.core import room as rooms
 from race.core.room import Kind
 from race.core.room import Refused
@@ -25,15 +28,13 @@ from race.core.snippet import Snippet
 from race.core.timing import Timing
 from race.corpus import Corpus
 from race.identity import Player
+from race.realtime.deadlines import implied
 from race.realtime.views import room_view
 from race.store.base import Effects
 from race.store.base import Move
 from race.store.base import NoSuchRoom
 from race.store.base import Store
 from race.store.base import is_store_error
-
-#: A request resent after a lost answer arrives within this long of the first.
-RESENT_WITHIN_MS = 30_000
 
 
 class Emit(Protocol):
@@ -80,31 +81,8 @@ class Engine:
     # --- helpers -------------------------------------------------------------------------
 
     def effects(self, before: Room, after: Room) -> Effects:
-        """Derive the deadlines a move implies from the room before and after it."""
-        now = self.clock()
-        code, rnd = after.code, after.round
-        schedule: dict[str, int] = {}
-        cancel: list[str] = []
-        if after.phase == "countdown" and (
-            before.phase != "countdown" or before.starts_at != after.starts_at
-        ):
-            assert after.starts_at is not None and after.ends_at is not None
-            schedule[f"begin|{code}|{rnd}"] = after.starts_at
-            schedule[f"limit|{code}|{rnd}"] = after.ends_at
-        elif after.phase == "racing" and after.ends_at != before.ends_at:
-            assert after.ends_at is not None  # cut short: the time limit moves up
-            schedule[f"limit|{code}|{rnd}"] = after.ends_at
-        if before.phase == "countdown" and after.phase == "lobby":
-            cancel += [f"begin|{code}|{before.round}", f"limit|{code}|{before.round}"]
-        if rooms.is_lonely(after) and not rooms.is_lonely(before):
-            schedule[f"lonely|{code}|{rnd}"] = now + after.timing.lonely_after_ms
-        was = {s.player_id: s.connected for s in before.seats}
-        for seat in after.seats:
-            if was.get(seat.player_id, True) and not seat.connected and not seat.left:
-                schedule[f"drop|{code}|{seat.player_id}"] = now + after.timing.grace_ms
-            elif was.get(seat.player_id) is False and seat.connected:
-                cancel.append(f"drop|{code}|{seat.player_id}")
-        return Effects(schedule=schedule, cancel=tuple(cancel))
+        """Derive the deadlines a move implies, as of now (``race.realtime.deadlines``)."""
+        return implied(before, after, self.clock())
 
     def update(
         self, code: str, move: Move, shows: Callable[[Room], bool] | None = None
@@ -182,7 +160,7 @@ class Engine:
         """Seat a player in a room (or resume their seat); ``browser``: where they join from."""
         now = self.clock()
         _, after = self.update(
-            code, lambda r: rooms.join(r, player.id, player.name, role, now, browser=browser)
+            code, lambda r: members.join(r, player.id, player.name, role, now, browser=browser)
         )
         return after
 
@@ -222,7 +200,7 @@ class Engine:
         room = self._create("practice", snippet)
         self.join(room.code, player, "racer")
         now = self.clock()
-        _, after = self.update(room.code, lambda r: rooms.start_practice(r, now))
+        _, after = self.update(room.code, lambda r: phases.start_practice(r, now))
         return after
 
     def keep_waiting(self, code: str, player: Player) -> None:
@@ -236,13 +214,13 @@ class Engine:
     def leave(self, code: str, player: Player) -> Room:
         """Take a player out of a room for good."""
         now = self.clock()
-        _, after = self.update(code, lambda r: rooms.leave(r, player.id, now))
+        _, after = self.update(code, lambda r: members.leave(r, player.id, now))
         return after
 
     def disconnect(self, code: str, player: Player) -> None:
         """A player's connection dropped: keep their seat for the grace window."""
         with contextlib.suppress(Refused):
-            self.update(code, lambda r: rooms.disconnect(r, player.id))
+            self.update(code, lambda r: members.disconnect(r, player.id))
 
     # --- host controls -------------------------------------------------------------------
 
@@ -278,14 +256,18 @@ class Engine:
         """Start a private room's countdown."""
         now = self.clock()
         self.update(
-            code, lambda r: hosting.start(r, host.id, now), lambda r: _started(r, host.id, now)
+            code,
+            lambda r: hosting.start(r, host.id, now),
+            lambda r: hosting.shows_start(r, host.id, now),
         )
 
     def cut_short(self, code: str, host: Player) -> Room:
-        """End a private race's time now, at the host's request (``rooms.cut_short``)."""
+        """End a private race's time now, at the host's request (``hosting.cut_short``)."""
         now = self.clock()
         _, after = self.update(
-            code, lambda r: hosting.cut_short(r, host.id, now), lambda r: _cut(r, host.id, now)
+            code,
+            lambda r: hosting.cut_short(r, host.id, now),
+            lambda r: hosting.shows_cut(r, host.id, now),
         )
         return after
 
@@ -297,25 +279,3 @@ class Engine:
             lambda r: hosting.rematch(r, host.id, now, race_id, snippet),
             lambda r: r.race_id == race_id,  # this call's round, drawn just now, is open
         )
-
-
-def _started(room: Room, host_id: str, now: int) -> bool:
-    """Tell whether a room shows its host's ``start`` (counting down, started just now)."""
-    return (
-        room.host_id == host_id
-        and room.phase in ("countdown", "racing")
-        and room.starts_at is not None
-        and room.starts_at <= now + room.timing.private_countdown_ms
-        and room.starts_at > now - RESENT_WITHIN_MS
-    )
-
-
-def _cut(room: Room, host_id: str, now: int) -> bool:
-    """Tell whether a room shows its host's ``end``: still racing with its time up (once
-    it is finished, ``end`` is refused ``bad_phase`` as before; its standings were sent)."""
-    return (
-        room.host_id == host_id
-        and room.phase == "racing"
-        and room.ends_at is not None
-        and room.ends_at <= now
-    )

@@ -22,7 +22,7 @@ from flask import session
 from flask_socketio import join_room
 from flask_socketio import leave_room
 
-from race.core import room as rooms
+from race.core import members
 from race.core.names import clean_name
 from race.core.room import Refused
 from race.core.snippet import Snippet
@@ -141,7 +141,7 @@ def set_name(svc: Services, who: Player, msg: s.SetName) -> Answer:
     save_player(renamed)
     code = session.get("room")
     if code:
-        svc.engine.update(code, lambda r: rooms.rename(r, who.id, name))
+        svc.engine.update(code, lambda r: members.rename(r, who.id, name))
     secret = current_app.config["SECRET_KEY"]
     return {"name": name, "token": issue_token(secret, renamed, session.get("version"))}
 

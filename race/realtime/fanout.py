@@ -53,7 +53,8 @@ class QueuedRedisManager(socketio.RedisManager):  # type: ignore[misc]  # untype
 
     def __init__(self, *args: Any, on_error: Callable[[], None] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self._waiting: deque[dict[str, Any]] = deque()
+        #: (channel, encoded message) pairs, in emit order.
+        self._waiting: deque[tuple[str, str]] = deque()
         self._wake: Any = None
         self._on_error = on_error
         self._client: Any = None
@@ -87,10 +88,17 @@ class QueuedRedisManager(socketio.RedisManager):  # type: ignore[misc]  # untype
                 time.sleep(retry_sleep)
                 retry_sleep = min(retry_sleep * 2, 60.0)
 
+    #: How long one read of the listener waits for a message (s).
+    poll_s = LISTEN_POLL_S
+
+    def _tend(self, pubsub: Any) -> None:
+        """Run between two reads of the listener (nothing here; subclasses subscribe)."""
+
     def _poll(self, pubsub: Any) -> Iterator[dict[str, Any]]:
         heard = pinged = time.monotonic()
         while True:
-            message = pubsub.get_message(timeout=LISTEN_POLL_S)
+            self._tend(pubsub)
+            message = pubsub.get_message(timeout=self.poll_s)
             now = time.monotonic()
             if message is not None:
                 heard = now
@@ -113,13 +121,17 @@ class QueuedRedisManager(socketio.RedisManager):  # type: ignore[misc]  # untype
             log.debug("message queue: closing the old subscription failed", exc_info=True)
 
     def _publish(self, data: dict[str, Any]) -> None:
+        self._queue(self.channel, self.json.dumps(data))
+
+    def _queue(self, channel: str, payload: str) -> None:
+        """Hand one encoded message to the writer (or publish it now if there is none)."""
         if self._wake is None:  # not attached to a server: publish in line
-            self._send([data])
+            self._send([(channel, payload)])
             return
         if len(self._waiting) >= MAX_WAITING:
             self._waiting.popleft()
             self.dropped += 1
-        self._waiting.append(data)
+        self._waiting.append((channel, payload))
         self._wake.set()
 
     def _writer(self) -> None:
@@ -141,14 +153,14 @@ class QueuedRedisManager(socketio.RedisManager):  # type: ignore[misc]  # untype
             self._client = module.Redis.from_url(self.redis_url, **self.redis_options)
         return self._client
 
-    def _send(self, batch: list[dict[str, Any]]) -> None:
+    def _send(self, batch: list[tuple[str, str]]) -> None:
         """Publish messages in order, in one pipeline; retry once (on a new connection:
         the client drops a connection that failed)."""
         for attempt in (1, 2):
             try:
                 pipe = self._publisher().pipeline(transaction=False)
-                for message in batch:
-                    pipe.publish(self.channel, self.json.dumps(message))
+                for channel, payload in batch:
+                    pipe.publish(channel, payload)
                 pipe.execute()
             except Exception as exc:
                 if self._on_error is not None:

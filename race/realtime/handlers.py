@@ -34,6 +34,7 @@ from race.realtime.engine import player_room
 from race.realtime.events import EVENTS
 from race.realtime.events import Event
 from race.realtime.events import save_player
+from race.realtime.recheck import account_room
 from race.realtime.revoke import check_session
 from race.store.base import is_store_error
 from race.store.base import wall_ms
@@ -114,6 +115,9 @@ def register(sio: SocketIO, svc: Services) -> None:
         session["version"] = version
         save_player(player)
         join_room(player_room(player.id))
+        if account is not None:  # told, and re-checked, when its session ends elsewhere
+            join_room(account_room(player.id))
+            svc.recheck.opened(request.sid, account)  # type: ignore[attr-defined]
         _reply(
             "welcome",
             {
@@ -134,6 +138,7 @@ def register(sio: SocketIO, svc: Services) -> None:
         sid: str = request.sid  # type: ignore[attr-defined]
         here.disconnect(sid)
         here.throttle.forget(sid)
+        here.recheck.closed(sid)
         code = session.get("room")
         if not code or "player" not in session:
             return

@@ -15,7 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
 
-from race.core import room as rooms
+from race.core import members
+from race.core import phases
 from race.core.room import Refused
 from race.logonce import ONCE
 from race.realtime.drain import drain
@@ -166,15 +167,15 @@ class Heartbeat:
         ``lonely`` only repeats the prompt to keep waiting)."""
         kind, code, arg = item.split("|", 2)
         if kind == "begin":
-            self.engine.update(code, lambda r: rooms.begin_racing(r, now))
+            self.engine.update(code, lambda r: phases.begin_racing(r, now))
         elif kind in ("limit", "tell"):  # ``tell``: an ended round's standings, if untold
             self.racing.conclude(code, int(arg))
         elif kind == "drop":
             with contextlib.suppress(Refused):
-                self.engine.update(code, lambda r: rooms.drop(r, arg, now))
+                self.engine.update(code, lambda r: members.drop(r, arg, now))
         elif kind == "lonely":
             room = self.store.get_room(code)
-            if room is not None and room.round == int(arg) and rooms.is_lonely(room):
+            if room is not None and room.round == int(arg) and members.is_lonely(room):
                 waited = now - room.present_racers[0].joined_ms
                 self.engine.emit("lonely", {"code": code, "waited_ms": waited}, code)
         else:

@@ -16,15 +16,15 @@ from collections import OrderedDict
 from typing import Any
 from typing import NamedTuple
 
-from race.core import room as rooms
+from race.core import phases
 from race.core.bounds import MAX_LOG_BYTES
 from race.core.bounds import batch_cost
 from race.core.bounds import key_budget
+from race.core.course import Course
 from race.core.keys import Key
 from race.core.room import Refused
 from race.core.room import Room
 from race.core.room import Seat
-from race.core.scorer import Course
 from race.core.scorer import Typist
 from race.identity import Player
 from race.realtime.engine import Engine
@@ -238,7 +238,7 @@ class Ingest:
 
     def _finish(self, room: Room, player_id: str, finish_ms: int) -> None:
         self._rooms.pop(room.code, None)  # the next batch sees the finish
-        self.engine.update(room.code, lambda r: rooms.finish(r, player_id, finish_ms))
+        self.engine.update(room.code, lambda r: phases.finish(r, player_id, finish_ms))
 
 
 def _check_bounds(course: Course, log: Folded, keys: int, line_bytes: int) -> None:

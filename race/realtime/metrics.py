@@ -49,6 +49,16 @@ class Metrics:
         self.refused_busy = Counter(
             "coderace_busy_refusals_total", "Joins refused because the worker was full", registry=r
         )
+        self.session_rechecks = Counter(
+            "coderace_session_rechecks_total",
+            "Passes re-checking the sessions of this worker's logged-in sockets, by outcome "
+            "(failed: the database did not answer, every socket was let be)",
+            ["outcome"], registry=r,
+        )  # fmt: skip
+        self.sessions_revoked = Counter(
+            "coderace_sessions_revoked_total",
+            "Open sockets closed because their account's session had ended", registry=r,
+        )  # fmt: skip
         rooms = Gauge("coderace_rooms", "Rooms by phase (whole deployment)", ["phase"], registry=r)
         for phase in ("lobby", "countdown", "racing", "finished"):
             rooms.labels(phase).set_function(_unknown_if_down(_phase_count(store, phase)))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from race.core import room as rooms
+from race.core import phases
 from race.core.keys import Key
 from race.core.room import Room
 from race.identity import Player
@@ -28,7 +28,7 @@ class Racing:
 
     def _after_change(self, before: Room, after: Room) -> None:
         """End the race as soon as a move leaves no racer still typing."""
-        if after.phase == "racing" and rooms.is_over(after, self.engine.clock()):
+        if after.phase == "racing" and phases.is_over(after, self.engine.clock()):
             self.conclude(after.code, after.round)
 
     def you(self, room: Room, player_id: str) -> dict[str, Any]:

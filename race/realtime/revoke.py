@@ -5,7 +5,8 @@ The handshake reads no database (``race.identity.session.who_connects``); the ch
 right after the ``welcome``, in a background task, so a database that hangs delays only
 the check. At most ``MAX_CHECKS`` run at once per worker; past that, or while the
 database cannot answer, the socket is let be (logged): a player must not be thrown out
-because the database is away.
+because the database is away. A logged-in socket let be is checked again by its worker's
+periodic re-check (``race.realtime.recheck``).
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
-"""Accounts: register (a guest claims their history), log in, log out.
+"""Accounts: register (a guest claims their history), log in, log out, change the password.
 
 Passwords are hashed with Argon2id (argon2-cffi) in a real OS thread when the worker is
 green, so hashing never stalls the races of the worker. Forms carry CSRF tokens
 (Flask-WTF); the session cookie is signed by Flask. After login the cookie holds the
 account's player id (``race.identity.session``), and the socket's ``connect`` takes it
-over any token.
+over any token. Logout and password change bump the account's session version, so every
+copy of its cookie dies, and tell the sockets already open (``race.realtime.recheck``).
 """
 
 from __future__ import annotations
@@ -146,11 +147,19 @@ def _page(template: str, form: FlaskForm, change: PasswordForm | None = None) ->
 
 
 def _throttle(form: str, username: str) -> None:
-    """Spend an attempt of the form's budgets for this address and this username, before
-    any password is hashed; raise ``TooMany`` (the username's budget is not spent when the
-    address's is)."""
-    spend(f"{form}_per_ip", client_ip(), "too many attempts from your address")
-    spend(f"{form}_per_username", name_key(username), "too many attempts for this username")
+    """Spend an attempt of the form's budgets, before any password is hashed: this
+    address's, then (logging in) this username's from this address, then this username's
+    from anywhere; raise ``TooMany`` at the first one spent (the later ones are not).
+
+    The tight per-username limit of a login is per address, so a stranger failing logins
+    for a username spends only their own budget, not its owner's; the username's budget
+    from anywhere is much larger, against guessing spread over many addresses."""
+    address, name = client_ip(), name_key(username)
+    spend(f"{form}_per_ip", address, "too many attempts from your address")
+    if form == "logins":
+        what = "too many attempts for this username from your address"
+        spend("logins_per_username_ip", f"{name}|{address}", what)
+    spend(f"{form}_per_username", name, "too many attempts for this username")
 
 
 def _register(player_id: str, username: str, password: str) -> Any:
@@ -217,6 +226,7 @@ def change_password() -> ResponseReturnValue:
         else:
             version = accounts.change_password(db, player, hash_password(form.password.data))
             db.commit()
+            _tell_open_sockets(player.id)
             log_in(session, player.id, str(player.username), version)
             flash("Password changed: every other browser is logged out.")
             return redirect(url_for("accounts.login"))
@@ -238,7 +248,22 @@ def logout() -> ResponseReturnValue:
             db_session().commit()
         except OperationalError as exc:  # this browser is out; copies live until next time
             log.warning("logout of %s: sessions not ended: %s", account.player.id, exc)
+        else:
+            _tell_open_sockets(account.player.id)
     return redirect(url_for("pages.index"))
+
+
+def _tell_open_sockets(player_id: str) -> None:
+    """Tell the account's sockets already open, on every worker, that their session has
+    ended (the hook ``race.realtime.recheck`` registers; each worker also closes them at
+    its next re-check, whether this reaches them or not)."""
+    hook = current_app.extensions.get("coderace_sessions_ended")
+    if hook is None:
+        return
+    try:
+        hook(player_id)
+    except Exception as exc:  # the message queue is away: the re-checks still close them
+        log.warning("open sockets of %s not told: %s: %s", player_id, type(exc).__name__, exc)
 
 
 @bp.get("/api/me")

@@ -20,7 +20,10 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import OperationalError
 
 from race.core.snippet import LANGUAGES
-from race.db import queries
+from race.db import leaderboards
+from race.db import profiles
+from race.db import races
+from race.db import views
 from race.db.app import db_session
 from race.db.bests import PERIODS
 from race.db.bests import language_board
@@ -110,15 +113,15 @@ def load_board(asked: dict[str, Any]) -> dict[str, Any]:
     db = db_session()
     snippet = None
     if asked["snippet"]:
-        found = queries.latest_snippet(db, asked["snippet"])
+        found = leaderboards.latest_snippet(db, asked["snippet"])
         if found is None or found.slug == "custom":
             abort(404, "There is no leaderboard for that snippet.")
-        snippet = queries.snippet_view(found)
+        snippet = views.snippet_view(found)
         board = snippet_board(found.id)
     else:
         board = language_board(asked["language"])
     key = period_key(asked["period"], now())
-    result = queries.leaderboard(db, board, key, asked["limit"], asked["player"])
+    result = leaderboards.leaderboard(db, board, key, asked["limit"], asked["player"])
     return {**result, **asked, "snippet": snippet}
 
 
@@ -132,7 +135,7 @@ def leaderboard_page() -> ResponseReturnValue:
         board=load_board(asked),
         languages=LANGUAGES,
         periods=PERIODS,
-        snippets=queries.snippet_boards(db_session()),
+        snippets=leaderboards.snippet_boards(db_session()),
         error=None,
     )
 
@@ -148,7 +151,7 @@ def leaderboard_api() -> ResponseReturnValue:
 @per_ip("boards_per_ip")
 def snippet_boards_api() -> ResponseReturnValue:
     """List the snippets that have a leaderboard (raced at least once)."""
-    return jsonify(queries.snippet_boards(db_session()))
+    return jsonify(leaderboards.snippet_boards(db_session()))
 
 
 def load_profile(player_id: str) -> dict[str, Any]:
@@ -156,7 +159,7 @@ def load_profile(player_id: str) -> dict[str, Any]:
     missing = "There is no player with that id: they may not have finished a race yet."
     if not PLAYER_ID.match(player_id):
         abort(404, missing)
-    found = queries.profile(db_session(), player_id, now(), mine=player_id in viewer_ids())
+    found = profiles.profile(db_session(), player_id, now(), mine=player_id in viewer_ids())
     if found is None:
         abort(404, missing)
     return found
@@ -182,7 +185,7 @@ def profile_api(player_id: str) -> ResponseReturnValue:
     """Return a player's profile as JSON (with their private races if it is theirs)."""
     if not PLAYER_ID.match(player_id):
         raise BadRequest("not a player id")
-    found = queries.profile(db_session(), player_id, now(), mine=player_id in viewer_ids())
+    found = profiles.profile(db_session(), player_id, now(), mine=player_id in viewer_ids())
     if found is None:
         return jsonify({"error": {"code": "not_found", "message": "no such player"}}), 404
     return jsonify(found)
@@ -191,7 +194,7 @@ def profile_api(player_id: str) -> ResponseReturnValue:
 @bp.get("/races/<race_id>")
 def race_page(race_id: str) -> ResponseReturnValue:
     """Show a finished race's standings with each player's figures (a shareable link)."""
-    found = queries.race(db_session(), race_id) if RACE_ID.match(race_id) else None
+    found = races.race(db_session(), race_id) if RACE_ID.match(race_id) else None
     if found is None:
         abort(404, "There is no finished race with that id.")
     return render_template("race_result.html", race=found)
@@ -202,7 +205,7 @@ def race_api(race_id: str) -> ResponseReturnValue:
     """Return a finished race as JSON, with each player's per-second series."""
     if not RACE_ID.match(race_id):
         raise BadRequest("not a race id")
-    found = queries.race(db_session(), race_id)
+    found = races.race(db_session(), race_id)
     if found is None:
         return jsonify({"error": {"code": "not_found", "message": "no such race"}}), 404
     return jsonify(found)
@@ -220,13 +223,13 @@ def trace_api(race_id: str) -> ResponseReturnValue:
     if only is not None and not PLAYER_ID.match(only):
         raise BadRequest("not a player id")
     db = db_session()
-    found = queries.race(db, race_id)
+    found = races.race(db, race_id)
     if found is None:
         return jsonify({"error": {"code": "not_found", "message": "no such race"}}), 404
     standings = [s for s in found["standings"] if only is None or s["player_id"] == only]
     if not standings:
         return jsonify({"error": {"code": "not_found", "message": "no such player"}}), 404
-    logs = queries.keylogs(db, race_id, only)
+    logs = races.keylogs(db, race_id, only)
     players = []
     for s in standings:
         frames: list[list[object]] = []
@@ -261,7 +264,7 @@ def keylog_api(race_id: str, player_id: str) -> ResponseReturnValue:
     """Return a player's keystroke log for a race, as the JSONL ``race verify`` reads."""
     if not RACE_ID.match(race_id) or not PLAYER_ID.match(player_id):
         raise BadRequest("not a race id and player id")
-    lines = queries.keylog(db_session(), race_id, player_id)
+    lines = races.keylog(db_session(), race_id, player_id)
     if lines is None:
         return jsonify({"error": {"code": "not_found", "message": "no such log"}}), 404
     name = f"{race_id}-{player_id}.jsonl"

@@ -28,6 +28,7 @@ from race.core.names import clean_name
 from race.db.accounts import username_key
 from race.limits import Budgets
 from race.limits import bucket
+from race.limits import configured
 from race.logonce import ONCE
 from race.store.base import Store
 from race.store.memory import MemoryStore
@@ -76,8 +77,7 @@ class Limiter:
 
 def init_app(app: Flask, store: Store) -> None:
     """Give the app its HTTP limiter, on the race store."""
-    budgets = Budgets.parse_setting(app.config.get("RATE_LIMITS"))
-    app.extensions["coderace_limits"] = Limiter(budgets, store)
+    app.extensions["coderace_limits"] = Limiter(configured(app.config.get("RATE_LIMITS")), store)
     app.register_error_handler(TooMany, too_many)
 
 

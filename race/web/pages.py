@@ -26,7 +26,7 @@ bp = Blueprint("pages", __name__)
 @bp.before_request
 def give_browser_id() -> None:
     """Give a browser opening a page it plays from a random id in its session cookie (the
-    socket reads it at connect, so a kick holds against the browser: race.core.room)."""
+    socket reads it at connect, so a kick holds against the browser: race.core.members)."""
     ensure_browser_id(session)
 
 

@@ -4,6 +4,8 @@ import * as identity from "./identity.js";
 
 const PROBES = 5;
 const REQUEST_TIMEOUT_MS = 5000;
+/** How long the page shows that its session ended before it reloads as a guest. */
+const REVOKED_RELOAD_MS = 3000;
 
 const clientNow = () => performance.timeOrigin + performance.now();
 
@@ -20,7 +22,8 @@ export function retryDelay(tries, baseMs) {
 /**
  * One Socket.IO connection. Emits (as DOM events on itself):
  * "welcome" (detail: {player_id, name, token}), "ready" (connected, clock synced),
- * "down" (connection lost), and "event" (detail: {name, data}) for every server event.
+ * "down" (connection lost), "revoked" (detail: {message}; the account's session ended, the
+ * page reloads as a guest shortly), and "event" (detail: {name, data}) for every server event.
  */
 export class Connection extends EventTarget {
   constructor() {
@@ -43,6 +46,7 @@ export class Connection extends EventTarget {
     this.socket.on("disconnect", () => this.#down());
     this.socket.on("connect_error", (err) => this.#refused(err));
     this.socket.on("error", (err) => this.#revoked(err));
+    this.socket.on("session_revoked", (data) => this.#sessionEnded(data));
     this.socket.onAny((name, data) => this.#fire("event", { name, data }));
     // The browser knows before the socket does: drop at once, reconnect as soon as it is back.
     window.addEventListener("offline", () => this.socket.io.engine?.close());
@@ -100,6 +104,31 @@ export class Connection extends EventTarget {
     } else if (err.code === "session_revoked") {
       location.assign("/login");
     }
+  }
+
+  // The account's session ended while this socket was open (a logout or a password change,
+  // in this browser or another): the server closes the socket soon if it has not yet. If
+  // this browser is still logged in (it changed the password), connect again with its new
+  // cookie; otherwise say so, forget the account's token, and reload as a guest.
+  async #sessionEnded(data) {
+    if (this.ending) return;
+    this.ending = true;
+    let me = null;
+    try {
+      const answer = await fetch("/api/me", { credentials: "same-origin" });
+      if (answer.ok) me = await answer.json();
+    } catch {
+      /* offline: treat as logged out, the reload sorts it out */
+    }
+    if (me) {
+      this.ending = false;
+      this.socket.disconnect().connect();
+      return;
+    }
+    identity.saveToken(null);
+    this.socket.disconnect();
+    this.#fire("revoked", { message: (data && data.message) || "This session has ended." });
+    setTimeout(() => location.reload(), REVOKED_RELOAD_MS);
   }
 
   #down() {

@@ -507,6 +507,10 @@ conn.addEventListener("welcome", (e) => {
 });
 conn.addEventListener("ready", () => enter());
 conn.addEventListener("down", () => sender.hold());
+conn.addEventListener("revoked", (e) => {
+  sender.hold();
+  notify(`${e.detail.message} Reloading as a guest…`, "error");
+});
 conn.addEventListener("refused", (e) => {
   const busy = e.detail.code === "busy" || e.detail.code === "rate_limited";
   notify(

@@ -36,3 +36,10 @@ def test_load_bench_plays_a_small_race() -> None:
 def test_abuse_bench_prints_the_end_of_an_abused_race() -> None:
     out = run("bench/abuse.py", "--seconds", "15", "--uncapped-s", "1")
     assert "conclude" in out and "keys stored" in out, out
+
+
+@pytest.mark.integration
+def test_foreign_bench_prints_both_fan_out_modes() -> None:
+    out = run("bench/foreign.py", "--foreign", "0", "100", "--racers", "5", "--seconds", "3")
+    modes = [line.split()[0] for line in out.strip().splitlines()[2:]]
+    assert modes == ["channel", "rooms", "channel", "rooms"], out

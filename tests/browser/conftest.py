@@ -25,8 +25,8 @@ import pytest
 
 from race import create_app
 from race.config import Config
-from race.core.scorer import Course
-from race.core.scorer import ideal_keys
+from race.core.course import Course
+from race.core.course import ideal_keys
 from race.core.timing import Timing
 from race.corpus import Corpus
 from race.corpus import load_dir

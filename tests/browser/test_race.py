@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import pytest
 
-from race.core.scorer import Course
+from race.core.course import Course
 from race.core.scorer import fold
 from tests.browser.conftest import PHONE
 from tests.browser.conftest import TIMING

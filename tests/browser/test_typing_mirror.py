@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
+from race.core.course import Course
+from race.core.course import ideal_keys
 from race.core.rules import Rules
-from race.core.scorer import Course
 from race.core.scorer import Typist
-from race.core.scorer import ideal_keys
 from race.core.snippet import indent_unit
 from race.core.snippet import normalise
 from race.corpus import builtin

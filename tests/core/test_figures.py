@@ -6,6 +6,7 @@ import math
 
 import pytest
 
+from race.core.course import Course
 from race.core.figures import Second
 from race.core.figures import accuracy
 from race.core.figures import consistency
@@ -13,7 +14,6 @@ from race.core.figures import figures
 from race.core.figures import live_wpm
 from race.core.figures import wpm
 from race.core.keys import BACKSPACE
-from race.core.scorer import Course
 from race.core.scorer import fold
 
 

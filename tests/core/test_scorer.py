@@ -6,6 +6,8 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
+from race.core.course import Course
+from race.core.course import ideal_keys
 from race.core.figures import figures
 from race.core.keys import BACKSPACE
 from race.core.keys import ENTER
@@ -13,10 +15,8 @@ from race.core.keys import TAB
 from race.core.keys import WORD_BACKSPACE
 from race.core.keys import Key
 from race.core.rules import Rules
-from race.core.scorer import Course
 from race.core.scorer import Typist
 from race.core.scorer import fold
-from race.core.scorer import ideal_keys
 
 CODE = "def f(x):\n    if x:\n        return x\n    return 0"
 
@@ -24,13 +24,6 @@ CODE = "def f(x):\n    if x:\n        return x\n    return 0"
 def timed(keys: list[str], step: int = 100, start: int = 100) -> list[Key]:
     """Give keys evenly spaced timestamps."""
     return [(start + i * step, k) for i, k in enumerate(keys)]
-
-
-def test_ideal_keys_skip_indentation_and_use_enter() -> None:
-    keys = ideal_keys(Course(CODE))
-    assert keys[:10] == [*"def f(x):", ENTER]
-    assert keys[10:15] == list("if x:")
-    assert "".join(k for k in keys if k != ENTER) == CODE.replace("\n", "").replace(" " * 4, "")
 
 
 def test_typing_exactly_finishes_with_full_accuracy() -> None:

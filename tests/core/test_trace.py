@@ -8,6 +8,8 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
+from race.core.course import Course
+from race.core.course import ideal_keys
 from race.core.keylog import KeyLog
 from race.core.keys import BACKSPACE
 from race.core.keys import ENTER
@@ -15,9 +17,7 @@ from race.core.keys import TAB
 from race.core.keys import WORD_BACKSPACE
 from race.core.keys import Batch
 from race.core.keys import Key
-from race.core.scorer import Course
 from race.core.scorer import fold
-from race.core.scorer import ideal_keys
 from race.core.trace import Frame
 from race.core.trace import thin
 from race.core.trace import trace

@@ -16,6 +16,8 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
+from race.core.course import Course
+from race.core.course import ideal_keys
 from race.core.figures import figures
 from race.core.keys import BACKSPACE
 from race.core.keys import ENTER
@@ -24,14 +26,12 @@ from race.core.keys import TAB
 from race.core.keys import WORD_BACKSPACE
 from race.core.keys import Batch
 from race.core.keys import Key
-from race.core.scorer import Course
 from race.core.scorer import Typist
 from race.core.scorer import fold
-from race.core.scorer import ideal_keys
+from race.core.signals import Reason
 from race.core.snippet import normalise
+from race.core.thresholds import Thresholds
 from race.core.verdict import REASON_CODES
-from race.core.verdict import Reason
-from race.core.verdict import Thresholds
 from race.core.verdict import Verdict
 from race.core.verdict import judge
 from tests import humans
@@ -483,11 +483,11 @@ def test_timing_checks_do_not_depend_on_batching(seed: int, size_a: int, size_b:
 
 
 def test_a_stream_timed_consistently_early_is_flagged_lagging() -> None:
+    from race.core.course import Course
+    from race.core.course import ideal_keys
     from race.core.figures import figures
     from race.core.keys import Batch
-    from race.core.scorer import Course
     from race.core.scorer import fold
-    from race.core.scorer import ideal_keys
     from race.core.verdict import judge
 
     course = Course("for item in items:\n    total += item.price * item.count\nprint(total)")

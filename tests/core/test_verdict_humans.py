@@ -14,8 +14,8 @@ import pytest
 
 from race.core.figures import figures
 from race.core.scorer import fold
+from race.core.thresholds import Thresholds
 from race.core.verdict import REASON_CODES
-from race.core.verdict import Thresholds
 from race.core.verdict import Verdict
 from race.core.verdict import judge
 from tests import humans

@@ -6,9 +6,9 @@ import itertools
 import time
 from typing import Any
 
+from race.core.course import Course
+from race.core.course import ideal_keys
 from race.core.room import Room
-from race.core.scorer import Course
-from race.core.scorer import ideal_keys
 from race.core.snippet import Snippet
 from race.core.timing import Timing
 from race.corpus import builtin

@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from race.core.bounds import MAX_LOG_BYTES
 from race.core.bounds import key_budget
-from race.core.scorer import Course
+from race.core.course import Course
 from race.core.snippet import custom_snippet
 from race.store.client import connect
 from tests.faults import abuse

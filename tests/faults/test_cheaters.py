@@ -9,8 +9,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from race.core.scorer import Course
-from race.core.scorer import ideal_keys
+from race.core.course import Course
+from race.core.course import ideal_keys
 from tests.realtime.harness import Client
 from tests.realtime.harness import Server
 from tests.realtime.harness import human_gaps

@@ -19,9 +19,9 @@ from sqlalchemy import Engine
 from sqlalchemy import func
 from sqlalchemy import select
 
+from race.core.course import Course
+from race.core.course import ideal_keys
 from race.core.keys import Key
-from race.core.scorer import Course
-from race.core.scorer import ideal_keys
 from race.db.models import KeyLog
 from race.db.models import Race
 from race.db.models import Result

@@ -14,8 +14,8 @@ import pytest
 import requests
 import websocket
 
-from race.core.scorer import Course
-from race.core.scorer import ideal_keys
+from race.core.course import Course
+from race.core.course import ideal_keys
 from tests.faults.test_failures import send
 from tests.faults.test_failures import stamps
 from tests.realtime.harness import Client

@@ -14,8 +14,8 @@ import pytest
 import requests
 from sqlalchemy import Engine
 
-from race.core.scorer import Course
-from race.core.scorer import ideal_keys
+from race.core.course import Course
+from race.core.course import ideal_keys
 from race.db import green
 from race.db.app import HEALTH_S
 from race.db.models import Race

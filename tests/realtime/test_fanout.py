@@ -55,7 +55,7 @@ def test_emits_during_a_publish_go_out_together_and_in_order() -> None:
     first_sent, release = threading.Event(), threading.Event()
 
     class Held(QueuedRedisManager):
-        def _send(self, batch: list[dict[str, Any]]) -> None:
+        def _send(self, batch: list[tuple[str, str]]) -> None:
             if not release.is_set():
                 first_sent.set()
                 assert release.wait(10)

@@ -17,8 +17,9 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from race.core.scorer import Course
-from race.core.scorer import ideal_keys
+from race.core.course import Course
+from race.core.course import ideal_keys
+from race.limits import Budgets
 from race.realtime import MAX_MESSAGE_BYTES
 from tests.realtime.harness import Client
 from tests.realtime.harness import Server
@@ -28,9 +29,12 @@ EVENTS = [
     "sync", "set_name", "quick", "create", "practice", "join", "leave", "keys",
     "keep_waiting", "configure", "lock", "kick", "start", "rematch", "no_such_event",
 ]  # fmt: skip
-GENEROUS = (
-    "events_per_connection=100000/second;events_per_ip=100000/second;"
-    "joins_per_ip=100000/minute;rooms_per_ip=100000/minute;connects_per_ip=100000/minute"
+GENEROUS = Budgets(
+    events_per_connection="100000/second",
+    events_per_ip="100000/second",
+    joins_per_ip="100000/minute",
+    rooms_per_ip="100000/minute",
+    connects_per_ip="100000/minute",
 )
 
 ODD_TEXT = st.one_of(

@@ -11,12 +11,12 @@ import redis
 
 from race.core.bounds import MAX_LOG_BYTES
 from race.core.bounds import key_budget
+from race.core.course import Course
+from race.core.course import ideal_keys
 from race.core.keys import BACKSPACE
 from race.core.keys import Key
 from race.core.room import Refused
 from race.core.room import Room
-from race.core.scorer import Course
-from race.core.scorer import ideal_keys
 from race.core.snippet import Snippet
 from race.core.snippet import custom_snippet
 from race.corpus import builtin

@@ -9,6 +9,7 @@ import requests
 import socketio
 
 from race.core.room import Refused
+from race.limits import Budgets
 from tests.realtime.harness import Client
 from tests.realtime.harness import Server
 
@@ -16,7 +17,7 @@ from tests.realtime.harness import Server
 def test_a_flooding_connection_is_throttled_and_others_are_not(
     server_factory: Callable[..., Server],
 ) -> None:
-    srv = server_factory(RATE_LIMITS="events_per_connection=5/second")
+    srv = server_factory(RATE_LIMITS=Budgets(events_per_connection="5/second"))
     flood, calm = Client(srv.url), Client(srv.url)
     try:
         answers = [flood.call("sync", {"c": 1.0}) for _ in range(12)]
@@ -30,7 +31,7 @@ def test_a_flooding_connection_is_throttled_and_others_are_not(
 
 
 def test_unknown_events_spend_the_same_budget(server_factory: Callable[..., Server]) -> None:
-    srv = server_factory(RATE_LIMITS="events_per_connection=5/second")
+    srv = server_factory(RATE_LIMITS=Budgets(events_per_connection="5/second"))
     flood = Client(srv.url)
     try:
         answers = [flood.call(f"made-up-{i}", {}) for i in range(8)]
@@ -43,7 +44,7 @@ def test_unknown_events_spend_the_same_budget(server_factory: Callable[..., Serv
 def test_connections_of_one_ip_share_its_event_budget(
     server_factory: Callable[..., Server],
 ) -> None:
-    srv = server_factory(RATE_LIMITS="events_per_ip=10/minute")
+    srv = server_factory(RATE_LIMITS=Budgets(events_per_ip="10/minute"))
     first, second = Client(srv.url), Client(srv.url)
     try:
         assert all(first.call("sync", {"c": 1.0})["ok"] for _ in range(6))
@@ -61,7 +62,7 @@ def test_connections_of_one_ip_share_its_event_budget(
 
 
 def test_joins_and_room_codes_are_limited_per_ip(server_factory: Callable[..., Server]) -> None:
-    srv = server_factory(RATE_LIMITS="joins_per_ip=4/minute;rooms_per_ip=2/minute")
+    srv = server_factory(RATE_LIMITS=Budgets(joins_per_ip="4/minute", rooms_per_ip="2/minute"))
     a, b = Client(srv.url), Client(srv.url)
     try:
         code = a.ok("create", {"snippet_id": "py-short"})["room"]["code"]
@@ -81,7 +82,7 @@ def test_a_player_refused_busy_spends_no_room_of_the_budget(
 ) -> None:
     # A full worker refuses every join; the page then draws a new balance token and tries
     # again (static/js/net.js). Those tries must not use up the address's new rooms.
-    srv = server_factory(RATE_LIMITS="rooms_per_ip=1/minute", MAX_RACERS=0.0)
+    srv = server_factory(RATE_LIMITS=Budgets(rooms_per_ip="1/minute"), MAX_RACERS=0.0)
     client = Client(srv.url)
     try:
         codes = [client.call(event, {})["code"] for event in ("practice", "create") * 2]
@@ -91,7 +92,7 @@ def test_a_player_refused_busy_spends_no_room_of_the_budget(
 
 
 def test_connections_are_limited_per_ip(server_factory: Callable[..., Server]) -> None:
-    srv = server_factory(RATE_LIMITS="connects_per_ip=3/minute")
+    srv = server_factory(RATE_LIMITS=Budgets(connects_per_ip="3/minute"))
     clients = [Client(srv.url) for _ in range(3)]
     refusals: list[object] = []
     raw = socketio.Client(reconnection=False)

@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 import requests
 
-from race.core.scorer import Course
-from race.core.scorer import ideal_keys
+from race.core.course import Course
+from race.core.course import ideal_keys
 from tests.realtime.harness import Client
 from tests.realtime.harness import Server
 from tests.realtime.harness import type_keys

@@ -5,9 +5,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
+from race.core.course import Course
+from race.core.course import ideal_keys
 from race.core.record import RACE_ID
-from race.core.scorer import Course
-from race.core.scorer import ideal_keys
 from race.sink import MemorySink
 from tests.realtime.harness import Client
 from tests.realtime.harness import Server

@@ -8,8 +8,8 @@ from typing import Any
 
 import redis
 
-from race.core.scorer import Course
-from race.core.scorer import ideal_keys
+from race.core.course import Course
+from race.core.course import ideal_keys
 from race.realtime import Services
 from race.realtime.reconcile import RECONCILE_AFTER_MS
 from race.realtime.reconcile import RECONCILE_EVERY_MS

@@ -5,11 +5,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from race.core.course import Course
+from race.core.course import ideal_keys
 from race.core.figures import figures
 from race.core.keys import Key
-from race.core.scorer import Course
 from race.core.scorer import fold
-from race.core.scorer import ideal_keys
 from tests.realtime.harness import Client
 from tests.realtime.harness import human_gaps
 from tests.realtime.harness import server_ms

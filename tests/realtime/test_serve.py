@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from race.core.scorer import Course
-from race.core.scorer import ideal_keys
+from race.core.course import Course
+from race.core.course import ideal_keys
 from tests.realtime.harness import Client
 from tests.realtime.harness import type_keys
 

@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 import pytest
 
-from race.core.scorer import Course
-from race.core.scorer import ideal_keys
+from race.core.course import Course
+from race.core.course import ideal_keys
 from tests.realtime.harness import Client
 from tests.realtime.harness import human_gaps
 from tests.realtime.harness import server_ms

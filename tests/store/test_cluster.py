@@ -12,7 +12,7 @@ from race.config import Config
 from race.config import SettingError
 from race.config import parse_nodes
 from race.core import hosting
-from race.core import room as rooms
+from race.core import members
 from race.core.room import Refused
 from race.limits import Budgets
 from race.realtime.throttle import Throttle
@@ -40,7 +40,7 @@ def test_a_room_s_keys_share_one_slot_and_rooms_spread_over_the_nodes(cstore: Re
     for i in range(40):
         room = new(f"C{i:015d}")
         cstore.create_room(room)
-        cstore.update_room(room.code, lambda r: rooms.join(r, "p1", "A", "racer", 1_000))
+        cstore.update_room(room.code, lambda r: members.join(r, "p1", "A", "racer", 1_000))
         cstore.update_room(room.code, lambda r: hosting.start(r, "p1", 2_000))
         cstore.append_batch(room.code, 1, "p1", 0, "line", progress="{}")
         s = k.shard(room.code)

@@ -9,6 +9,8 @@ from dataclasses import replace
 import pytest
 
 from race.core import hosting
+from race.core import members
+from race.core import phases
 from race.core import room as rooms
 from race.core.room import Refused
 from race.core.room import Room
@@ -43,7 +45,7 @@ def test_update_applies_a_move_with_its_effects(store: Store) -> None:
     store.create_room(new())
     before, after = store.update_room(
         "R" * 16,
-        lambda r: rooms.join(r, "p1", "Ann", "racer", 2_000),
+        lambda r: members.join(r, "p1", "Ann", "racer", 2_000),
         lambda b, a: Effects(schedule={"x|1": 5_000}, outbox={"rec1": '{"a": 1}'}),
     )
     assert before.seats == () and [s.player_id for s in after.seats] == ["p1"]
@@ -76,7 +78,7 @@ def test_concurrent_moves_all_land(store: Store) -> None:
 
     def join(i: int) -> None:
         try:
-            store.update_room("R" * 16, lambda r: rooms.join(r, f"p{i}", f"N{i}", "racer", 2_000))
+            store.update_room("R" * 16, lambda r: members.join(r, f"p{i}", f"N{i}", "racer", 2_000))
         except BaseException as exc:
             errors.append(exc)
 
@@ -95,14 +97,14 @@ def test_concurrent_moves_all_land(store: Store) -> None:
 def test_live_rooms_and_counts_follow_the_phase(store: Store) -> None:
     room = new()
     store.create_room(room)
-    store.update_room(room.code, lambda r: rooms.join(r, "p1", "A", "racer", 1_000))
+    store.update_room(room.code, lambda r: members.join(r, "p1", "A", "racer", 1_000))
     assert store.live_rooms(10**13) == []
     _, counting = store.update_room(room.code, lambda r: hosting.start(r, "p1", 2_000))
     assert counting.starts_at is not None
     assert store.live_rooms(counting.starts_at - 1) == []
     assert store.live_rooms(counting.starts_at) == [Live(room.code, 1, counting.starts_at)]
     assert store.room_count()["countdown"] == 1
-    store.update_room(room.code, lambda r: rooms.end(r, (), counting.starts_at + 5))
+    store.update_room(room.code, lambda r: phases.end(r, (), counting.starts_at + 5))
     assert store.live_rooms(10**13) == []
     assert store.room_count() == {"lobby": 0, "countdown": 0, "racing": 0, "finished": 1}
     store.delete_room(room.code)
@@ -182,7 +184,7 @@ def test_progress_per_round(store: Store) -> None:
 def test_a_beat_claims_lists_live_rooms_and_reads_progress(store: Store) -> None:
     room = new()
     store.create_room(room)
-    store.update_room(room.code, lambda r: rooms.join(r, "p1", "A", "racer", 1_000))
+    store.update_room(room.code, lambda r: members.join(r, "p1", "A", "racer", 1_000))
     _, counting = store.update_room(room.code, lambda r: hosting.start(r, "p1", 2_000))
     assert counting.starts_at is not None
     start = counting.starts_at

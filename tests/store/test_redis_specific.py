@@ -9,7 +9,8 @@ import pytest
 import redis
 
 from race.core import hosting
-from race.core import room as rooms
+from race.core import members
+from race.core import phases
 from race.core.figures import Figures
 from race.core.record import RACE_ID
 from race.core.record import legacy_race_id
@@ -60,11 +61,11 @@ def test_expired_rooms_leave_the_indexes(rstore: RedisStore) -> None:
 def test_a_room_expired_mid_race_leaves_the_live_index(rstore: RedisStore) -> None:
     room = new()
     rstore.create_room(room)
-    rstore.update_room(room.code, lambda r: rooms.join(r, "p1", "A", "racer", 1_000))
+    rstore.update_room(room.code, lambda r: members.join(r, "p1", "A", "racer", 1_000))
     rstore.update_room(room.code, lambda r: hosting.start(r, "p1", 2_000))
     other = new("O" * 16)
     rstore.create_room(other)
-    rstore.update_room(other.code, lambda r: rooms.join(r, "p1", "A", "racer", 1_000))
+    rstore.update_room(other.code, lambda r: members.join(r, "p1", "A", "racer", 1_000))
     rstore.update_room(other.code, lambda r: hosting.start(r, "p1", 2_000))
     assert len(rstore.live_rooms(10**13)) == 2
     rstore.r.delete(rstore.k.room(room.code))  # its race never concluded; TTL ran out
@@ -86,7 +87,7 @@ def test_a_beat_reads_live_rooms_over_either_protocol(redis_client: redis.Redis)
         for store in redis_store(client):
             room = new()
             store.create_room(room)
-            store.update_room(room.code, lambda r: rooms.join(r, "p1", "A", "racer", 1_000))
+            store.update_room(room.code, lambda r: members.join(r, "p1", "A", "racer", 1_000))
             _, counting = store.update_room(room.code, lambda r: hosting.start(r, "p1", 2_000))
             assert counting.starts_at is not None
             view = store.beat(10**13, [(room.code, 1)])
@@ -105,13 +106,13 @@ def test_a_beat_claims_after_redis_forgets_its_scripts(rstore: RedisStore) -> No
 
 def test_codec_round_trips_a_finished_room() -> None:
     room = new()
-    room = rooms.join(room, "p1", "Ann <b>", "racer", 1_100)
-    room = rooms.join(room, "p2", "Zoë", "spectator", 1_200)
+    room = members.join(room, "p1", "Ann <b>", "racer", 1_100)
+    room = members.join(room, "p2", "Zoë", "spectator", 1_200)
     room = hosting.start(room, "p1", 1_300)
-    room = rooms.finish(room, "p1", 9_000)
+    room = phases.finish(room, "p1", 9_000)
     fig = Figures(61.5, 70.0, 97.1, 80.0, 9000, True, 1.0, 30, 1, 1, (), (("a", 1),))
     reviews = {"p1": Review(fig, Verdict(False, ()))}
-    room = rooms.end(room, standings(room, reviews), 20_000)
+    room = phases.end(room, standings(room, reviews), 20_000)
     assert decode_room(encode_room(room)) == room
 
 
@@ -127,7 +128,7 @@ def test_a_room_stored_before_random_race_ids_gets_the_same_opaque_one_everywher
 
 
 def test_a_room_from_a_newer_worker_is_read_without_the_fields_it_added() -> None:
-    room = rooms.join(new(), "p1", "Ann", "racer", 1_100)
+    room = members.join(new(), "p1", "Ann", "racer", 1_100)
     stored = json.loads(encode_room(room))
     stored["a_later_setting"] = True
     stored["seats"][0]["a_later_mark"] = 1

@@ -64,47 +64,66 @@ def from_ip(app: Flask, address: str) -> FlaskClient:
     return client
 
 
-def ada_registered(make_app: Callable[..., Flask], hashes: list[str]) -> tuple[Flask, int]:
-    """Return an app where Ada has an account, and the login budget of one username."""
-    app = make_app()
+def ada_registered(make_app: Callable[..., Flask], hashes: list[str], limits: str = "") -> Flask:
+    """Return an app where Ada has an account (and no hash counted yet)."""
+    app = make_app(limits)
     register(app.test_client(), app, "Ada", None)
     hashes.clear()
-    return app, bucket(Budgets().logins_per_username)[1]
+    return app
 
 
-def test_fifty_wrong_passwords_are_throttled_after_the_usernames_budget(
+def test_wrong_passwords_from_one_address_throttle_it_and_not_the_owner(
     make_app: Callable[..., Flask], hashes: list[str]
 ) -> None:
-    app, budget = ada_registered(make_app, hashes)
-    answers = []
-    for i in range(50):  # from 50 addresses: only the username's budget can stop them
-        browser = from_ip(app, f"198.51.100.{i + 1}")
-        answers.append(log_in(browser, "Ada", "wrong password"))
+    app = ada_registered(make_app, hashes)
+    budget = bucket(Budgets().logins_per_username_ip)[1]
+    stranger = from_ip(app, "198.51.100.7")
+    answers = [log_in(stranger, "Ada", "wrong password") for _ in range(budget + 3)]
     codes = [a.status_code for a in answers]
-    assert codes == [200] * budget + [429] * (50 - budget)
+    assert codes == [200] * budget + [429] * 3
     assert len(hashes) == budget  # a throttled attempt computes no hash
     refused = answers[-1]
     wait = int(refused.headers["Retry-After"])
     assert wait == 90  # 10 per 15 minutes: one attempt back every 90 s
     html = refused.get_data(as_text=True)
-    assert f"too many attempts for this username: try again in {wait} seconds" in html
+    assert f"too many attempts for this username from your address: try again in {wait}" in html
     assert "wrong username or password" in answers[0].get_data(as_text=True)
-    # The right password is refused too while the budget is spent (no oracle).
+    # The right password is refused too from that address while it is spent (no oracle) ...
+    assert log_in(stranger, "Ada").status_code == 429 and len(hashes) == budget
+    # ... but Ada, from her own address (another /64), logs in: no lockout.
+    assert log_in(from_ip(app, "2001:db8:5:6::1"), "Ada").status_code == 302
+
+
+def test_the_usernames_ceiling_from_every_address_still_bites(
+    make_app: Callable[..., Flask], hashes: list[str]
+) -> None:
+    app = ada_registered(make_app, hashes, "logins_per_username=15/15 minutes")
+    answers = [log_in(from_ip(app, f"198.51.100.{i + 1}"), "Ada", "wrong") for i in range(20)]
+    assert [a.status_code for a in answers] == [200] * 15 + [429] * 5
+    assert len(hashes) == 15
+    refused = answers[-1]
+    assert refused.headers["Retry-After"] == "60"
+    assert "too many attempts for this username: try again in 60 seconds" in refused.get_data(
+        as_text=True
+    )
     late = log_in(from_ip(app, "198.51.100.200"), "Ada")
-    assert late.status_code == 429 and len(hashes) == budget
+    assert late.status_code == 429 and len(hashes) == 15
+    assert Budgets().logins_per_username == "100/15 minutes"  # 10 addresses' worth
 
 
 def test_every_spelling_of_a_username_spends_its_one_budget(
     make_app: Callable[..., Flask], hashes: list[str]
 ) -> None:
-    app, budget = ada_registered(make_app, hashes)
+    app = ada_registered(make_app, hashes, "logins_per_username=12/15 minutes")
     spellings = ["Ada", "ada", " Ada", "ADA  ", "\uff21\uff44\uff41", "aDa"]
-    codes = [
-        log_in(from_ip(app, f"198.51.100.{i + 1}"), spellings[i % len(spellings)], "wrong")
-        for i in range(budget + 6)
+    one = from_ip(app, "203.0.113.9")
+    per_address = [log_in(one, spellings[i % 6], "wrong").status_code for i in range(16)]
+    assert per_address == [200] * 10 + [429] * 6  # one budget per address for every spelling
+    anywhere = [
+        log_in(from_ip(app, f"198.51.100.{i + 1}"), spellings[i], "wrong") for i in range(4)
     ]
-    assert [c.status_code for c in codes] == [200] * budget + [429] * 6
-    assert len(hashes) == budget
+    assert [a.status_code for a in anywhere] == [200] * 2 + [429] * 2  # and one ceiling
+    assert len(hashes) == 12
 
 
 def test_one_address_is_throttled_over_many_usernames(

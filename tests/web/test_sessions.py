@@ -43,9 +43,8 @@ def served(app: Flask) -> Iterator[Server]:
     server.stop()
 
 
-@pytest.fixture
-def hung_database(tmp_path: Path) -> Iterator[Server]:
-    """Serve an app whose Postgres accepts connections and never answers."""
+def unreachable_postgres(tmp_path: Path) -> tuple[Flask, Proxy]:
+    """Return an app whose Postgres is behind a proxy, down while the app started."""
     proxy = Proxy(("127.0.0.1", 5432))
     proxy.set("down")  # start-up's schema check fails at once (the app starts anyway)
     config = Config(
@@ -56,7 +55,14 @@ def hung_database(tmp_path: Path) -> Iterator[Server]:
             "DATABASE_URL": f"postgresql+psycopg2://postgres@127.0.0.1:{proxy.port}/test",
         }
     )
-    server = Server(create_app(config)).start()
+    return create_app(config), proxy
+
+
+@pytest.fixture
+def hung_database(tmp_path: Path) -> Iterator[Server]:
+    """Serve an app whose Postgres accepts connections and never answers."""
+    app, proxy = unreachable_postgres(tmp_path)
+    server = Server(app).start()
     proxy.set("hang")
     yield server
     server.stop()

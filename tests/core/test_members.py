@@ -1,0 +1,47 @@
+"""Players coming and going decide who a race starts with (pure: no store, no clock)."""
+
+from __future__ import annotations
+
+import pytest
+
+from race.core import hosting
+from race.core import members
+from race.core.room import MAX_RACERS
+from race.core.room import Refused
+from tests.core.rooms import private
+from tests.core.rooms import quick
+
+
+def test_a_quick_countdown_waits_for_a_second_racer_who_is_there() -> None:
+    room = members.join(quick(), "a", "Ann", "racer", 1_000)
+    assert members.is_lonely(room)
+    room = members.disconnect(room, "a")  # Ann went back to the home page
+    assert not members.is_lonely(room)
+    room = members.join(room, "b", "Ben", "racer", 2_000)
+    assert room.phase == "lobby", "a race against a seat kept for someone gone"
+    assert members.is_lonely(room) and room.present_racers[0].player_id == "b"
+    room = members.join(room, "a", "Ann", "racer", 3_000)  # Ann came back within her grace
+    assert room.phase == "countdown"
+    assert room.starts_at == 3_000 + room.timing.quick_countdown_ms
+
+
+def test_two_racers_who_are_there_start_a_quick_countdown_at_once() -> None:
+    room = members.join(quick(), "a", "Ann", "racer", 1_000)
+    room = members.join(room, "b", "Ben", "racer", 1_500)
+    assert room.phase == "countdown" and not members.is_lonely(room)
+
+
+def test_a_late_racer_hears_the_race_started_even_when_seats_are_kept() -> None:
+    room = private()
+    for i in range(MAX_RACERS["private"]):
+        room = members.join(room, f"p{i}", f"P{i}", "racer", 1_000)
+    with pytest.raises(Refused) as full:
+        members.join(room, "late", "Late", "racer", 1_100)
+    assert full.value.code == "room_full"  # the lobby is full: no race to watch yet
+    room = hosting.start(room, "p0", 2_000)
+    for i in range(4):
+        room = members.disconnect(room, f"p{i}")
+    assert room.starts_at is not None
+    with pytest.raises(Refused) as started:
+        members.join(room, "late", "Late", "racer", room.starts_at + 10)
+    assert started.value.code == "race_started"  # it can be watched
