@@ -5,7 +5,9 @@ typing (bench/load.py's racers), while a publisher outside it makes F other room
 every 200 ms on the same Redis, as the other workers of a large deployment would: each
 tick a realistic 5-player ``tick`` emit, addressed as the chosen fan-out mode addresses
 it (``channel``: every emit on the one channel every worker hears; ``rooms``: on the
-room's own channel). The worker's CPU is read from /proc while the racers type.
+room's own channel). The worker's CPU is read from /proc while the racers type; ``lost``
+counts the times its listener lost Redis (Redis cuts off a subscriber whose output
+buffer overflows: one that cannot keep up with what it is sent).
 
 The publisher writes pre-encoded PUBLISH commands to a raw socket (no client library),
 so that it costs little and offers the full rate; the row shows the rate it achieved.
@@ -125,6 +127,7 @@ def run(mode: str, rooms: int, args: argparse.Namespace, folder: Path) -> str:
         play = Play(70.0, 200, args.seconds, True, 5)
         result = run_spread(cluster, args.racers, 1, play)
         rate = sent.value / (time.monotonic() - begin)
+        lost = cluster.log(0).count("listener lost Redis")  # e.g. cut off for a full buffer
     finally:
         stop.set()
         publisher.join(10)
@@ -132,7 +135,7 @@ def run(mode: str, rooms: int, args: argparse.Namespace, folder: Path) -> str:
     return (
         f"{mode:>8} {rooms:>7} {rate:>9.0f} {result['racers']:>6} {result['cpu']:>5.0f}% "
         f"{result['delivery'] * 100:>7.1f}% {pct(result['rtt'], 99):>7.0f} "
-        f"{pct(result['delay'], 99):>7.0f}"
+        f"{pct(result['delay'], 99):>7.0f} {lost:>5}"
     )
 
 
@@ -151,7 +154,7 @@ def main() -> None:
         f"one eventlet worker, {args.racers} local racers at 70 WPM (batch every 200 ms), "
         f"foreign rooms ticking every {TICK_MS} ms with {PLAYERS} players each"
     )
-    print("    mode foreign  msg/s in racers   cpu delivery rtt p99 tick p99 (ms)")
+    print("    mode foreign  msg/s in racers   cpu delivery rtt p99 tick p99 (ms) lost")
     with tempfile.TemporaryDirectory() as tmp:
         for rooms in args.foreign:
             for mode in args.modes:

@@ -11,6 +11,7 @@ from urllib.parse import quote
 import pytest
 import redis
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
 
 from race.db import migrate
 from race.db.engine import make_engine
@@ -47,10 +48,14 @@ def db_proxy() -> Iterator[Proxy]:
     proxy.close()
 
 
-def worker_db_url(schema: str, port: int = 5432) -> str:
-    """Return the DATABASE_URL workers use for a schema (through a proxy port if given)."""
+def worker_db_url(schema: str, port: int | None = None) -> str:
+    """Return the DATABASE_URL workers use for a schema of the test database (through a
+    proxy port if given)."""
+    url = make_url(POSTGRES_URL)
+    if port is not None:
+        url = url.set(port=port)
     options = quote(f"-csearch_path={schema}")
-    return f"postgresql+psycopg2://postgres@127.0.0.1:{port}/test?options={options}"
+    return f"{url.render_as_string(hide_password=False)}?options={options}"
 
 
 @pytest.fixture
