@@ -68,6 +68,9 @@ class Config:
         #: A worker's capacity in seats (each room costs half a seat more: race.core.seats)
         #: before it refuses new ones as "busy" (measured: bench/load.py).
         self.MAX_RACERS = _number(env, "CODERACE_MAX_RACERS", DEFAULT_CAPACITY, float)
+        #: The tick and batch period: "adaptive" (200 ms, widening to 500 ms as the
+        #: worker's load grows: race.core.pace) or a fixed period in ms (100-1000).
+        self.PERIOD_MS = _period(env.get("CODERACE_PERIOD", "adaptive"))
         #: Rate limits, e.g. "joins_per_ip=40/minute;events_per_connection=30/second",
         #: parsed here, once: every limiter reads these ``Budgets`` (``race.limits``).
         self.RATE_LIMITS = _budgets(env.get("RATE_LIMITS"))
@@ -94,6 +97,15 @@ def _number(env: Mapping[str, str], name: str, default: float, kind: type) -> fl
     if value < 0:
         raise SettingError(f"{name} must not be negative (got {raw[:40]!r})")
     return float(value)
+
+
+def _period(raw: str) -> int | None:
+    """Read ``CODERACE_PERIOD``: None for the adaptive period, else a fixed one in ms."""
+    if raw == "adaptive":
+        return None
+    if not raw.isdigit() or not 100 <= int(raw) <= 1000:
+        raise SettingError(f"CODERACE_PERIOD must be 'adaptive' or 100-1000 ms (got {raw[:40]!r})")
+    return int(raw)
 
 
 def _budgets(raw: str | None) -> Budgets:

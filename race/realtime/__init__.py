@@ -30,6 +30,7 @@ from race.realtime.recheck import run_forever as recheck_forever
 from race.realtime.roomcast import RoomRedisManager
 from race.realtime.shardcast import ShardedRoomManager
 from race.realtime.throttle import Throttle
+from race.realtime.ticker import Pacer
 from race.realtime.views import room_view
 from race.sink import MemorySink
 from race.sink import ResultsSink
@@ -245,16 +246,18 @@ def init_app(app: Flask, store: Store | None = None, sink: ResultsSink | None = 
         load_dir(Path(app.config["CORPUS_DIR"])) if app.config.get("CORPUS_DIR") else builtin()
     )
     engine = Engine(store, corpus, wall_ms, emit, app.config.get("TIMING"))
-    racing = Racing(engine, pause=lambda: sio.sleep(0))
+    seats = Seats(float(app.config.get("MAX_RACERS", DEFAULT_CAPACITY)))
+    pacer = Pacer(seats.load, app.config.get("PERIOD_MS"))
+    racing = Racing(engine, pause=lambda: sio.sleep(0), period=lambda: pacer.period_ms)
     metrics = Metrics(store)
-    heartbeat = Heartbeat(engine, racing, sink, f"{os.getpid()}-{id(app):x}", metrics)
+    worker_id = f"{os.getpid()}-{id(app):x}"
+    heartbeat = Heartbeat(engine, racing, sink, worker_id, metrics, pacer=pacer)
     throttle = Throttle(
         configured(app.config.get("RATE_LIMITS")),
         store,
         _limits_url(app),
         app.config.get("REDIS_PREFIX", "cr:"),
     )
-    seats = Seats(float(app.config.get("MAX_RACERS", DEFAULT_CAPACITY)))
     metrics.watch_seats(seats.load, lambda: seats.capacity)
     # What /healthz and /metrics (race.web.ops) read, without importing this package.
     app.extensions.setdefault("coderace_health", {})["store"] = store.ping

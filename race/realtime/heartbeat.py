@@ -4,7 +4,7 @@ One task per worker runs ``beat`` every ``BEAT_S``. Deadlines are claimed atomic
 the store, so each goes to one worker at a time, and are reported done once applied: a
 claim never reported (the worker died, or the store's reply was lost) comes due again
 after ``DEADLINE_HOLD_MS``, so applying a deadline is idempotent. Each room's ticks are
-driven by the worker holding that room's tick lease.
+driven by the worker holding that room's tick lease (``race.realtime.ticker``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from dataclasses import field
 
 from race.core import members
 from race.core import phases
@@ -24,8 +23,9 @@ from race.realtime.engine import Engine
 from race.realtime.metrics import Metrics
 from race.realtime.racing import Racing
 from race.realtime.reconcile import Reconciler
+from race.realtime.ticker import Pacer
+from race.realtime.ticker import Ticker
 from race.sink import ResultsSink
-from race.store.base import Live
 from race.store.base import is_store_error
 
 log = logging.getLogger(__name__)
@@ -34,9 +34,7 @@ log = logging.getLogger(__name__)
 BEAT_S = 0.05
 #: ... and shortest: a beat sleeps until the next tick is due, within these bounds.
 MIN_SLEEP_MS = 2
-TICK_MS = 200
 OUTBOX_EVERY_MS = 1000
-LEASE_MS = 3000
 #: A deadline whose move raised is tried again after this long, doubling each time ...
 DEADLINE_RETRY_FIRST_MS = 250
 #: ... up to this ...
@@ -49,8 +47,6 @@ DEADLINE_MAX_TRIES = 5
 class Stats:
     """Counters the metrics endpoint reads."""
 
-    ticks: int = 0
-    tick_lag_ms: list[float] = field(default_factory=list)
     deadlines: int = 0
     deadline_retries: int = 0
     deadlines_abandoned: int = 0
@@ -69,6 +65,8 @@ class Heartbeat:
         sink: ResultsSink,
         worker_id: str,
         metrics: Metrics | None = None,
+        *,
+        pacer: Pacer | None = None,
     ) -> None:
         self.engine = engine
         self.racing = racing
@@ -77,10 +75,8 @@ class Heartbeat:
         self.worker_id = worker_id
         self.stats = Stats()
         self.metrics = metrics
-        #: Rooms this worker ticks: (code, round) -> (next tick due, lease renewal, ticks sent).
-        self._owned: dict[tuple[str, int], tuple[int, int, int]] = {}
-        #: Rooms another worker drives: (code, round) -> when to ask for the lease again.
-        self._others: dict[tuple[str, int], int] = {}
+        #: The rooms this worker drives, and their ticks (``race.realtime.ticker``).
+        self.ticker = Ticker(engine, racing, worker_id, pacer or Pacer(lambda: 0), metrics)
         self._next_outbox = 0
         #: Seats left connected by a failed disconnect (``race.realtime.reconcile``).
         self.reconciler = Reconciler(engine)
@@ -90,7 +86,7 @@ class Heartbeat:
         now = self.engine.clock()
         # One store round trip: the deadlines, the live rooms, and the progress of the
         # rooms this worker ticks that are due now.
-        due = [key for key, (due_at, _, _) in self._owned.items() if now >= due_at]
+        due = self.ticker.due(now)
         view = self.store.beat(now, due)
         applied = []
         for item in view.claimed:
@@ -117,13 +113,12 @@ class Heartbeat:
         # A room a deadline just moved may have left its race: it is ticked next beat,
         # from a fresh list.
         moved = {item.split("|", 2)[1] for item in view.claimed}
-        self.ticks(now, view.live, dict(zip(due, view.progress, strict=True)), moved)
+        self.ticker.ticks(now, view.live, dict(zip(due, view.progress, strict=True)), moved)
         self.reconciler.sweep(now)
         if now >= self._next_outbox:
             self._next_outbox = now + OUTBOX_EVERY_MS
             self.drain_outbox()
-        next_tick = min((due for due, _, _ in self._owned.values()), default=now + TICK_MS)
-        wait_ms = next_tick - self.engine.clock()
+        wait_ms = self.ticker.next_due(now) - self.engine.clock()
         return min(max(wait_ms, MIN_SLEEP_MS), BEAT_S * 1000) / 1000
 
     def failed(self, item: str, now: int, exc: Exception) -> None:
@@ -180,76 +175,6 @@ class Heartbeat:
                 self.engine.emit("lonely", {"code": code, "waited_ms": waited}, code)
         else:
             log.warning("unknown deadline %s", item)
-
-    def ticks(
-        self,
-        now: int,
-        live: list[Live],
-        progress: dict[tuple[str, int], dict[str, str]],
-        hold: set[str],
-    ) -> None:
-        """Send a progress tick for every live room this worker drives, when due.
-
-        ``live`` lists the rooms in their race, ``progress`` holds the progress already
-        read for rooms found due (a room just taken over has its progress read here), and
-        the rooms in ``hold`` wait for the next beat.
-
-        A worker drives a room while it holds the room's tick lease, renewed every third
-        of its lifetime; if the worker dies, another takes the lease when it expires. A
-        room driven by another worker is asked for again only as often as leases are
-        renewed, and every lease wanted in one beat is asked for in one store call.
-        """
-        seen = {(room.code, room.round) for room in live}
-        for key in [k for k in self._owned if k not in seen]:
-            del self._owned[key]
-        for key in [k for k in self._others if k not in seen]:
-            del self._others[key]
-        asking = [
-            room
-            for room in live
-            if now >= self._owned.get((room.code, room.round), (0, 0, 0))[1]
-            and now >= self._others.get((room.code, room.round), 0)
-        ]
-        if asking:
-            names = [f"tick|{room.code}" for room in asking]
-            held = self.store.acquire_leases(names, self.worker_id, LEASE_MS)
-            for room, ok in zip(asking, held, strict=True):
-                key = (room.code, room.round)
-                if ok:
-                    due, _, sent = self._owned.get(key, (now, 0, 0))
-                    self._owned[key] = (due, now + LEASE_MS // 3, sent)
-                    self._others.pop(key, None)
-                else:
-                    self._owned.pop(key, None)
-                    self._others[key] = now + LEASE_MS // 3
-        #: (room, tick number, when it was due)
-        due_now: list[tuple[Live, int, int]] = []
-        for room in live:
-            key = (room.code, room.round)
-            if key not in self._owned or room.code in hold:
-                continue
-            due, renew_at, sent = self._owned[key]
-            if now >= due:
-                sent += 1
-                due_now.append((room, sent, due))
-                due = due + TICK_MS if now - due < TICK_MS else now + TICK_MS
-                self._owned[key] = (due, renew_at, sent)
-        # Rooms whose progress was not read with the beat's view: one more round trip.
-        missing = [(r.code, r.round) for r, _, _ in due_now if (r.code, r.round) not in progress]
-        if missing:
-            read = self.store.get_progress_many(missing)
-            progress = {**progress, **dict(zip(missing, read, strict=True))}
-        for room, n, was_due in due_now:
-            players = progress[(room.code, room.round)]
-            sent_at = self.engine.clock()  # the tick's time and lag are when it really leaves
-            lag = sent_at - was_due
-            self.racing.tick(room, sent_at, n, lag, players)
-            self.stats.ticks += 1
-            self.stats.tick_lag_ms.append(float(lag))
-            del self.stats.tick_lag_ms[:-1000]
-            if self.metrics is not None:
-                self.metrics.ticks.inc()
-                self.metrics.tick_lag.observe(lag / 1000)
 
     def drain_outbox(self) -> None:
         """Hand waiting finished races to the sink (``race.realtime.drain``)."""

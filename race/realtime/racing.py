@@ -8,6 +8,7 @@ from typing import Any
 
 from race.core import phases
 from race.core.keys import Key
+from race.core.pace import FASTEST_MS
 from race.core.room import Room
 from race.identity import Player
 from race.realtime.conclude import Conclude
@@ -20,8 +21,15 @@ from race.store.base import Live
 class Racing:
     """Keys in, progress out, and the race's end exactly once."""
 
-    def __init__(self, engine: Engine, pause: Callable[[], None] = lambda: None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        pause: Callable[[], None] = lambda: None,
+        period: Callable[[], int] = lambda: FASTEST_MS,
+    ) -> None:
         self.engine = engine
+        #: The worker's batch period now (ms), told to its racers in every keys answer.
+        self.period = period
         self.ingest = Ingest(engine)
         self.conclude = Conclude(engine, self.ingest.forget, pause)
         engine.watchers.append(self._after_change)
@@ -32,19 +40,20 @@ class Racing:
             self.conclude(after.code, after.round)
 
     def you(self, room: Room, player_id: str) -> dict[str, Any]:
-        """Return a player's own state in a room (for joins and resumes)."""
-        return self.ingest.you(room, player_id)
+        """Return a player's own state in a room (for joins and resumes), with the period
+        to send batches at."""
+        return {**self.ingest.you(room, player_id), "every": self.period()}
 
     def keys(
         self, code: str, round_: int, player: Player, seq: int, keys: tuple[Key, ...]
     ) -> dict[str, Any]:
-        """Take one batch of keys (``Ingest.keys``)."""
-        return self.ingest.keys(code, round_, player, seq, keys)
+        """Take one batch of keys (``Ingest.keys``); the answer says the batch period."""
+        return {**self.ingest.keys(code, round_, player, seq, keys), "every": self.period()}
 
     def tick(
-        self, live: Live, now: int, n: int, lag: int, progress: dict[str, str]
+        self, live: Live, now: int, n: int, lag: int, progress: dict[str, str], *, every: int
     ) -> dict[str, Any]:
         """Send one progress tick for a racing room (``n``-th by this worker)."""
-        data = tick(live, now, n, lag, progress)
+        data = tick(live, now, n, lag, progress, every=every)
         self.engine.emit("tick", data, live.code)
         return data

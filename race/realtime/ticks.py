@@ -9,9 +9,12 @@ from race.core.figures import live_wpm
 from race.store.base import Live
 
 
-def tick(live: Live, now: int, n: int, lag: int, progress: dict[str, str]) -> dict[str, Any]:
+def tick(
+    live: Live, now: int, n: int, lag: int, progress: dict[str, str], *, every: int
+) -> dict[str, Any]:
     """Return the ``n``-th tick of a racing room, built from the round's stored progress
-    (player id -> the JSON the keys path stored with each batch)."""
+    (player id -> the JSON the keys path stored with each batch); ``every`` is the period
+    the room is ticked at (ms)."""
     elapsed = now - live.starts_at
     players = []
     for pid, raw in progress.items():
@@ -32,5 +35,6 @@ def tick(live: Live, now: int, n: int, lag: int, progress: dict[str, str]) -> di
         "t": now,
         "n": n,
         "lag": lag,
+        "every": every,
         "players": players,
     }

@@ -160,6 +160,7 @@ function applyRoom(room, you = null) {
     s.ghostAt = null;
   }
   if (you && s.role === "racer") {
+    sender.pace(you.every);
     if (newRound || !sender.active) {
       s.mirror.reset(you.pos, you.error_run);
       sender.begin(room.code, room.round, you.seq);
@@ -468,6 +469,8 @@ const handlers = {
   tick(tick) {
     const room = s.room;
     if (!room || tick.code !== room.code || tick.round !== room.round || s.standings) return;
+    // Opponents' carets and bars glide to each tick over one tick period (race.css).
+    if (tick.every) document.documentElement.style.setProperty("--tick", `${tick.every}ms`);
     track.setTick(tick, s.course);
     const names = new Map(room.racers.map((r) => [r.id, r.name]));
     const others = tick.players.filter((p) => p.id !== s.me || s.role === "spectator");

@@ -1,6 +1,10 @@
-// Keystroke batches: every 200 ms (the room tick period: opponents see progress once a
-// tick anyway), one in flight, numbered per round, resent after a drop.
+// Keystroke batches: every period the server asks for (its tick period, 200 ms unless a
+// busy worker widens it: opponents see progress once a tick anyway), one in flight,
+// numbered per round, resent after a drop.
 const BATCH_MS = 200;
+//: The periods the server may ask for are kept within these (ms).
+const FASTEST_MS = 100;
+const SLOWEST_MS = 1000;
 const MAX_KEYS = 256;
 const RETRY_MS = 150;
 const ACK_TIMEOUT_MS = 2000;
@@ -38,6 +42,19 @@ export class KeySender {
     this.held = false;
     this.timer = null;
     this.attempt = 0;
+    this.period = BATCH_MS;
+  }
+
+  /** Send batches every `ms` from now on (the server's `every`, kept within bounds). */
+  pace(ms) {
+    if (!Number.isFinite(ms)) return;
+    const period = Math.min(SLOWEST_MS, Math.max(FASTEST_MS, Math.round(ms)));
+    if (period === this.period) return;
+    this.period = period;
+    if (this.timer !== null) {
+      clearInterval(this.timer);
+      this.timer = setInterval(() => this.flush(), this.period);
+    }
   }
 
   /** Hold batches back (the connection dropped) until `resume`. */
@@ -55,7 +72,7 @@ export class KeySender {
     this.active = true;
     this.held = false;
     this.attempt += 1;
-    if (this.timer === null) this.timer = setInterval(() => this.flush(), BATCH_MS);
+    if (this.timer === null) this.timer = setInterval(() => this.flush(), this.period);
   }
 
   /** Stop sending (the round is over, or this tab may not type). */
@@ -122,6 +139,7 @@ export class KeySender {
     if (ack.ok) {
       this.seq = ack.seq;
       this.inflight = null;
+      this.pace(ack.every);
       this.onAck(ack, batch);
       return;
     }

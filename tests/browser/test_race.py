@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import re
+import statistics
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -235,3 +237,35 @@ def test_keys_typed_just_before_a_reload_are_kept(player: Callable[..., Player])
     expect(solo.page.locator("#code .ch.done")).to_have_count(
         fold(course, [(0, k) for k in keys]).pos
     )
+
+
+@pytest.mark.parametrize("live", [{"CODERACE_PERIOD": "400"}], indirect=True)
+def test_the_page_batches_and_glides_at_the_period_the_server_tells(
+    player: Callable[..., Player],
+) -> None:
+    ada, bob = player("Ada"), player("Bob")
+    sent: list[float] = []
+
+    def on_socket(ws: object) -> None:
+        def on_frame(payload: str | bytes) -> None:
+            if isinstance(payload, str) and payload.startswith("42") and '["keys"' in payload:
+                sent.append(time.monotonic())
+
+        ws.on("framesent", on_frame)  # type: ignore[attr-defined]
+
+    ada.page.on("websocket", on_socket)
+    quick_race(ada)
+    quick_race(bob)
+    wait_typing(ada.page)
+    wait_typing(bob.page)
+    keys = ada.snippet_keys()
+    type_together([(ada.page, keys[: len(keys) - 2]), (bob.page, keys[:4])], seed=6)
+    gaps = [b - a for a, b in itertools.pairwise(sent)]
+    assert len(gaps) >= 5, sent
+    # One batch per 400 ms period, not per 200 ms (frames are seen here with some jitter).
+    assert statistics.median(gaps) > 0.3, gaps
+    tick = ada.page.evaluate(
+        "getComputedStyle(document.documentElement).getPropertyValue('--tick')"
+    )
+    assert tick.strip() == "400ms"  # Bob's caret and bar glide over one tick period
+    assert not ada.errors and not bob.errors

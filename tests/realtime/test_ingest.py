@@ -285,3 +285,15 @@ def test_ending_a_told_race_again_reads_no_log() -> None:
     assert read == before + 1  # one racer's log, once
     assert not w.racing.conclude(room.code, room.round)  # the host's end, a late deadline
     assert store.reads == read
+
+
+def test_the_keys_answer_and_the_join_answer_tell_the_batch_period() -> None:
+    clock = [wall_ms()]
+    w = Worker(MemoryStore(lambda: clock[0]), clock)
+    w.racing.period = lambda: 350  # the worker's pace now (race.realtime.ticker.Pacer)
+    room = w.race(snippet())
+    assert w.racing.you(room, HOST.id)["every"] == 350
+    first = batches(typing(snippet()))[0]
+    assert w.send(room, 0, first)["every"] == 350
+    again = w.send(room, 0, first)  # a resend: answered as a duplicate, with the period
+    assert again["duplicate"] and again["every"] == 350

@@ -3,20 +3,27 @@ it dies; a deadline claimed by a worker that died is applied by another."""
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Sequence
 from typing import Any
 
 import redis
 
+from race.core.pace import BASE_LOAD
+from race.core.pace import FASTEST_MS
+from race.core.pace import FASTEST_MS as TICK_MS
+from race.core.pace import SLOWEST_MS
+from race.core.pace import STEP_MS
 from race.core.room import Room
 from race.corpus import builtin
 from race.identity import Player
 from race.realtime.engine import Engine
-from race.realtime.heartbeat import LEASE_MS
-from race.realtime.heartbeat import TICK_MS
 from race.realtime.heartbeat import Heartbeat
 from race.realtime.racing import Racing
+from race.realtime.ticker import IDLE_TICK_MS
+from race.realtime.ticker import LEASE_MS
+from race.realtime.ticker import Pacer
 from race.sink import MemorySink
 from race.store.base import wall_ms
 from race.store.memory import MemoryStore
@@ -71,7 +78,9 @@ def test_one_worker_ticks_a_room_and_another_takes_over_when_it_dies() -> None:
         w1.heartbeat.beat()
         w2.heartbeat.beat()
         clock[0] += 50
-    assert len(w1.ticks) == 2000 // TICK_MS
+    # Each due tick went out or was skipped (nobody typed: one a second is kept).
+    assert len(w1.ticks) + w1.heartbeat.ticker.skipped == 2000 // TICK_MS
+    assert len(w1.ticks) == 2000 // IDLE_TICK_MS
     assert w2.ticks == []
     # The worker without the lease asks again only once per renewal period.
     assert store.asked["w2"] <= 2000 // (LEASE_MS // 3) + 1
@@ -81,7 +90,7 @@ def test_one_worker_ticks_a_room_and_another_takes_over_when_it_dies() -> None:
         clock[0] += 50
     assert w2.ticks, "nobody took over the room's ticks"
     assert w2.ticks[0] - died_at <= LEASE_MS + LEASE_MS // 3 + 50
-    assert len(w1.ticks) == 2000 // TICK_MS  # nothing more from the dead worker
+    assert len(w1.ticks) == 2000 // IDLE_TICK_MS  # nothing more from the dead worker
 
 
 def test_a_deadline_claimed_by_a_worker_that_died_is_applied_by_another() -> None:
@@ -169,3 +178,41 @@ def test_ticks_carry_the_latest_progress_stop_at_the_end_and_count_on() -> None:
     assert (room.ends_at - room.starts_at) // TICK_MS - 1 <= len(ticks)
     assert [event for event, _ in w.sent].index("standings") > w.sent.index(("tick", ticks[-1]))
     assert ticks[0]["t"] > room.starts_at  # the beat that started the race held its tick
+
+
+def test_a_worker_under_load_widens_its_period_and_tells_it_then_steps_back_down() -> None:
+    clock = [wall_ms()]
+    store = MemoryStore(lambda: clock[0])
+    load = [0.0]
+    w = Worker(store, clock, "w")
+    pacer = Pacer(lambda: load[0])
+    w.heartbeat = Heartbeat(w.engine, Racing(w.engine), w.sink, "w", pacer=pacer)
+    room = practice(w)
+    assert room.starts_at is not None
+    pid = room.seats[0].player_id
+    clock[0] = room.starts_at + 5
+    pos = 0
+
+    def run(ms: int) -> list[dict[str, Any]]:
+        nonlocal pos
+        before = len(w.sent)
+        end = clock[0] + ms
+        while clock[0] < end:
+            pos += 1  # the racer moves on every beat: no tick is skipped as idle
+            progress = {"pos": pos, "net": pos, "err": 0, "fin": None}
+            store.put_progress(room.code, 1, pid, json.dumps(progress))
+            w.heartbeat.beat()
+            clock[0] += 10
+        return [data for event, data in w.sent[before:] if event == "tick"]
+
+    calm = run(2000)
+    assert {t["every"] for t in calm} == {FASTEST_MS} and len(calm) == 2000 // FASTEST_MS
+    load[0] = BASE_LOAD * 2.5  # 2.5 x the load the fastest period serves
+    run(7000)  # one step a second, up to the slowest period
+    busy = run(5000)
+    assert {t["every"] for t in busy} == {SLOWEST_MS}
+    gaps = [b["t"] - a["t"] for a, b in itertools.pairwise(busy)]
+    assert all(abs(g - SLOWEST_MS) <= 10 for g in gaps), gaps  # ticked at the period told
+    load[0] = 0.0
+    run(1000)
+    assert pacer.period_ms == SLOWEST_MS - STEP_MS  # the load fell: a step back down
