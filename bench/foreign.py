@@ -68,7 +68,7 @@ def tick_message(code: str, host_id: str) -> dict[str, Any]:
 def commands(mode: str, prefix: str, rooms: int) -> bytes:
     """Return one tick of every foreign room, as PUBLISH commands, back to back."""
     host_id = uuid.uuid4().hex
-    channel = f"{prefix}socketio"
+    channel = f"{prefix}rooms" if mode == "rooms" else f"{prefix}socketio"
     out = []
     for n in range(rooms):
         code = f"F{n:07d}"

@@ -12,6 +12,8 @@ from typing import Any
 
 from flask import Flask
 from flask_socketio import SocketIO
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from race.core.seats import DEFAULT_CAPACITY
 from race.core.seats import Seats
@@ -39,9 +41,11 @@ from race.store.base import wall_ms
 from race.store.memory import MemoryStore
 
 #: The message queue's Redis connections: every connect and reply bounded (the listener
-#: polls rather than block on a read, see ``race.realtime.fanout``); TCP keepalive probes
-#: notice a dead peer within about 25 s.
+#: polls rather than block on a read, see ``race.realtime.fanout``), no retries inside
+#: redis-py (a failure reaches the listener or the writer at once, which reconnect on
+#: their own terms); TCP keepalive probes notice a dead peer within about 25 s.
 REDIS_OPTIONS: dict[str, Any] = {
+    "retry": Retry(NoBackoff(), 0),
     "socket_connect_timeout": 5,
     "socket_timeout": 5,
     "socket_keepalive": True,
@@ -187,11 +191,15 @@ def _message_queue(app: Flask) -> QueuedRedisManager:
     def count_error() -> None:  # the metrics are built after the server
         services(app).metrics.store_errors.inc()
 
+    def personal(room: str) -> bool:
+        """Tell a player's or an account's room (``p:``, ``account:``): their events are
+        rare and one-shot (``kicked``, ``session_revoked``), so every worker hears them on
+        the control channel rather than risk one in the gap before a subscription."""
+        return ":" in room
+
     def resync(code: str) -> None:
         """Send a room's view to this worker's members of it: they may have missed one
         published before the worker's subscription to the room took effect."""
-        if ":" in code:
-            return  # a player's or an account's room (``p:``, ``account:``): nothing to resend
         svc = services(app)
         room = svc.store.get_room(code)
         if room is not None:
@@ -199,20 +207,23 @@ def _message_queue(app: Flask) -> QueuedRedisManager:
             server: Any = svc.socketio.server  # type: ignore[attr-defined]  # the stub omits it
             server.emit("room", view, to=code, ignore_queue=True)
 
-    channel = f"{app.config.get('REDIS_PREFIX', 'cr:')}socketio"
+    prefix = app.config.get("REDIS_PREFIX", "cr:")
+    # The room-scoped managers speak another format (host id first) on other channels, so
+    # a worker of one kind never reads the other's messages.
+    channel = f"{prefix}rooms"
     if app.config.get("REDIS_CLUSTER_NODES"):
         return ShardedRoomManager(
             app.config["REDIS_CLUSTER_NODES"], channel=channel, redis_options=REDIS_OPTIONS,
-            on_error=count_error, on_subscribed=resync,
+            on_error=count_error, on_subscribed=resync, on_control=personal,
         )  # fmt: skip
     if app.config.get("FANOUT", "rooms") == "channel":
         return QueuedRedisManager(
-            app.config["REDIS_URL"], channel=channel, redis_options=REDIS_OPTIONS,
+            app.config["REDIS_URL"], channel=f"{prefix}socketio", redis_options=REDIS_OPTIONS,
             on_error=count_error,
         )  # fmt: skip
     return RoomRedisManager(
         app.config["REDIS_URL"], channel=channel, redis_options=REDIS_OPTIONS,
-        on_error=count_error, on_subscribed=resync,
+        on_error=count_error, on_subscribed=resync, on_control=personal,
     )  # fmt: skip
 
 

@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 
 #: Messages waiting to be published at most; older ones are dropped past it.
 MAX_WAITING = 20_000
+#: Messages sent in one pipeline at most (a failure loses at most this many).
+MAX_BATCH = 500
 #: How long one read of the listener waits for a message before it checks on Redis.
 LISTEN_POLL_S = 1.0
 #: The listener pings Redis after this long without a message.
@@ -150,7 +152,8 @@ class QueuedRedisManager(socketio.RedisManager):  # type: ignore[misc]  # untype
             self._wake.wait()
             self._wake.clear()
             while self._waiting:
-                batch = [self._waiting.popleft() for _ in range(len(self._waiting))]
+                size = min(len(self._waiting), MAX_BATCH)
+                batch = [self._waiting.popleft() for _ in range(size)]
                 try:
                     self._send(batch)
                 except Exception:  # never let the writer die

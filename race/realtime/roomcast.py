@@ -11,7 +11,9 @@ and ``basic_leave_room`` see every way in and out: join, leave, disconnect, clos
 
 What is not for one room goes on the control channel ``<channel>``, which every worker
 hears: broadcasts to everyone, emits to several rooms at once, and the messages for one
-connection (``disconnect``, ``enter_room``, ``leave_room``, callbacks). An emit to a
+connection (``disconnect``, ``enter_room``, ``leave_room``, callbacks), and the rooms
+``on_control`` names: rare one-shot events (a player's ``kicked``) that must not fall
+into the gap before a subscription takes effect, as no resync could restore them. An emit to a
 connection of this worker is delivered here and published nowhere; an emit to a single
 connection of another worker is not delivered (nothing in CodeRace sends one: each
 worker answers its own connections).
@@ -63,7 +65,11 @@ class RoomRedisManager(QueuedRedisManager):
     poll_s = SUBSCRIBE_POLL_S
 
     def __init__(
-        self, *args: Any, on_subscribed: Callable[[str], None] | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        on_subscribed: Callable[[str], None] | None = None,
+        on_control: Callable[[str], bool] = lambda room: False,
+        **kwargs: Any,
     ):
         # Its connections say whose they are (CLIENT LIST), for operators and tests: the
         # base class keeps this very dict, named once the host id is drawn.
@@ -73,7 +79,11 @@ class RoomRedisManager(QueuedRedisManager):
         options["client_name"] = self.client_name
         self._host = self.host_id.encode()
         self._on_subscribed = on_subscribed
+        #: Rooms whose emits go on the control channel, heard by every worker without a
+        #: subscription (rare one-shot events that no resync could restore).
+        self._on_control = on_control
         self._lock = threading.Lock()
+        self._members = threading.RLock()
         #: Channel → room, for every room with a local member.
         self._wanted: dict[str, str] = {}
         #: Channel → subscribe (True) or unsubscribe, since the listener last looked.
@@ -107,7 +117,7 @@ class RoomRedisManager(QueuedRedisManager):
         if data.get("method") in ("emit", "close_room") and isinstance(room, str):
             if self.is_sid_room(namespace, room):
                 return  # one of this worker's connections: delivered already
-            channel = self.room_channel(namespace, room)
+            channel = self.channel if self._on_control(room) else self.room_channel(namespace, room)
         else:
             channel = self.channel
         self._queue(channel, self.host_id + self.json.dumps(data))
@@ -118,18 +128,25 @@ class RoomRedisManager(QueuedRedisManager):
         self, sid: str, namespace: str, room: Any, eio_sid: str | None = None
     ) -> None:
         """Enter a room; subscribe to it if this is its first member here."""
-        first = room is not None and room != sid and room not in self.rooms.get(namespace, {})
-        super().basic_enter_room(sid, namespace, room, eio_sid=eio_sid)
-        if first:
-            self._want(self.room_channel(namespace, room), room)
+        with self._members:  # the check and the entry as one (threads: async_mode threading)
+            first = (
+                room is not None
+                and room != sid
+                and room not in self.rooms.get(namespace, {})
+                and not self._on_control(room)
+            )
+            super().basic_enter_room(sid, namespace, room, eio_sid=eio_sid)
+            if first:
+                self._want(self.room_channel(namespace, room), room)
 
     def basic_leave_room(self, sid: str, namespace: str, room: Any) -> None:
         """Leave a room; unsubscribe from it if that was its last member here."""
-        super().basic_leave_room(sid, namespace, room)
-        if room is not None and room != sid and room not in self.rooms.get(namespace, {}):
-            channel = self.room_channel(namespace, room)
-            if channel in self._wanted:
-                self._want(channel, None)
+        with self._members:
+            super().basic_leave_room(sid, namespace, room)
+            if room is not None and room != sid and room not in self.rooms.get(namespace, {}):
+                channel = self.room_channel(namespace, room)
+                if channel in self._wanted:
+                    self._want(channel, None)
 
     def _want(self, channel: str, room: str | None) -> None:
         with self._lock:
@@ -150,8 +167,9 @@ class RoomRedisManager(QueuedRedisManager):
     def _redis_connect(self) -> None:
         super()._redis_connect()
         self.pubsub = self.redis.pubsub()  # with confirmations: they start the resyncs
-        with self._lock:  # a new connection subscribes to everything wanted
-            self._changes = dict.fromkeys(self._channels_on_connect(), True)
+        with self._lock:  # a new connection subscribes to everything wanted; changes
+            # recorded meanwhile stay (those for the shards on a cluster, above all)
+            self._changes = {**self._changes, **dict.fromkeys(self._channels_on_connect(), True)}
 
     def _channels_on_connect(self) -> list[str]:
         """Return the room channels a new listener connection subscribes to (the base

@@ -8,114 +8,37 @@ cluster's pub/sub load spreads over its primaries as its keys do.
 ``ShardedRoomManager`` keeps ``RoomRedisManager``'s rules (who subscribes to what, the
 resync after each subscription, dropping its own messages undecoded) and changes the
 transport. Room channels are shard channels: the writer sends each one's messages to
-the primary that owns its slot (one pipeline per primary per batch), and one ``Shard``
-per primary (a greenlet of its own) holds this worker's subscriptions there. The control
+the primary that owns its slot (one pipeline per primary per batch; what failed, such as
+a slot that moved, is sent once more on a fresh slot map, what went is not), and one
+``Shard`` per primary (``race.realtime.shard``, a greenlet of its own) holds this
+worker's subscriptions there. The control
 channel stays classic (any node hears it: the cluster relays it); its listener, the base
 class's, also routes the subscription changes to the shards between its reads, so a
-join never does network I/O. When a shard's connection fails, or Redis tells it that a
-slot moved (an ``sunsubscribe`` it did not ask for), it gives its channels back to be
+join never does network I/O; when routing fails (no slot map yet) the changes wait and
+are tried again after a backoff. When a shard's connection fails, or Redis tells it that
+a slot moved (an ``sunsubscribe`` it did not ask for), it gives its channels back to be
 routed again on a fresh slot map, and reconnects with backoff.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
+import time
 from collections.abc import Sequence
 from typing import Any
 
 from redis.crc import key_slot
 
 from race.logonce import ONCE
-from race.realtime.fanout import close_quietly
-from race.realtime.fanout import poll
 from race.realtime.roomcast import HOST_ID_LEN
 from race.realtime.roomcast import RoomRedisManager
+from race.realtime.shard import RETRY_FIRST_S
+from race.realtime.shard import RETRY_MAX_S
+from race.realtime.shard import Shard
 from race.store.client import connect_cluster
 
 log = logging.getLogger(__name__)
-
-#: A shard's first wait before reconnecting (s); it doubles up to ``RETRY_MAX_S``.
-RETRY_FIRST_S = 0.5
-RETRY_MAX_S = 30.0
-
-
-class Shard:
-    """This worker's shard-channel subscriptions on one primary, and their listener."""
-
-    def __init__(self, manager: ShardedRoomManager, host: str, port: int) -> None:
-        self.manager = manager
-        self.host, self.port = host, port
-        self._lock = threading.Lock()
-        #: Channels subscribed here (or to be), and changes not yet sent.
-        self.channels: set[str] = set()
-        self._changes: dict[str, bool] = {}
-        self._leaving: set[str] = set()
-
-    def change(self, channel: str, on: bool) -> None:
-        """Record that this worker wants (or no longer wants) a channel of this primary."""
-        with self._lock:
-            if on:
-                self.channels.add(channel)
-            else:
-                self.channels.discard(channel)
-            self._changes[channel] = on
-
-    def run(self) -> None:
-        """Listen to this primary for ever: connect, subscribe, read; on a failure give
-        the channels back to be routed again, and reconnect with backoff."""
-        retry = RETRY_FIRST_S
-        while True:
-            pubsub = None
-            try:
-                client = self.manager.node_client(self.host, self.port)
-                pubsub = client.pubsub()
-                with self._lock:
-                    self._changes = dict.fromkeys(self.channels, True)
-                for message in poll(pubsub, self.manager.poll_s, self._tend):
-                    retry = RETRY_FIRST_S
-                    self._heard(message)
-            except Exception as exc:
-                where = f"{self.host}:{self.port}"
-                ONCE.error(log, "shard", exc, "message queue: shard %s lost", where)
-                close_quietly(pubsub)
-                self._give_back()
-                self.manager.server.sleep(retry)
-                retry = min(retry * 2, RETRY_MAX_S)
-
-    def _tend(self, pubsub: Any) -> None:
-        with self._lock:
-            changes, self._changes = self._changes, {}
-        for channel, on in changes.items():  # one slot per command: one channel each
-            if on:
-                pubsub.ssubscribe(channel)
-            else:
-                self._leaving.add(channel)
-                pubsub.sunsubscribe(channel)
-
-    def _heard(self, message: dict[str, Any]) -> None:
-        kind = message["type"]
-        channel = message.get("channel")
-        name = channel.decode() if isinstance(channel, bytes) else str(channel)
-        if kind == "smessage":
-            self.manager.dispatch(message["data"])
-        elif kind == "ssubscribe":
-            self.manager.confirmed(name)
-        elif kind == "sunsubscribe":
-            if name in self._leaving:
-                self._leaving.discard(name)
-            elif name in self.channels:  # Redis moved its slot away from this primary
-                with self._lock:
-                    self.channels.discard(name)
-                self.manager.reroute([name])
-
-    def _give_back(self) -> None:
-        with self._lock:
-            lost, self.channels = list(self.channels), set()
-            self._changes = {}
-            self._leaving = set()
-        self.manager.reroute(lost)
 
 
 class ShardedRoomManager(RoomRedisManager):
@@ -131,18 +54,24 @@ class ShardedRoomManager(RoomRedisManager):
         host, port = nodes[0]
         super().__init__(f"redis://{host}:{port}", **kwargs)
         self._cluster: Any = None
+        self._cluster_lock = threading.Lock()
+        #: One per primary this worker has subscribed on (bounded by the primaries seen).
         self._shards: dict[str, Shard] = {}
         self._stale = False
+        #: Routing failed (no slot map): not tried again before this (monotonic s).
+        self._route_after = 0.0
+        self._route_wait = RETRY_FIRST_S
 
     # --- the cluster's map ------------------------------------------------------------
 
     def _cluster_client(self) -> Any:
-        if self._cluster is None:
-            self._cluster = connect_cluster(self._seeds)
-        elif self._stale:
-            self._stale = False
-            self._cluster.nodes_manager.initialize()
-        return self._cluster
+        with self._cluster_lock:  # the writer and the listener both get here
+            if self._cluster is None:
+                self._cluster = connect_cluster(self._seeds)
+            elif self._stale:
+                self._stale = False
+                self._cluster.nodes_manager.initialize()
+            return self._cluster
 
     def node_client(self, host: str, port: int) -> Any:
         """Return a client of one primary, with the message queue's bounds."""
@@ -173,24 +102,31 @@ class ShardedRoomManager(RoomRedisManager):
         return []  # room channels live on the shards, which reconnect on their own
 
     def _tend(self, pubsub: Any) -> None:
+        if time.monotonic() < self._route_after:
+            return  # routing failed lately: the changes wait
         with self._lock:
             changes, self._changes = self._changes, {}
         try:
             for channel, on in changes.items():
+                if not on:
+                    for held in self._shards.values():
+                        if channel in held.channels:
+                            held.change(channel, False)
+                    continue
                 node = self._owner(channel)
                 shard = self._shards.get(node.name)
                 if shard is None:
                     shard = self._shards[node.name] = Shard(self, node.host, node.port)
                     self.server.start_background_task(shard.run)
-                if not on:
-                    for other in self._shards.values():
-                        if channel in other.channels:
-                            other.change(channel, False)
-                    continue
                 shard.change(channel, True)
-        except Exception as exc:  # no slot map yet: route them on a later round
+            self._route_wait = RETRY_FIRST_S
+        except Exception as exc:  # no slot map: route them again after a backoff
             with self._lock:
                 self._changes = {**changes, **self._changes}
+            self._route_after = time.monotonic() + self._route_wait
+            self._route_wait = min(self._route_wait * 2, RETRY_MAX_S)
+            if self._on_error is not None:
+                self._on_error()
             ONCE.error(log, "route", exc, "message queue: routing subscriptions failed")
 
     # --- what the shards hear ---------------------------------------------------------
@@ -201,7 +137,7 @@ class ShardedRoomManager(RoomRedisManager):
             self.own += 1
             return
         try:
-            message = json.loads(data[HOST_ID_LEN:])
+            message = self.json.loads(data[HOST_ID_LEN:])
             self.heard += 1
             if message.get("method") == "emit":
                 self._handle_emit(message)
@@ -217,43 +153,56 @@ class ShardedRoomManager(RoomRedisManager):
     # --- the writer -------------------------------------------------------------------
 
     def _send(self, batch: list[tuple[str, str]]) -> None:
-        """Publish in order per channel: control messages anywhere (classic), each room's
-        on the primary owning its slot, one pipeline per primary; retry a primary's part
-        once on a fresh slot map."""
-        rooms = [item for item in batch if item[0] != self.channel]
-        control = [item for item in batch if item[0] == self.channel]
-        if control:
-            self._send_part(control, "publish")
-        by_node: dict[str, list[tuple[str, str]]] = {}
-        try:
-            for item in rooms:
-                by_node.setdefault(self._owner(item[0]).name, []).append(item)
-        except Exception as exc:
-            self._lost(rooms, exc)
-            return
-        for items in by_node.values():
-            self._send_part(items, "spublish")
-
-    def _send_part(self, items: list[tuple[str, str]], verb: str) -> None:
-        """Send messages that share a primary (the owner of the first one's channel)."""
-        for attempt in (1, 2):
+        """Publish: control messages on the control channel's primary (classic: the
+        cluster relays them), each room's on the primary owning its slot, one pipeline per
+        primary, in order per channel. What failed (a moved slot, a lost primary) is tried
+        once more on a fresh slot map; what succeeded is not sent again."""
+        pending, error = batch, None
+        for _ in (1, 2):
+            failed: list[tuple[str, str]] = []
             try:
-                node = self._owner(items[0][0])
-                client = self._cluster_client().get_redis_connection(node)
-                pipe = client.pipeline(transaction=False)
-                for channel, payload in items:
-                    getattr(pipe, verb)(channel, payload)
-                pipe.execute()
-            except Exception as exc:
-                if self._on_error is not None:
-                    self._on_error()
-                self._stale = True
-                if attempt == 2:
-                    self._lost(items, exc)
-                continue
-            self.flushes += 1
-            self.published += len(items)
-            return
+                groups = self._by_owner(pending)
+            except Exception as exc:  # no slot map
+                failed, error = pending, exc
+            else:
+                for node, items in groups:
+                    bad, why = self._send_group(node, items)
+                    failed += bad
+                    error = why or error
+            if not failed:
+                return
+            if self._on_error is not None:
+                self._on_error()
+            self._stale = True
+            pending = failed
+        self._lost(pending, error or RuntimeError("not published"))
+
+    def _by_owner(self, items: list[tuple[str, str]]) -> list[tuple[Any, list[tuple[str, str]]]]:
+        groups: dict[str, tuple[Any, list[tuple[str, str]]]] = {}
+        for item in items:
+            node = self._owner(item[0])
+            groups.setdefault(node.name, (node, []))[1].append(item)
+        return list(groups.values())
+
+    def _send_group(
+        self, node: Any, items: list[tuple[str, str]]
+    ) -> tuple[list[tuple[str, str]], Exception | None]:
+        """Send messages that share a primary; return those that failed, and why."""
+        try:
+            pipe = self._cluster_client().get_redis_connection(node).pipeline(transaction=False)
+            for channel, payload in items:
+                if channel == self.channel:
+                    pipe.publish(channel, payload)
+                else:
+                    pipe.spublish(channel, payload)
+            results = pipe.execute(raise_on_error=False)
+        except Exception as exc:  # the connection failed: none is known to have gone
+            return items, exc
+        bad = [item for item, r in zip(items, results, strict=True) if isinstance(r, Exception)]
+        errors = [r for r in results if isinstance(r, Exception)]
+        self.flushes += 1
+        self.published += len(items) - len(bad)
+        return bad, (errors[0] if errors else None)
 
     def _lost(self, items: list[tuple[str, str]], exc: Exception) -> None:
         log.error(

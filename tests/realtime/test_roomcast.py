@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import redis
 import socketio
+from redis.crc import key_slot
 
 from race.realtime import services
 from race.realtime.roomcast import RoomRedisManager
@@ -74,14 +75,19 @@ def transport(request: pytest.FixtureRequest) -> Nodes | None:
     return nodes
 
 
+def personal(room: str) -> bool:
+    return room.startswith("p:")
+
+
 def worker(nodes: Nodes | None, channel: str, resyncs: list[str] | None = None) -> Any:
-    """Return a manager attached to a server, with its listener, writer and resyncer."""
+    """Return a manager attached to a server, with its listener, writer and resyncer;
+    rooms ``p:...`` go on the control channel."""
     resync = None if resyncs is None else resyncs.append
     manager: Any
     if nodes is None:
-        manager = OnRedis(REDIS_URL, channel=channel, on_subscribed=resync)
+        manager = OnRedis(REDIS_URL, channel=channel, on_subscribed=resync, on_control=personal)
     else:
-        manager = OnCluster(nodes, channel=channel, on_subscribed=resync)
+        manager = OnCluster(nodes, channel=channel, on_subscribed=resync, on_control=personal)
     manager.delivered = []
     socketio.Server(client_manager=manager, async_mode="threading")
     manager.initialize()
@@ -117,6 +123,8 @@ def test_a_worker_hears_a_room_only_while_it_has_a_member_in_it(transport: Nodes
     assert until(lambda: numsub(here, room_channel) == 0)
     assert here.subscriptions() == 0
     elsewhere.emit("tick", {"n": 3}, room="ROOM1")
+    here.emit("tick", {"n": 4}, room="ROOM3")  # published, for a room nobody is in
+    assert until(lambda: here.published == 1)
     time.sleep(0.3)
     assert here.delivered == [("ROOM1", {"n": 1})]  # not heard once nobody is here
     assert elsewhere.heard == 0  # it has no member anywhere: it heard no room's emits
@@ -128,15 +136,17 @@ def test_broadcasts_reach_every_worker_and_a_local_connection_costs_no_publish(
     channel = f"crtest-{uuid.uuid4().hex[:10]}:socketio"
     here, elsewhere = worker(transport, channel), worker(transport, channel)
     sid = here.connect("eio-1", "/")
-    assert until(lambda: here.published == 0 and here._wanted == {})
-    time.sleep(0.2)  # both listeners subscribed to the control channel
-    elsewhere.emit("notice", {"all": True})  # to everyone: the control channel
-    assert until(lambda: here.delivered == [(None, {"all": True})])
+    for _ in range(20):  # to everyone, on the control channel, once here's listener is on
+        elsewhere.emit("notice", {"all": True})
+        if until(lambda: here.delivered != [], timeout=0.5):
+            break
+    assert here.delivered and all(d == (None, {"all": True}) for d in here.delivered)
     here.emit("answer", {"to": "one"}, room=sid)  # a connection of this worker
     here.emit("tick", {"n": 1}, room="ROOM1")
     assert until(lambda: here.published == 1)  # only the room's emit went out
     time.sleep(0.2)
     assert here.published == 1 and elsewhere.delivered == []
+    assert all(d == (None, {"all": True}) for d in here.delivered)  # nothing of its own
 
 
 def test_an_emit_missed_while_subscribing_is_followed_by_a_resync_of_that_room(
@@ -153,6 +163,8 @@ def test_an_emit_missed_while_subscribing_is_followed_by_a_resync_of_that_room(
     here.enter_room(sid, "/", "ROOM1")
     elsewhere.emit("room", {"v": 1}, room="ROOM1")  # published before the subscription
     assert until(lambda: elsewhere.published == 1)
+    time.sleep(0.2)
+    assert resyncs == []  # nothing confirmed yet
     gate.set()
     assert until(lambda: resyncs == ["ROOM1"])  # resynced once the subscription held
     assert numsub(here, here.room_channel("/", "ROOM1")) == 1
@@ -198,8 +210,9 @@ def test_a_player_joining_through_a_slow_subscription_still_sees_who_joined_mean
             c.close()
 
 
-def kill_listeners(manager: Any) -> int:
-    """Close the server side of a manager's subscriber connections; return how many."""
+def kill_listeners(manager: Any, control_only: bool = False) -> int:
+    """Close the server side of a manager's subscriber connections (only the control
+    listener's, if asked); return how many."""
     if isinstance(manager, ShardedRoomManager):
         servers = [redis.Redis(host=n.host, port=n.port) for n in manager._cluster.get_primaries()]
     else:
@@ -207,11 +220,13 @@ def kill_listeners(manager: Any) -> int:
     killed = 0
     for server in servers:
         for conn in server.client_list():
-            if conn.get("name") == manager.client_name and int(conn.get("sub", 0) or 0) + int(
-                conn.get("ssub", 0) or 0
-            ):
-                server.client_kill_filter(_id=conn["id"])
-                killed += 1
+            classic, sharded = int(conn.get("sub") or 0), int(conn.get("ssub") or 0)
+            if conn.get("name") != manager.client_name or not classic + sharded:
+                continue
+            if control_only and (sharded or not classic):
+                continue
+            server.client_kill_filter(_id=conn["id"])
+            killed += 1
     return killed
 
 
@@ -229,3 +244,102 @@ def test_a_listener_that_loses_its_connection_subscribes_again_and_resyncs(
     assert until(lambda: resyncs == ["ROOM1", "ROOM1"], timeout=10)  # subscribed again
     elsewhere.emit("room", {"v": 2}, room="ROOM1")
     assert until(lambda: ("ROOM1", {"v": 2}) in here.delivered)
+
+
+def test_a_room_entered_while_the_control_listener_reconnects_is_still_subscribed(
+    transport: Nodes | None,
+) -> None:
+    channel = f"crtest-{uuid.uuid4().hex[:10]}:socketio"
+    here, elsewhere = worker(transport, channel), worker(transport, channel)
+    first = here.connect("eio-1", "/")
+    here.enter_room(first, "/", "ROOM1")
+    assert until(lambda: numsub(here, here.room_channel("/", "ROOM1")) == 1)
+    assert kill_listeners(here, control_only=True) == 1
+    time.sleep(0.3)  # the listener waits before it reconnects: enter meanwhile
+    second = here.connect("eio-2", "/")
+    here.enter_room(second, "/", "ROOM2")
+    assert until(lambda: numsub(here, here.room_channel("/", "ROOM2")) == 1, timeout=10)
+    elsewhere.emit("room", {"v": 1}, room="ROOM2")
+    assert until(lambda: ("ROOM2", {"v": 1}) in here.delivered)
+
+
+def free_rooms_on_one_primary(manager: Any, count: int) -> list[str]:
+    """Return rooms whose channels share a primary and whose slots hold no keys."""
+    owner, rooms = None, []
+    for n in range(10_000):
+        room = f"MOVE{n}"
+        channel = manager.room_channel("/", room)
+        node = manager._owner(channel)
+        server = redis.Redis(host=node.host, port=node.port)
+        if server.execute_command("CLUSTER", "COUNTKEYSINSLOT", key_slot(channel.encode())):
+            continue
+        owner = owner or node
+        if node.name == owner.name:
+            rooms.append(room)
+        if len(rooms) == count:
+            return rooms
+    raise AssertionError("no such rooms")
+
+
+def give_slot(nodes: Nodes, slot: int, to: tuple[str, int]) -> None:
+    """Move an empty slot to another primary (every node is told, the new owner first)."""
+    target = redis.Redis(host=to[0], port=to[1]).execute_command("CLUSTER", "MYID")
+    for host, port in [to, *[n for n in nodes if n != to]]:
+        redis.Redis(host=host, port=port).execute_command(
+            "CLUSTER", "SETSLOT", slot, "NODE", target
+        )
+
+
+def test_a_slot_that_moves_is_published_to_and_heard_on_its_new_primary_once(
+    redis_cluster_nodes: Nodes,
+) -> None:
+    redis_or_skip()
+    channel = f"crtest-{uuid.uuid4().hex[:10]}:socketio"
+    resyncs: list[str] = []
+    nodes = redis_cluster_nodes
+    here, elsewhere = worker(nodes, channel, resyncs), worker(nodes, channel)
+    stay, move = free_rooms_on_one_primary(here, 2)
+    for n, room in enumerate((stay, move)):
+        here.enter_room(here.connect(f"eio-{n}", "/"), "/", room)
+    assert until(lambda: sorted(resyncs) == sorted([stay, move]))
+    elsewhere.emit("room", {"v": 0}, room=stay)  # the publisher learns the slot map as it is
+    assert until(lambda: (stay, {"v": 0}) in here.delivered)
+    moved_channel = here.room_channel("/", move)
+    slot = key_slot(moved_channel.encode())
+    old = here._owner(moved_channel)
+    new = next(n for n in nodes if f"{n[0]}:{n[1]}" != old.name)
+    give_slot(nodes, slot, new)
+    try:
+        # Redis tells the subscriber its slot moved: it subscribes on the new owner, resyncs.
+        assert until(lambda: resyncs.count(move) == 2, timeout=10), resyncs
+        assert numsub(here, moved_channel) == 1
+        elsewhere.emit("room", {"v": 1}, room=stay)
+        elsewhere.emit("room", {"v": 1}, room=move)  # MOVED on the stale map: sent again
+        assert until(lambda: (move, {"v": 1}) in here.delivered)
+        time.sleep(0.3)
+        assert here.delivered.count((stay, {"v": 1})) == 1  # not sent twice by the retry
+        assert here.delivered.count((move, {"v": 1})) == 1
+        assert elsewhere.dropped == 0
+    finally:
+        give_slot(nodes, slot, (old.host, old.port))
+
+
+def test_a_personal_room_is_heard_on_the_control_channel_with_no_subscription_gap(
+    transport: Nodes | None,
+) -> None:
+    channel = f"crtest-{uuid.uuid4().hex[:10]}:socketio"
+    here, elsewhere = worker(transport, channel), worker(transport, channel)
+    for _ in range(20):  # here's listener hears the control channel
+        elsewhere.emit("notice", {"all": True})
+        if until(lambda: here.delivered != [], timeout=0.5):
+            break
+    gate = threading.Event()  # no subscription can be made from now on
+    tend = here._tend
+    here._tend = lambda pubsub: (gate.wait(10), tend(pubsub))
+    sid = here.connect("eio-1", "/")
+    here.enter_room(sid, "/", "p:ada")
+    elsewhere.emit("kicked", {"code": "ROOM1"}, room="p:ada")  # at once after the entry
+    assert until(lambda: ("p:ada", {"code": "ROOM1"}) in here.delivered)
+    gate.set()
+    assert here.subscriptions() == 0
+    assert numsub(here, here.room_channel("/", "p:ada")) == 0
