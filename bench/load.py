@@ -1,12 +1,15 @@
 """Load benchmark: simulated racers play real races through the documented protocol.
 
 Starts W real workers (``python -m race.serve``) sharing the real Redis, connects N racers
-(asyncio python-socketio clients, spread over the workers), seats them in private rooms of
-5 on a long custom snippet, and has them type at a chosen WPM with human-like timing,
-sending a batch every ``--period`` ms. Like browsers, the clients offer permessage-deflate
-(``--no-deflate``: not), and each connects from an address of its own (127.p.x.y on
-loopback), so the production rate limits apply per racer as they would per player.
-Prints one table row per run; asserts nothing.
+(spread over the workers), seats them in private rooms of 5 on a long custom snippet, and
+has them type at a chosen WPM with human-like timing, sending a batch every ``--period``
+ms. Like browsers, the clients offer permessage-deflate (``--no-deflate``: not), and each
+connects from an address of its own (127.p.x.y on loopback), so the production rate
+limits apply per racer as they would per player. Prints one table row per run; asserts
+nothing.
+
+The racers are python-socketio clients (``load_sio.py``); what they measure and how a row
+is printed is in ``load_figures.py``.
 
     .venv/bin/python bench/load.py --workers 1 2 --racers 200 500 1000 --seconds 30
 """
@@ -15,21 +18,25 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import itertools
 import math
 import multiprocessing
-import os
-import random
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
-from dataclasses import field
+from collections.abc import Callable
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import aiohttp
-import socketio
+import load_sio
+from load_figures import HEADER
+from load_figures import Play
+from load_figures import Racer
+from load_figures import Stats
+from load_figures import cpu_seconds
+from load_figures import row
+from load_figures import rss_mb
+from load_figures import watch_loop
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -42,168 +49,27 @@ LINE = "total = total + weights[i] * values[i]  # accumulate\n"
 CODE = (LINE * 40)[:1990]
 #: Racers per private room (``--room``).
 ROOM = 5
-
-
-def now_ms() -> int:
-    """Return the shared wall clock in ms."""
-    return time.time_ns() // 1_000_000
-
-
-@dataclass(frozen=True)
-class Play:
-    """How the simulated racers play (the command line's options for one run)."""
-
-    wpm: float
-    #: ms between a racer's batches
-    period: int
-    #: seconds of typing
-    seconds: float
-    #: offer permessage-deflate, as browsers do
-    deflate: bool
-    #: racers per room
-    room_size: int
-
-
-@dataclass
-class Stats:
-    """What every racer measured."""
-
-    batch_rtt: list[float] = field(default_factory=list)
-    tick_delay: list[float] = field(default_factory=list)
-    tick_lag: list[float] = field(default_factory=list)
-    ticks_got: int = 0
-    ticks_expected: int = 0
-    batches: int = 0
-    refused: dict[str, int] = field(default_factory=dict)
-    connect_failed: int = 0
-
-
-class Racer:
-    """One simulated player."""
-
-    def __init__(self, url: str, stats: Stats, play: Play, seed: int, *, source: str) -> None:
-        self.url = url
-        self.stats = stats
-        self.period = play.period
-        self.rng = random.Random(seed)
-        self.mean_gap = 12_000 / play.wpm
-        # Browsers offer permessage-deflate on every WebSocket; aiohttp only when asked.
-        extra = {"compress": 15} if play.deflate else {}
-        # Players have addresses of their own: connect from ``source`` (a loopback address).
-        self.http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(local_addr=(source, 0)))
-        self.sio = socketio.AsyncClient(
-            reconnection=False, websocket_extra_options=extra, http_session=self.http
-        )
-        self.code = ""
-        self.round = 1
-        self.seq = 0
-        self.room: dict[str, Any] = {}
-        self.first_n: int | None = None
-        #: When each key of the snippet is typed, in ms after the racer's first batch slot.
-        self.times: list[int] = []
-        self.last_n = 0
-        self.got = 0
-        self.counting = False
-        self.sio.on("tick", self.on_tick)
-        self.sio.on("room", self.on_room)
-
-    async def on_tick(self, tick: dict[str, Any]) -> None:
-        """Record tick delivery delay, lag and sequence."""
-        if not self.counting:
-            return
-        self.stats.tick_delay.append(now_ms() - tick["t"])
-        self.stats.tick_lag.append(tick["lag"])
-        if self.first_n is None:
-            self.first_n = tick["n"]
-        self.last_n = tick["n"]
-        self.got += 1
-
-    async def on_room(self, room: dict[str, Any]) -> None:
-        """Keep the latest room view."""
-        self.room = room
-
-    async def connect(self) -> bool:
-        """Connect; False if the server refused."""
-        try:
-            await self.sio.connect(self.url, transports=["websocket"], wait_timeout=20)
-            return True
-        except socketio.exceptions.ConnectionError:
-            self.stats.connect_failed += 1
-            return False
-
-    async def call(self, event: str, data: Any) -> dict[str, Any]:
-        """Send and await the acknowledgement."""
-        answer: dict[str, Any] = await self.sio.call(event, data, timeout=30)
-        if not answer.get("ok"):
-            self.stats.refused[answer.get("code", "?")] = (
-                self.stats.refused.get(answer.get("code", "?"), 0) + 1
-            )
-        return answer
-
-    def plan(self, keys: list[str]) -> None:
-        """Draw this racer's key gaps (log-normal around the WPM) before the race starts:
-        drawing them at the start line stalled the generator for half a second, which
-        showed up as late ticks in the first second of every run."""
-        sigma = 0.5
-        mu = math.log(self.mean_gap) - sigma**2 / 2
-        gaps = [max(15, round(self.rng.lognormvariate(mu, sigma))) for _ in keys]
-        self.times = list(itertools.accumulate(gaps))
-
-    async def type_for(self, seconds: float, starts_at: int, keys: list[str]) -> None:
-        """Type in real time for ``seconds``, one batch every period."""
-        t0 = max(now_ms(), starts_at) - starts_at + self.rng.randint(0, self.period)
-        times = self.times
-        end = now_ms() + seconds * 1000
-        i = 0
-        self.counting = True
-        while now_ms() < end and i < len(times):
-            await asyncio.sleep(self.period / 1000)
-            elapsed = now_ms() - starts_at
-            batch = []
-            while i < len(times) and t0 + times[i] <= elapsed:
-                batch.append([t0 + times[i], keys[i]])
-                i += 1
-            if not batch:
-                continue
-            sent = time.perf_counter()
-            ack = await self.call(
-                "keys", {"code": self.code, "round": self.round, "seq": self.seq, "keys": batch}
-            )
-            self.stats.batch_rtt.append((time.perf_counter() - sent) * 1000)
-            self.stats.batches += 1
-            if ack.get("ok"):
-                self.seq = ack["seq"]
-        self.counting = False
-        if self.first_n is not None:
-            self.stats.ticks_expected += self.last_n - self.first_n + 1
-            self.stats.ticks_got += self.got
-
-
-def pct(xs: list[float], q: float) -> float:
-    """Return the q-th percentile (0-100) of xs, or nan."""
-    if not xs:
-        return math.nan
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(q / 100 * len(xs)))]
-
-
-async def watch_loop(lags: list[float]) -> None:
-    """Record how late this process's event loop wakes up: the load generator's own lag."""
-    while True:
-        start = time.perf_counter()
-        await asyncio.sleep(0.01)
-        lags.append((time.perf_counter() - start - 0.01) * 1000)
+#: The load generators (``--client``): each makes the racers of one process.
+CLIENTS: dict[str, Callable[[list[str], Stats, Play, list[str]], Sequence[Racer]]] = {
+    "socketio": load_sio.crowd,
+}
 
 
 async def run_load(
-    urls: list[str], racers: int, play: Play, *, process: int = 0, typing: Any = None
+    urls: list[str],
+    racers: int,
+    play: Play,
+    *,
+    client: str = "socketio",
+    process: int = 0,
+    typing: Any = None,
 ) -> dict[str, Any]:
     """Seat and race ``racers`` simulated players; return the measured figures."""
     stats = Stats()
     # Each racer has an address of its own: 127.<process + 1>.x.y.
     sources = [f"127.{process + 1}.{i // 250}.{i % 250 + 1}" for i in range(racers)]
-    crowd = [Racer(urls[i % len(urls)], stats, play, i, source=sources[i]) for i in range(racers)]
-    connected = []
+    crowd = CLIENTS[client](urls, stats, play, sources)
+    connected: list[Racer] = []
     for start in range(0, racers, 50):
         group = crowd[start : start + 50]
         oks = await asyncio.gather(*(r.connect() for r in group))
@@ -237,10 +103,8 @@ async def run_load(
     await asyncio.gather(*(r.type_for(play.seconds, r.room["starts_at"], keys) for r in seated))
     watcher.cancel()
     wall = time.perf_counter() - begin
-    for r in crowd:
-        if r.sio.connected:
-            await r.sio.disconnect()
-        await r.http.close()
+    for start in range(0, len(crowd), 200):
+        await asyncio.gather(*(r.close() for r in crowd[start : start + 200]))
     return {
         "racers": len(seated),
         "batches_s": stats.batches / wall,
@@ -258,37 +122,16 @@ async def run_load(
 
 
 def _child(
-    urls: list[str], racers: int, play: Play, out: Any, *, process: int, typing: Any
+    urls: list[str], racers: int, play: Play, out: Any, *, client: str, process: int, typing: Any
 ) -> None:
     """Run one load-generator process and hand its figures back."""
-    out.put(asyncio.run(run_load(urls, racers, play, process=process, typing=typing)))
+    figures = run_load(urls, racers, play, client=client, process=process, typing=typing)
+    out.put(asyncio.run(figures))
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """Return the CPU time (user + system) the processes have used so far (Linux /proc)."""
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            return math.nan
-        total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
-
-
-def rss_mb(pid: int) -> float:
-    """Return the resident memory of a process in MiB (Linux /proc), or nan."""
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return math.nan
-    for line in status.splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return math.nan
-
-
-def run_spread(cluster: Cluster, racers: int, procs: int, play: Play) -> dict[str, Any]:
+def run_spread(
+    cluster: Cluster, racers: int, procs: int, play: Play, client: str
+) -> dict[str, Any]:
     """Run the load from ``procs`` processes (one asyncio process cannot read fast enough);
     measure the workers' and the generators' CPU use over the middle of the typing, and the
     workers' memory at its end."""
@@ -301,7 +144,7 @@ def run_spread(cluster: Cluster, racers: int, procs: int, play: Play) -> dict[st
         multiprocessing.Process(
             target=_child,
             args=(urls, n, play, queue),
-            kwargs={"process": p, "typing": typing},
+            kwargs={"client": client, "process": p, "typing": typing},
         )
         for p, n in enumerate(per)
         if n
@@ -339,21 +182,6 @@ def run_spread(cluster: Cluster, racers: int, procs: int, play: Play) -> dict[st
     return merged
 
 
-def row(workers: int, wanted: int, r: dict[str, Any]) -> str:
-    """Format one result row."""
-
-    def trio(xs: list[float]) -> str:
-        return f"{pct(xs, 50):5.0f} {pct(xs, 99):5.0f} {max(xs, default=math.nan):6.0f}"
-
-    refused = ",".join(f"{k}:{v}" for k, v in r["refused"].items()) or "-"
-    return (
-        f"{workers:>3} {wanted:>6} {r['racers']:>6} {r['batches_s']:>8.0f} {r['ticks_s']:>8.0f} "
-        f"{r['delivery'] * 100:>7.1f}% {r['cpu']:>4.0f}% {r['rss']:>4.0f} {r['gen_cpu']:>4.0f}% "
-        f"| {trio(r['rtt'])} | {trio(r['delay'])} | {trio(r['lag'])} "
-        f"| {pct(r['loop_lag'], 99):5.0f} | {refused} {r['connect_failed'] or ''}"
-    )
-
-
 def main() -> None:
     """Run the benchmark matrix and print the table."""
     parser = argparse.ArgumentParser(
@@ -370,6 +198,9 @@ def main() -> None:
         "--capacity", type=int, default=None, help="CODERACE_MAX_RACERS (default: the worker's)"
     )
     parser.add_argument("--procs", type=int, default=2, help="load-generator processes")
+    parser.add_argument(
+        "--client", choices=sorted(CLIENTS), default="socketio", help="the load generator's client"
+    )
     parser.add_argument("--room", type=int, default=ROOM, help="racers per room")
     parser.add_argument(
         "--deflate",
@@ -383,13 +214,10 @@ def main() -> None:
     print(
         f"{args.wpm:.0f} WPM, a batch every {args.period} ms, {args.seconds:.0f} s of typing, "
         f"rooms of {args.room}, {args.worker_type} workers, Redis store + message queue, "
-        f"{args.procs} load-generator processes on the same machine, "
+        f"{args.procs} load-generator processes ({args.client} clients) on the same machine, "
         f"{'offering' if args.deflate else 'without'} permessage-deflate"
     )
-    print(
-        "  W wanted racers  batch/s  ticks/s delivery  cpu  rss  gen | batch rtt ms p50 p99 max | "
-        "tick delivery ms p50 p99 max | tick lag ms p50 p99 max | client lag p99 | refused"
-    )
+    print(HEADER)
     with tempfile.TemporaryDirectory() as tmp:
         for workers in args.workers:
             for racers in args.racers:
@@ -406,7 +234,7 @@ def main() -> None:
                 )
                 cluster.start()
                 try:
-                    result = run_spread(cluster, racers, args.procs, play)
+                    result = run_spread(cluster, racers, args.procs, play, args.client)
                 finally:
                     cluster.stop()
                 print(row(workers, racers, result), flush=True)
