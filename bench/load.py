@@ -8,8 +8,10 @@ connects from an address of its own (127.p.x.y on loopback), so the production r
 limits apply per racer as they would per player. Prints one table row per run; asserts
 nothing.
 
-The racers are python-socketio clients (``load_sio.py``); what they measure and how a row
-is printed is in ``load_figures.py``.
+``--client raw`` (the default, ``load_raw.py``) writes the Socket.IO packets itself on
+aiohttp websockets, cheap enough for one process to drive thousands of racers;
+``--client socketio`` (``load_sio.py``) uses python-socketio clients, the reference the
+raw one is checked against. Both play and measure alike (``load_figures.py``).
 
     .venv/bin/python bench/load.py --workers 1 2 --racers 200 500 1000 --seconds 30
 """
@@ -28,6 +30,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import load_raw
 import load_sio
 from load_figures import HEADER
 from load_figures import Play
@@ -51,6 +54,7 @@ CODE = (LINE * 40)[:1990]
 ROOM = 5
 #: The load generators (``--client``): each makes the racers of one process.
 CLIENTS: dict[str, Callable[[list[str], Stats, Play, list[str]], Sequence[Racer]]] = {
+    "raw": load_raw.crowd,
     "socketio": load_sio.crowd,
 }
 
@@ -60,7 +64,7 @@ async def run_load(
     racers: int,
     play: Play,
     *,
-    client: str = "socketio",
+    client: str = "raw",
     process: int = 0,
     typing: Any = None,
 ) -> dict[str, Any]:
@@ -199,7 +203,7 @@ def main() -> None:
     )
     parser.add_argument("--procs", type=int, default=2, help="load-generator processes")
     parser.add_argument(
-        "--client", choices=sorted(CLIENTS), default="socketio", help="the load generator's client"
+        "--client", choices=sorted(CLIENTS), default="raw", help="the load generator's client"
     )
     parser.add_argument("--room", type=int, default=ROOM, help="racers per room")
     parser.add_argument(

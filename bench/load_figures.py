@@ -1,6 +1,7 @@
 """What the load benchmark's racers measure, and how a run's row is printed.
 
-Kept apart from the racers (``load_sio.py``) so that another client can measure alike.
+Shared by both load generators (``load_sio.py``, ``load_raw.py``) and ``load.py``, so their
+rows compare like for like.
 """
 
 from __future__ import annotations

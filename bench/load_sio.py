@@ -1,4 +1,8 @@
-"""The load generator's racers: each one an asyncio python-socketio client."""
+"""The reference load generator: each racer is a python-socketio asyncio client.
+
+Costs far more CPU per racer than ``load_raw.py`` (figures in docs/architecture.md, "Load
+figures"); it is kept as the generator the cheap one is checked against.
+"""
 
 from __future__ import annotations
 
