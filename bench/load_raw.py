@@ -106,8 +106,9 @@ class RawRacer:
                 ok = await asyncio.wait_for(self.joined, CONNECT_S)
         except (aiohttp.ClientError, OSError, TimeoutError):
             pass
-        if not ok:
+        if not ok:  # hang up, as python-socketio does (a refused socket would hold a slot)
             self.stats.connect_failed += 1
+            await self.close()
         return ok
 
     def on_text(self, data: str) -> None:
