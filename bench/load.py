@@ -122,6 +122,7 @@ async def run_load(
         "refused": stats.refused,
         "loop_lag": loop_lag,
         "connect_failed": stats.connect_failed,
+        "client": client,
     }
 
 
@@ -134,21 +135,23 @@ def _child(
 
 
 def run_spread(
-    cluster: Cluster, racers: int, procs: int, play: Play, client: str
-) -> dict[str, Any]:
-    """Run the load from ``procs`` processes (one asyncio process cannot read fast enough);
-    measure the workers' and the generators' CPU use over the middle of the typing, and the
-    workers' memory at its end."""
+    cluster: Cluster, racers: int, procs: int, play: Play, clients: list[str]
+) -> dict[str, dict[str, Any]]:
+    """Run the load from ``procs`` processes, given the ``clients`` in turn (several side
+    by side share the workers' state at every moment, so their figures compare better than
+    runs apart); measure the workers' and each client's generators' CPU use over the middle
+    of the typing, and the workers' memory at its end. Return the figures by client."""
     urls = cluster.urls
     per = [racers // procs // play.room_size * play.room_size] * procs
     per[0] += racers - sum(per)
     queue: Any = multiprocessing.Queue()
     typing: Any = multiprocessing.Event()
+    kinds = [clients[p % len(clients)] for p in range(procs)]
     children = [
         multiprocessing.Process(
             target=_child,
             args=(urls, n, play, queue),
-            kwargs={"client": client, "process": p, "typing": typing},
+            kwargs={"client": kinds[p], "process": p, "typing": typing},
         )
         for p, n in enumerate(per)
         if n
@@ -156,18 +159,37 @@ def run_spread(
     for child in children:
         child.start()
     pids = [proc.pid for proc in cluster.procs if proc is not None]
-    generators = [child.pid for child in children if child.pid is not None]
+    generators = {
+        c: [ch.pid for ch, k in zip(children, kinds, strict=False) if k == c and ch.pid]
+        for c in clients
+    }
     if not typing.wait(timeout=600):
         raise RuntimeError("the load generators never started typing")
     time.sleep(play.seconds * 0.1)
     window = play.seconds * 0.7
-    used, gen_used = cpu_seconds(pids), cpu_seconds(generators)
+    used, gen_used = cpu_seconds(pids), {c: cpu_seconds(g) for c, g in generators.items()}
     time.sleep(window)
-    used, gen_used = cpu_seconds(pids) - used, cpu_seconds(generators) - gen_used
+    used = cpu_seconds(pids) - used
+    gen_used = {c: cpu_seconds(g) - gen_used[c] for c, g in generators.items()}
     rss = max(rss_mb(pid) for pid in pids)
     parts = [queue.get() for _ in children]
     for child in children:
         child.join()
+    figures = {}
+    for client in clients:
+        merged = merge([part for part in parts if part["client"] == client])
+        #: Mean CPU use of one worker while racers typed (100 = one core busy).
+        merged["cpu"] = used / window / len(pids) * 100
+        #: This client's load generators together (100 = one core).
+        merged["gen_cpu"] = gen_used[client] / window * 100
+        merged["rss"] = rss
+        merged["wanted"] = sum(n for n, k in zip(per, kinds, strict=True) if k == client)
+        figures[client] = merged
+    return figures
+
+
+def merge(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """Sum the figures of several load-generator processes."""
     merged: dict[str, Any] = {"refused": {}}
     for key in ("racers", "batches_s", "ticks_s", "ticks_got", "ticks_expected", "connect_failed"):
         merged[key] = sum(part[key] for part in parts)
@@ -178,11 +200,6 @@ def run_spread(
             merged["refused"][code] = merged["refused"].get(code, 0) + n
     expected = merged["ticks_expected"]
     merged["delivery"] = merged["ticks_got"] / expected if expected else math.nan
-    #: Mean CPU use of one worker while racers typed (100 = one core busy).
-    merged["cpu"] = used / window / len(pids) * 100
-    #: All load generators together (100 = one core): what the workers could not have.
-    merged["gen_cpu"] = gen_used / window * 100
-    merged["rss"] = rss
     return merged
 
 
@@ -203,7 +220,12 @@ def main() -> None:
     )
     parser.add_argument("--procs", type=int, default=2, help="load-generator processes")
     parser.add_argument(
-        "--client", choices=sorted(CLIENTS), default="raw", help="the load generator's client"
+        "--client",
+        choices=sorted(CLIENTS),
+        nargs="+",
+        default=["raw"],
+        help="the load generators' client; several: side by side, the processes given each in "
+        "turn (--procs a multiple of their number), one row each",
     )
     parser.add_argument("--room", type=int, default=ROOM, help="racers per room")
     parser.add_argument(
@@ -213,12 +235,14 @@ def main() -> None:
         help="offer permessage-deflate, as browsers do",
     )
     args = parser.parse_args()
+    if args.procs % len(args.client):
+        parser.error("--procs must be a multiple of the number of clients")
     play = Play(args.wpm, args.period, args.seconds, args.deflate, args.room)
     timing = Timing(private_countdown_ms=6000)
     print(
         f"{args.wpm:.0f} WPM, a batch every {args.period} ms, {args.seconds:.0f} s of typing, "
         f"rooms of {args.room}, {args.worker_type} workers, Redis store + message queue, "
-        f"{args.procs} load-generator processes ({args.client} clients) on the same machine, "
+        f"{args.procs} load-generator processes ({' + '.join(args.client)} clients), "
         f"{'offering' if args.deflate else 'without'} permessage-deflate"
     )
     print(HEADER)
@@ -238,10 +262,12 @@ def main() -> None:
                 )
                 cluster.start()
                 try:
-                    result = run_spread(cluster, racers, args.procs, play, args.client)
+                    results = run_spread(cluster, racers, args.procs, play, args.client)
                 finally:
                     cluster.stop()
-                print(row(workers, racers, result), flush=True)
+                for client, result in results.items():
+                    label = f" [{client}]" if len(results) > 1 else ""
+                    print(row(workers, result["wanted"], result) + label, flush=True)
 
 
 if __name__ == "__main__":
