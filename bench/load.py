@@ -9,11 +9,13 @@ limits apply per racer as they would per player. Prints one table row per run; a
 nothing.
 
 ``--client raw`` (the default, ``load_raw.py``) writes the Socket.IO packets itself on
-aiohttp websockets, cheap enough for one process to drive thousands of racers;
-``--client socketio`` (``load_sio.py``) uses python-socketio clients, the reference the
-raw one is checked against. Both play and measure alike (``load_figures.py``).
+aiohttp websockets, for about a third of the CPU per racer; ``--client socketio``
+(``load_sio.py``) uses python-socketio clients, the reference the raw one is checked
+against. Both play and measure alike (``load_figures.py``); ``--client raw socketio``
+runs them side by side against the same workers, one row each.
 
     .venv/bin/python bench/load.py --workers 1 2 --racers 200 500 1000 --seconds 30
+    .venv/bin/python bench/load.py --workers 1 --racers 200 --procs 2 --client raw socketio
 """
 
 from __future__ import annotations
