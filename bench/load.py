@@ -32,19 +32,18 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import load_raw
-import load_sio
-from load_figures import HEADER
-from load_figures import Play
-from load_figures import Racer
-from load_figures import Stats
-from load_figures import cpu_seconds
-from load_figures import row
-from load_figures import rss_mb
-from load_figures import watch_loop
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench import load_raw
+from bench import load_sio
+from bench.load_figures import HEADER
+from bench.load_figures import Play
+from bench.load_figures import Racer
+from bench.load_figures import Stats
+from bench.load_figures import cpu_seconds
+from bench.load_figures import row
+from bench.load_figures import rss_mb
+from bench.load_figures import watch_loop
 from race.core.course import Course
 from race.core.course import ideal_keys
 from race.core.timing import Timing
@@ -137,6 +136,14 @@ def _child(
 
 
 def run_spread(
+    cluster: Cluster, racers: int, procs: int, play: Play, client: str = "raw"
+) -> dict[str, Any]:
+    """Run the load from ``procs`` processes of one client; return its figures
+    (``run_clients``)."""
+    return run_clients(cluster, racers, procs, play, [client])[client]
+
+
+def run_clients(
     cluster: Cluster, racers: int, procs: int, play: Play, clients: list[str]
 ) -> dict[str, dict[str, Any]]:
     """Run the load from ``procs`` processes, given the ``clients`` in turn (several side
@@ -264,7 +271,7 @@ def main() -> None:
                 )
                 cluster.start()
                 try:
-                    results = run_spread(cluster, racers, args.procs, play, args.client)
+                    results = run_clients(cluster, racers, args.procs, play, args.client)
                 finally:
                     cluster.stop()
                 for client, result in results.items():

@@ -12,7 +12,7 @@ import itertools
 import json
 from typing import Protocol
 
-from load_figures import now_ms
+from bench.load_figures import now_ms
 
 #: The pacer's shortest sleep (s): batches due within it go out together.
 PACE_S = 0.005

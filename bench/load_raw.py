@@ -32,14 +32,15 @@ import time
 from typing import Any
 
 import aiohttp
-from load_figures import Play
-from load_figures import Stats
-from load_figures import key_times
-from load_figures import now_ms
-from load_frames import Upgraded
-from load_frames import send_soon
-from load_frames import take_over
-from load_pacer import Pacer
+
+from bench.load_figures import Play
+from bench.load_figures import Stats
+from bench.load_figures import key_times
+from bench.load_figures import now_ms
+from bench.load_frames import Upgraded
+from bench.load_frames import send_soon
+from bench.load_frames import take_over
+from bench.load_pacer import Pacer
 
 #: A tick's figures the racer records, in the order the server writes them.
 TICK_FIGURES = re.compile(r'"t":(\d+),"n":(\d+),"lag":(-?\d+)')

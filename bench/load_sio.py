@@ -13,10 +13,11 @@ from typing import Any
 
 import aiohttp
 import socketio
-from load_figures import Play
-from load_figures import Stats
-from load_figures import key_times
-from load_figures import now_ms
+
+from bench.load_figures import Play
+from bench.load_figures import Stats
+from bench.load_figures import key_times
+from bench.load_figures import now_ms
 
 
 class Racer:

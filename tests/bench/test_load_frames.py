@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import sys
 import zlib
-from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-
-from load_frames import FrameReader
+from bench.load_frames import FrameReader
 
 
 def frame(payload: bytes, *, opcode: int = 0x1, fin: bool = True, rsv1: bool = False) -> bytes:
