@@ -172,18 +172,13 @@ class RawRacer:
         self.keys_id = -1
         self.finish()
 
-    async def send(self, event: str, data: Any) -> int:
-        """Send ``event`` with an ack id; return the id."""
-        assert self.ws is not None
-        ack = next(self.ids)
-        await self.ws.send_str(f"42{ack}{json.dumps([event, data], separators=(',', ':'))}")
-        return ack
-
     async def call(self, event: str, data: Any) -> dict[str, Any]:
         """Send and await the acknowledgement."""
-        waiter = asyncio.get_running_loop().create_future()
+        assert self.ws is not None
+        ack = next(self.ids)
+        waiter = self.answers[ack] = asyncio.get_running_loop().create_future()
         try:
-            self.answers[await self.send(event, data)] = waiter
+            await self.ws.send_str(f"42{ack}{json.dumps([event, data], separators=(',', ':'))}")
             answer = await asyncio.wait_for(waiter, ANSWER_S)
         except (ConnectionError, aiohttp.ClientError, TimeoutError):
             answer = {"ok": False, "code": "disconnected"}
