@@ -32,9 +32,9 @@ from urllib.parse import urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.load import Play
-from bench.load import pct
 from bench.load import run_spread
+from bench.load_figures import Play
+from bench.load_figures import pct
 from race.core.timing import Timing
 from tests.scale.cluster import Cluster
 

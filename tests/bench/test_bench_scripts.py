@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.services import REDIS_URL
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -25,11 +27,27 @@ def test_scorer_bench_prints_keys_per_second() -> None:
     assert "keys/s" in out
 
 
+def small_race(client: str) -> list[str]:
+    """Run bench/load.py with 10 racers on one worker and return its last row's columns."""
+    out = run(
+        "bench/load.py",
+        *("--workers", "1", "--racers", "10", "--seconds", "3", "--procs", "1"),
+        *("--client", client, "--redis", REDIS_URL),
+    )
+    return out.strip().splitlines()[-1].split()
+
+
 @pytest.mark.integration
 def test_load_bench_plays_a_small_race() -> None:
-    out = run("bench/load.py", "--workers", "1", "--racers", "10", "--seconds", "3", "--procs", "1")
-    lines = out.strip().splitlines()
-    assert lines[-1].split()[:3] == ["1", "10", "10"], out  # workers, wanted, racers seated
+    cols = small_race("socketio")
+    assert cols[:3] == ["1", "10", "10"], cols  # workers, wanted, racers seated
+
+
+@pytest.mark.integration
+def test_raw_load_generator_plays_a_small_race() -> None:
+    cols = small_race("raw")
+    assert cols[:3] == ["1", "10", "10"], cols
+    assert cols[5] == "100.0%", cols  # every tick of the typing was delivered
 
 
 @pytest.mark.integration
