@@ -23,14 +23,16 @@ class Outage:
 
     def __init__(self, svc: Services) -> None:
         self.down = False
+        #: Fail only this one of the two (None: both).
+        self.only: str | None = None
         store = svc.store
         for name in ("drop_conn", "update_room"):
             real = getattr(store, name)
-            setattr(store, name, self.guard(real))
+            setattr(store, name, self.guard(name, real))
 
-    def guard(self, real: Callable[..., Any]) -> Callable[..., Any]:
+    def guard(self, name: str, real: Callable[..., Any]) -> Callable[..., Any]:
         def call(*args: Any, **kwargs: Any) -> Any:
-            if self.down:
+            if self.down and self.only in (None, name):
                 raise redis.ConnectionError("Connection refused (injected)")
             return real(*args, **kwargs)
 
