@@ -93,7 +93,7 @@ def test_a_normal_disconnect_is_not_checked_again(
     b.ok("join", {"code": code})
     b.close()
     a.wait("room", lambda r: any(not s["connected"] for s in r["racers"]))
-    # Only a disconnect whose store calls failed is noted for a check: the check could
-    # otherwise race a reconnect that has marked the seat but not yet its connection.
+    # Only a disconnect whose store calls failed is noted for a check (each costs a room
+    # update; a reconnect racing one is tests/realtime/test_reconcile_reconnect.py).
     reconciler = svc.heartbeat.reconciler
     assert not reconciler.waiting() and reconciler.reconciled == 0

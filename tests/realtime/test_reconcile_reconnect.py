@@ -159,3 +159,20 @@ def test_a_check_in_the_middle_of_a_reconnect_leaves_the_seat_connected(
     back.ok("join", {"code": code})
     stays_seated(server, code, b.id, checked_once)
     assert fired.is_set() and reconciler.reconciled == 0
+
+
+def test_only_the_connection_that_joined_last_marks_the_seat_away(
+    server: Server, connect: Callable[..., Client]
+) -> None:
+    svc: Services = server.app.extensions["coderace"]
+    a, b = connect("Ann"), connect("Ben")
+    code = a.ok("create", {"snippet_id": "py-short"})["room"]["code"]
+    b.ok("join", {"code": code})
+    tab = connect(token=b.token)  # Ben opens the room in a second tab
+    tab.ok("join", {"code": code})
+    b.close()  # his first tab: the seat is the second one's now
+    time.sleep(0.3)
+    assert seat_connected(svc, code, b.id)
+    tab.close()
+    view = a.wait("room", lambda r: any(not s["connected"] for s in r["racers"]))
+    assert [s["id"] for s in view["racers"] if not s["connected"]] == [b.id]
