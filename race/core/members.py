@@ -19,14 +19,25 @@ from race.core.room import Seat
 from race.core.room import replace_seat
 
 
-def join(room: Room, player_id: str, name: str, role: Role, now: int, *, browser: str = "") -> Room:
+def join(
+    room: Room,
+    player_id: str,
+    name: str,
+    role: Role,
+    now: int,
+    *,
+    browser: str = "",
+    conn: str = "",
+) -> Room:
     """Seat a player (or reconnect one already seated); may start a quick countdown.
 
     ``browser`` is the id of the browser the player joins from ("" if unknown): one that
-    a kicked player joined from is refused too, whatever player it now plays as."""
+    a kicked player joined from is refused too, whatever player it now plays as. ``conn``
+    is the connection joining: the seat is held by it (``disconnect``)."""
     seat = room.seat(player_id)
     if seat is not None:
-        return _quick_start(replace_seat(room, replace(seat, connected=True, name=name)), now)
+        resumed = replace(seat, connected=True, name=name, conn=conn)
+        return _quick_start(replace_seat(room, resumed), now)
     if player_id in room.banned or (browser and browser in room.banned_browsers):
         raise Refused("kicked", "you were removed from this room by the host")
     if room.locked:
@@ -38,7 +49,7 @@ def join(room: Room, player_id: str, name: str, role: Role, now: int, *, browser
         if not room.joining_open(now):
             raise Refused("race_started", "this race has started; you can watch it as a spectator")
         raise Refused("room_full", "this room has no free racing seat")
-    seats = (*room.seats, Seat(player_id, name, role, now, browser=browser))
+    seats = (*room.seats, Seat(player_id, name, role, now, browser=browser, conn=conn))
     room = replace(room, seats=seats, host_id=room.host_id or _host_for(room.kind, player_id))
     return _quick_start(room, now)
 
@@ -63,10 +74,11 @@ def rename(room: Room, player_id: str, name: str) -> Room:
     return replace_seat(room, replace(seat, name=name))
 
 
-def disconnect(room: Room, player_id: str) -> Room:
-    """Mark a seat as disconnected; it is kept for the grace window."""
+def disconnect(room: Room, player_id: str, conn: str = "") -> Room:
+    """Mark a seat as disconnected, unless another connection than ``conn`` joined since
+    (it is kept for the grace window); ``conn`` "" is whichever holds it."""
     seat = room.seat(player_id)
-    if seat is None:
+    if seat is None or (conn and seat.conn and seat.conn != conn):
         return room
     return replace_seat(room, replace(seat, connected=False))
 

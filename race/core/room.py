@@ -55,6 +55,10 @@ class Seat:
     #: The browser the player joined from (a random id in its session cookie; "" if none),
     #: so a kick also holds against that browser under a new guest name.
     browser: str = ""
+    #: The connection that joined last (an opaque id; "" if unknown): a disconnect marks
+    #: the seat only if it comes from this one, so a reconnect is never undone by the
+    #: close of the connection it replaced.
+    conn: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -156,28 +156,34 @@ class Engine:
 
     # --- joining -------------------------------------------------------------------------
 
-    def join(self, code: str, player: Player, role: Role, browser: str = "") -> Room:
-        """Seat a player in a room (or resume their seat); ``browser``: where they join from."""
+    def join(
+        self, code: str, player: Player, role: Role, browser: str = "", conn: str = ""
+    ) -> Room:
+        """Seat a player in a room (or resume their seat); ``browser``: where they join
+        from, ``conn``: the connection joining (only its close disconnects the seat)."""
         now = self.clock()
         _, after = self.update(
-            code, lambda r: members.join(r, player.id, player.name, role, now, browser=browser)
+            code,
+            lambda r: members.join(
+                r, player.id, player.name, role, now, browser=browser, conn=conn
+            ),
         )
         return after
 
-    def quick(self, player: Player, language: str | None) -> Room:
+    def quick(self, player: Player, language: str | None, conn: str = "") -> Room:
         """Put a player in the open quick-race lobby for a language, or open a new one."""
         key = language or "any"
         for _ in range(8):
             code = self.store.get_lobby(key)
             if code is None:
                 room = self._create("quick", self.pick_snippet(language=language), lobby=key)
-                room = self.join(room.code, player, "racer")
+                room = self.join(room.code, player, "racer", conn=conn)
                 if self.store.swap_lobby(key, None, room.code):
                     return room
                 self.store.delete_room(room.code)
                 continue
             try:
-                return self.join(code, player, "racer")
+                return self.join(code, player, "racer", conn=conn)
             except Refused as refused:
                 if refused.code not in ("room_full", "race_started", "no_such_room", "kicked"):
                     raise
@@ -190,15 +196,16 @@ class Engine:
         snippet: Snippet,
         limit_ms: int | None,
         rules: Rules | None = None,
+        conn: str = "",
     ) -> Room:
         """Open a private room with this player as host."""
         room = self._create("private", snippet, limit_ms=limit_ms, rules=rules)
-        return self.join(room.code, player, "racer")
+        return self.join(room.code, player, "racer", conn=conn)
 
-    def practice(self, player: Player, snippet: Snippet) -> Room:
+    def practice(self, player: Player, snippet: Snippet, conn: str = "") -> Room:
         """Open a room of one and start it at once."""
         room = self._create("practice", snippet)
-        self.join(room.code, player, "racer")
+        self.join(room.code, player, "racer", conn=conn)
         now = self.clock()
         _, after = self.update(room.code, lambda r: phases.start_practice(r, now))
         return after
@@ -217,10 +224,13 @@ class Engine:
         _, after = self.update(code, lambda r: members.leave(r, player.id, now))
         return after
 
-    def disconnect(self, code: str, player: Player) -> None:
-        """A player's connection dropped: keep their seat for the grace window."""
+    def disconnect(self, code: str, player: Player, conn: str) -> bool:
+        """A player's connection ``conn`` dropped: keep their seat for the grace window,
+        unless another connection joined since. Return whether the seat was marked."""
         with contextlib.suppress(Refused):
-            self.update(code, lambda r: members.disconnect(r, player.id))
+            before, after = self.update(code, lambda r: members.disconnect(r, player.id, conn))
+            return after != before
+        return False
 
     # --- host controls -------------------------------------------------------------------
 

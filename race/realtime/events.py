@@ -150,7 +150,7 @@ def quick(svc: Services, who: Player, msg: s.Quick) -> Answer:
     _throttle_join()
     language = None if msg.language == "any" else msg.language
     with _seat():
-        return _enter(svc, who, svc.engine.quick(who, language).code)
+        return _enter(svc, who, svc.engine.quick(who, language, conn=_sid()).code)
 
 
 def create(svc: Services, who: Player, msg: s.Create) -> Answer:
@@ -158,7 +158,7 @@ def create(svc: Services, who: Player, msg: s.Create) -> Answer:
     snippet = _snippet(msg) or svc.engine.pick_snippet()
     with _seat():
         _throttle_room()
-        room = svc.engine.create_private(who, snippet, _limit(msg.limit_s))
+        room = svc.engine.create_private(who, snippet, _limit(msg.limit_s), conn=_sid())
         return _enter(svc, who, room.code)
 
 
@@ -167,14 +167,14 @@ def practice(svc: Services, who: Player, msg: s.Practice) -> Answer:
     snippet = _snippet(msg) or svc.engine.pick_snippet()
     with _seat():
         _throttle_room()
-        return _enter(svc, who, svc.engine.practice(who, snippet).code)
+        return _enter(svc, who, svc.engine.practice(who, snippet, conn=_sid()).code)
 
 
 def join(svc: Services, who: Player, msg: s.Join) -> Answer:
     _throttle_join()  # every attempt counts: room codes cannot be guessed fast
     returning = svc.engine.room(msg.code).seat(who.id) is not None
     with _seat(msg.code, returning):
-        svc.engine.join(msg.code, who, msg.role, session.get("browser") or "")
+        svc.engine.join(msg.code, who, msg.role, session.get("browser") or "", conn=_sid())
         return _enter(svc, who, msg.code)
 
 

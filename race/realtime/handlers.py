@@ -144,8 +144,9 @@ def register(sio: SocketIO, svc: Services) -> None:
             return
         player = Player(*session["player"])
         try:
-            if here.store.drop_conn(code, player.id, sid):
-                here.engine.disconnect(code, player)
+            here.store.drop_conn(code, player.id, sid)
+            # Marks the seat only if no connection joined after this one (a reconnect).
+            here.engine.disconnect(code, player, sid)
         except Exception:
             # The seat may be left connected: the heartbeat checks it again (reconcile).
             here.heartbeat.reconciler.closed(sid, code, player.id)

@@ -3,10 +3,12 @@
 A socket's ``disconnect`` handler forgets the seat's connection in the store and marks the
 seat disconnected; a store error between or before those steps used to leave the seat
 ``connected`` for ever (the room waited for a ghost). Every connection of this worker that
-closes while seated is noted here; about a second later the heartbeat's sweep compares the
-seat with the store's record of its live connection and applies ``disconnect`` when the
-seat is still marked connected but its connection is this closed one, or none. The work is
-bounded: ``RECONCILE_BATCH`` closed connections per sweep, one sweep every
+closes while its ``disconnect`` fails is noted here; about a second later the heartbeat's
+sweep applies ``disconnect`` again. It is safe whenever it runs: the room's seat names
+the connection that joined last (``Seat.conn``), and the move marks the seat only when
+that is the closed one, in the room's compare-and-set, so a player who reconnected
+meanwhile (even halfway, seat marked but connection not yet recorded) stays connected.
+The work is bounded: ``RECONCILE_BATCH`` closed connections per sweep, one sweep every
 ``RECONCILE_EVERY_MS``, at most ``CLOSED_MAX`` waiting (the oldest fall off, counted).
 """
 
@@ -51,7 +53,7 @@ class Reconciler:
         self._lock = threading.Lock()
         self._closed: deque[Closed] = deque()
         self._next_sweep = 0
-        #: Seats found connected with no live connection, and disconnected here.
+        #: Seats still held by their closed connection, and disconnected here.
         self.reconciled = 0
         #: Closed connections never checked because too many were waiting.
         self.overflowed = 0
@@ -93,15 +95,12 @@ class Reconciler:
                 return
 
     def check(self, item: Closed) -> None:
-        """Disconnect the seat of a closed connection if the store still has it connected."""
-        ghost = self.store.drop_conn(item.code, item.player_id, item.sid)
-        if not ghost and self.store.get_conn(item.code, item.player_id) is None:
-            room = self.store.get_room(item.code)
-            seat = None if room is None else room.seat(item.player_id)
-            ghost = seat is not None and seat.connected and not seat.left
-        if not ghost:
+        """Disconnect the seat of a closed connection unless another one joined since."""
+        self.store.drop_conn(item.code, item.player_id, item.sid)
+        # One compare-and-set: the move marks the seat only if the connection that joined
+        # last is this closed one, so a reconnect at any moment before it stands.
+        if not self.engine.disconnect(item.code, Player(item.player_id, ""), item.sid):
             return
-        self.engine.disconnect(item.code, Player(item.player_id, ""))
         with self._lock:
             self.reconciled += 1
         log.info("seat of %s in %s reconciled: its connection closed", item.player_id, item.code)

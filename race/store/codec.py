@@ -18,7 +18,9 @@ from race.core.timing import Timing
 
 #: 2: rooms carry race ids, listing, banned browsers, abandoned rounds. A worker reads
 #: rooms of every version in ``READS`` and ignores fields it does not know (a newer
-#: worker's), so the next version can add fields without breaking this one.
+#: worker's), so the next version can add fields without breaking this one. A field added
+#: with a default that means "unknown" keeps the version (a seat's ``conn``: "" when a
+#: worker without it wrote the room, and a disconnect then applies as it did before).
 CODEC_VERSION = 2
 READS = frozenset({1, 2})
 

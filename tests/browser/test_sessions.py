@@ -1,5 +1,6 @@
 """A race tab open when its account logs out in another tab: it says so and reloads as a
-guest (``session_revoked``, ``static/js/net.js``)."""
+guest (``session_revoked``, ``static/js/net.js``); a guest tab whose player registered
+since starts afresh as a new guest when it reconnects (``token_revoked``)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import pytest
 from tests.browser.conftest import Player
 from tests.browser.conftest import playwright_expect
 from tests.browser.test_race import practice
+from tests.browser.test_rooms import open_room
 
 pytestmark = pytest.mark.integration
 expect = playwright_expect()
@@ -54,5 +56,52 @@ def test_a_race_tab_hears_of_a_logout_elsewhere_and_reloads_as_a_guest(
         assert time.monotonic() < deadline, "the reloaded tab never got a guest token"
         time.sleep(0.05)
     assert tab_player(ada) not in (None, account)  # a new guest
+    assert page.evaluate("fetch('/api/me').then((r) => r.json())") is None
+    assert not ada.errors
+
+
+def test_a_guest_tab_whose_player_registered_since_reconnects_as_a_new_guest(
+    player: Callable[..., Player],
+) -> None:
+    ada = player("Ada")
+    page = ada.page
+    open_room(ada)  # a guest hosting a private room, in one tab
+    guest = tab_player(ada)
+    assert guest is not None
+    # The guest opens the register page in a new tab from this one (which shares the tab's
+    # token, as a duplicated tab does), registers as this player, and later logs out.
+    with ada.context.expect_page() as opened:
+        page.evaluate("window.open('/register')")
+    other = opened.value
+    other.wait_for_load_state()
+    other.fill("input[name=username]", "Ada")
+    other.fill("input[name=password]", "correct horse")
+    other.fill("input[name=confirm]", "correct horse")
+    other.click("button[type=submit]")
+    other.wait_for_url(re.compile(r"/players/"))
+    assert other.evaluate("fetch('/api/me').then((r) => r.json())")["player_id"] == guest
+    other.goto("/login")
+    other.click("#logout-form button")
+    other.wait_for_url(re.compile(r"/$"))
+    # The first tab's network drops and comes back: it reconnects with its old tab token,
+    # which now names the account's player; the server answers token_revoked and closes it.
+    expect(page.locator("#net-state")).to_have_attribute("data-state", "online")
+    ada.context.set_offline(True)
+    expect(page.locator("#net-state")).to_have_attribute("data-state", "down")
+    ada.context.set_offline(False)
+    # Polled from here (a wait_for_function polls by eval, which the CSP forbids).
+    deadline = time.monotonic() + 15
+    while tab_player(ada) in (None, guest):
+        assert time.monotonic() < deadline, "the tab never started afresh as a new guest"
+        time.sleep(0.05)
+    # The tab goes on as a new guest in the same room: online, its own seat a new one, the
+    # account's seat away; it is not logged in.
+    expect(page.locator("#net-state")).to_have_attribute("data-state", "online")
+    racers = page.locator("#racer-list .person")
+    expect(racers).to_have_count(2)
+    expect(racers.nth(0)).to_have_class(re.compile(r"\baway\b"))
+    expect(racers.nth(0).locator(".you-tag")).to_have_count(0)
+    expect(racers.nth(1).locator(".you-tag")).to_have_count(1)
+    assert tab_player(ada) not in (None, guest)
     assert page.evaluate("fetch('/api/me').then((r) => r.json())") is None
     assert not ada.errors

@@ -45,3 +45,22 @@ def test_a_late_racer_hears_the_race_started_even_when_seats_are_kept() -> None:
     with pytest.raises(Refused) as started:
         members.join(room, "late", "Late", "racer", room.starts_at + 10)
     assert started.value.code == "race_started"  # it can be watched
+
+
+def test_a_disconnect_marks_the_seat_only_for_the_connection_that_joined_last() -> None:
+    room = members.join(private(), "a", "Ann", "racer", 1_000, conn="tab-1")
+    room = members.join(room, "a", "Ann", "racer", 1_500, conn="tab-2")  # a reconnect
+    assert members.disconnect(room, "a", "tab-1") == room  # the replaced one's close
+    gone = members.disconnect(room, "a", "tab-2")
+    seat = gone.seat("a")
+    assert seat is not None and not seat.connected
+    back = members.join(gone, "a", "Ann", "racer", 2_000, conn="tab-3")
+    assert members.disconnect(back, "a", "tab-2") == back  # a late retry of the old close
+
+
+def test_a_seat_whose_connection_is_unknown_is_disconnected_by_any() -> None:
+    # Stored by a worker from before seats named their connection (or joined without one).
+    room = members.join(private(), "a", "Ann", "racer", 1_000)
+    for conn in ("tab-1", ""):
+        seat = members.disconnect(room, "a", conn).seat("a")
+        assert seat is not None and not seat.connected

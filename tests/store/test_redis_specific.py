@@ -138,6 +138,18 @@ def test_a_room_from_a_newer_worker_is_read_without_the_fields_it_added() -> Non
         decode_room(json.dumps(stored))
 
 
+def test_a_seat_s_connection_is_kept_and_a_seat_stored_without_one_reads_as_unknown() -> None:
+    room = members.join(new(), "p1", "Ann", "racer", 1_100, conn="sid-1")
+    assert decode_room(encode_room(room)) == room
+    stored = json.loads(encode_room(room))
+    del stored["seats"][0]["conn"]  # as a worker from before seats named it wrote it
+    old = decode_room(json.dumps(stored))
+    seat = old.seat("p1")
+    assert seat is not None and seat.conn == ""  # any close disconnects it, as before
+    seat = members.disconnect(old, "p1", "sid-9").seat("p1")
+    assert seat is not None and not seat.connected
+
+
 def test_scripts_reload_after_redis_forgets_them(rstore: RedisStore) -> None:
     room = new()
     rstore.create_room(room)
