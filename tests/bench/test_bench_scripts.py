@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.services import POSTGRES_URL
+
 from tests.services import REDIS_URL
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,3 +63,9 @@ def test_foreign_bench_prints_both_fan_out_modes() -> None:
     out = run("bench/foreign.py", "--foreign", "0", "100", "--racers", "5", "--seconds", "3")
     modes = [line.split()[0] for line in out.strip().splitlines()[2:]]
     assert modes == ["channel", "rooms", "channel", "rooms"], out
+
+
+@pytest.mark.integration
+def test_postgres_writes_bench_prints_a_row_per_race_size() -> None:
+    out = run("bench/pgwrites.py", "--url", POSTGRES_URL, "--races", "3", "--players", "2")
+    assert out.strip().splitlines()[-1].split()[:2] == ["2", "3"], out
