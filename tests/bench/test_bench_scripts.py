@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from tests.services import POSTGRES_URL
-
 from tests.services import REDIS_URL
 
 ROOT = Path(__file__).resolve().parents[2]
