@@ -124,6 +124,11 @@ class Services:
             if sid in self._live:
                 self.seats.place(sid, room)
 
+    def live(self, sid: str) -> bool:
+        """Tell whether a connection of this worker is still open."""
+        with self._lock:
+            return sid in self._live
+
     def release(self, sid: str) -> None:
         """Give a connection's seat back."""
         with self._lock:

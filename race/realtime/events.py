@@ -120,10 +120,15 @@ def _enter(svc: Services, who: Player, code: str) -> dict[str, Any]:
         svc.store.drop_conn(previous, who.id, _sid())
         with contextlib.suppress(Refused):
             svc.engine.leave(previous, who)
-    session["room"] = code
-    svc.place(_sid(), code)
-    join_room(code)
-    svc.store.put_conn(code, who.id, _sid())
+    session["room"] = code  # a disconnect from now on finds the room here
+    if svc.live(_sid()):
+        svc.place(_sid(), code)
+        join_room(code)
+        svc.store.put_conn(code, who.id, _sid())
+    else:
+        # It closed while the join ran: its disconnect found no room (or the old one) and
+        # marked nothing; the heartbeat's reconcile marks the seat this join took.
+        svc.heartbeat.reconciler.closed(_sid(), code, who.id)
     room = svc.engine.room(code)
     return {"room": room_view(room, wall_ms()), "you": svc.racing.you(room, who.id)}
 

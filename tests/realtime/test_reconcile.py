@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -97,3 +98,41 @@ def test_a_normal_disconnect_is_not_checked_again(
     # update; a reconnect racing one is tests/realtime/test_reconcile_reconnect.py).
     reconciler = svc.heartbeat.reconciler
     assert not reconciler.waiting() and reconciler.reconciled == 0
+
+
+def test_a_connection_that_closes_while_its_join_runs_leaves_no_ghost_seat(
+    server: Server, connect: Callable[..., Client]
+) -> None:
+    svc: Services = server.app.extensions["coderace"]
+    sio: Any = svc.socketio.server  # type: ignore[attr-defined]
+    a = connect("Ann")
+    code = a.ok("create", {"snippet_id": "py-short"})["room"]["code"]
+    a_sid = next(iter(svc._live))
+    b = connect("Ben")
+    real = svc.store.update_room
+    closed: list[str] = []
+
+    def closing(*args: Any, **kwargs: Any) -> Any:
+        moved = real(*args, **kwargs)
+        seat = moved[1].seat(b.id)
+        if seat is not None and not closed:  # Ben's join took the seat: his tab closes
+            # now, before the join has recorded the room in his session; its disconnect
+            # runs elsewhere, as a socket closing under a join does
+            closed.append(seat.player_id)
+            sid = next(iter(svc._live - {a_sid}))
+            closer = threading.Thread(target=sio.disconnect, args=(sid,))
+            closer.start()
+            closer.join(5)
+        return moved
+
+    svc.store.update_room = closing  # type: ignore[method-assign]
+    b.sio.emit("join", {"code": code})  # no answer: the connection is gone
+    deadline = time.monotonic() + 5
+    while svc.store.get_room(code) is None or svc.store.get_room(code).seat(b.id) is None:
+        assert time.monotonic() < deadline, "the join never took the seat"
+        time.sleep(0.02)
+    wait_s = (RECONCILE_AFTER_MS + 2 * RECONCILE_EVERY_MS) / 1000 + 2
+    deadline = time.monotonic() + wait_s
+    while seat_connected(svc, code, b.id):
+        assert time.monotonic() < deadline, "Ben's seat stayed connected: a ghost"
+        time.sleep(0.05)
