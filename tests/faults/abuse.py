@@ -75,6 +75,8 @@ def rss_kib(pid: int) -> int:
 MAX_LIMIT_S = 600
 #: The honest room ends this long after the abused one, so its ticks cover that end.
 OUTLAST_S = 15
+#: The honest room's guest sends a batch this often (s), as someone typing does.
+HONEST_EVERY_S = 0.18
 
 
 def _open(host: Client, code: str, limit_s: int, *guests: Client) -> str:
@@ -109,8 +111,19 @@ def run(url: str, pid: int, store: redis.Redis[str], prefix: str, limit_s: int) 
         late_s = limit_s + OUTLAST_S - honest_s
 
         def honest_start() -> None:
-            if not stop.wait(late_s):
-                _start(host, honest_code)
+            """Start the honest race; its guest then sends a batch every HONEST_EVERY_S
+            (an empty one: its progress moves, so its room is ticked every period; a still
+            room is ticked only once a second)."""
+            if stop.wait(late_s):
+                return
+            room = _start(host, honest_code)
+            seq = 0
+            while not stop.wait(HONEST_EVERY_S):
+                if server_ms() < room["starts_at"]:
+                    continue
+                answer = {"code": honest_code, "round": 1, "seq": seq, "keys": []}
+                ack = guest.call("keys", answer)
+                seq = ack.get("seq", seq)
 
         threading.Thread(target=honest_start, daemon=True).start()
 
