@@ -2,11 +2,13 @@
 
 Starts W real workers (``python -m race.serve``) sharing the real Redis, connects N racers
 (spread over the workers), seats them in private rooms of 5 on a long custom snippet, and
-has them type at a chosen WPM with human-like timing, sending a batch every ``--period``
-ms. Like browsers, the clients offer permessage-deflate (``--no-deflate``: not), and each
-connects from an address of its own (127.p.x.y on loopback), so the production rate
-limits apply per racer as they would per player. Prints one table row per run; asserts
-nothing.
+has them type at a chosen WPM with human-like timing, sending a batch every period the
+worker tells in each keys answer (``every``), as browsers do, or every ``--period`` ms if
+given. Besides delivery and latency, each racer measures the glass-to-glass delay: from
+an opponent's key to the first tick it receives that shows it (``load_glass.py``). Like
+browsers, the clients offer permessage-deflate (``--no-deflate``: not), and each connects
+from an address of its own (127.p.x.y on loopback), so the production rate limits apply
+per racer as they would per player. Prints one table row per run; asserts nothing.
 
 ``--client raw`` (the default, ``load_raw.py``) writes the Socket.IO packets itself on
 aiohttp websockets, for about a third of the CPU per racer; ``--client socketio``
@@ -16,6 +18,7 @@ runs them side by side against the same workers, one row each.
 
     .venv/bin/python bench/load.py --workers 1 2 --racers 200 500 1000 --seconds 30
     .venv/bin/python bench/load.py --workers 1 --racers 200 --procs 2 --client raw socketio
+    .venv/bin/python bench/load.py --workers 1 --racers 200 --worker-env CODERACE_PERIOD=400
 """
 
 from __future__ import annotations
@@ -41,9 +44,13 @@ from bench.load_figures import Play
 from bench.load_figures import Racer
 from bench.load_figures import Stats
 from bench.load_figures import cpu_seconds
+from bench.load_figures import follow
+from bench.load_figures import merge
 from bench.load_figures import row
 from bench.load_figures import rss_mb
 from bench.load_figures import watch_loop
+from bench.load_glass import cursor_after
+from bench.load_glass import watch
 from race.core.course import Course
 from race.core.course import ideal_keys
 from race.core.timing import Timing
@@ -81,7 +88,8 @@ async def run_load(
         connected += [r for r, ok in zip(group, oks, strict=True) if ok]
     size = play.room_size
     rooms: list[list[Racer]] = [connected[i : i + size] for i in range(0, len(connected), size)]
-    keys = ideal_keys(Course(CODE.rstrip()))
+    course = Course(CODE.rstrip())
+    keys, ends = ideal_keys(course), cursor_after(course)
     starts = []
     for group in rooms:
         host = group[0]
@@ -92,7 +100,10 @@ async def run_load(
         for r in group[1:]:
             r.code = host.code
         answers = await asyncio.gather(*(r.call("join", {"code": host.code}) for r in group[1:]))
-        del answers
+        yous = [made.get("you"), *(answer.get("you") for answer in answers)]
+        for r, you in zip(group, yous, strict=True):  # the period to batch at, until told anew
+            r.period = follow(play, you.get("every") if you else None, r.period)
+        watch(group, yous, ends, stats.glass)
         await host.call("start", {"code": host.code})
         starts.append(group)
     countdown_end = time.monotonic() + 8
@@ -120,6 +131,8 @@ async def run_load(
         "rtt": stats.batch_rtt,
         "delay": stats.tick_delay,
         "lag": stats.tick_lag,
+        "glass": stats.glass,
+        "periods": stats.periods,
         "refused": stats.refused,
         "loop_lag": loop_lag,
         "connect_failed": stats.connect_failed,
@@ -197,21 +210,6 @@ def run_clients(
     return figures
 
 
-def merge(parts: list[dict[str, Any]]) -> dict[str, Any]:
-    """Sum the figures of several load-generator processes."""
-    merged: dict[str, Any] = {"refused": {}}
-    for key in ("racers", "batches_s", "ticks_s", "ticks_got", "ticks_expected", "connect_failed"):
-        merged[key] = sum(part[key] for part in parts)
-    for key in ("rtt", "delay", "lag", "loop_lag"):
-        merged[key] = [x for part in parts for x in part[key]]
-    for part in parts:
-        for code, n in part["refused"].items():
-            merged["refused"][code] = merged["refused"].get(code, 0) + n
-    expected = merged["ticks_expected"]
-    merged["delivery"] = merged["ticks_got"] / expected if expected else math.nan
-    return merged
-
-
 def main() -> None:
     """Run the benchmark matrix and print the table."""
     parser = argparse.ArgumentParser(
@@ -220,12 +218,24 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--racers", type=int, nargs="+", default=[200, 500, 1000])
     parser.add_argument("--wpm", type=float, default=70.0)
-    parser.add_argument("--period", type=int, default=200, help="ms between a racer's batches")
+    parser.add_argument(
+        "--period",
+        type=int,
+        default=None,
+        help="ms between a racer's batches (default: the period the worker tells, `every`)",
+    )
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--worker-type", default="eventlet")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/0")
     parser.add_argument(
         "--capacity", type=int, default=None, help="CODERACE_MAX_RACERS (default: the worker's)"
+    )
+    parser.add_argument(
+        "--worker-env",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a setting for the workers' environment, e.g. CODERACE_PERIOD=400 (repeatable)",
     )
     parser.add_argument("--procs", type=int, default=2, help="load-generator processes")
     parser.add_argument(
@@ -246,13 +256,21 @@ def main() -> None:
     args = parser.parse_args()
     if args.procs % len(args.client):
         parser.error("--procs must be a multiple of the number of clients")
+    if any("=" not in item for item in args.worker_env):
+        parser.error("--worker-env takes KEY=VALUE")
+    env = dict(item.split("=", 1) for item in args.worker_env)
+    if args.capacity:
+        env["CODERACE_MAX_RACERS"] = str(args.capacity)
     play = Play(args.wpm, args.period, args.seconds, args.deflate, args.room)
     timing = Timing(private_countdown_ms=6000)
     print(
-        f"{args.wpm:.0f} WPM, a batch every {args.period} ms, {args.seconds:.0f} s of typing, "
+        f"{args.wpm:.0f} WPM, a batch every "
+        f"{f'{args.period} ms' if args.period else 'period the worker tells'}, "
+        f"{args.seconds:.0f} s of typing, "
         f"rooms of {args.room}, {args.worker_type} workers, Redis store + message queue, "
         f"{args.procs} load-generator processes ({' + '.join(args.client)} clients), "
         f"{'offering' if args.deflate else 'without'} permessage-deflate"
+        + "".join(f", workers' {item}" for item in args.worker_env)
     )
     print(HEADER)
     with tempfile.TemporaryDirectory() as tmp:
@@ -267,7 +285,7 @@ def main() -> None:
                     redis_url=args.redis,
                     timing=timing,
                     corpus=Path(__file__).parent.parent / "race" / "corpus",
-                    env={"CODERACE_MAX_RACERS": str(args.capacity)} if args.capacity else {},
+                    env=env,
                 )
                 cluster.start()
                 try:

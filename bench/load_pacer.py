@@ -1,7 +1,9 @@
 """One task that sends every racer's keys batch when it is due (``load_raw.py``).
 
 A sleep per racer per batch is a timer and a task wake-up each; the pacer wakes once for
-every batch due within ``PACE_S`` of each other, and the racer writes its batch there.
+every batch due within ``PACE_S`` of each other, and the racer writes its batch there. It
+sleeps until the earliest batch due; one scheduled earlier still (a racer whose period
+the worker narrowed) wakes it sooner.
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ class Pacer:
         self.order = itertools.count()
         self.typing = 0
         self.task: asyncio.Task[None] | None = None
+        #: What the pacer sleeps on, and until when (wall clock ms).
+        self.alarm: asyncio.Future[None] | None = None
+        self.wake_at = 0
         self._keys: list[str] | None = None
         self._encoded: list[str] = []
 
@@ -56,16 +61,27 @@ class Pacer:
     def at(self, ms: int, racer: Typist) -> None:
         """Have ``racer`` send its next batch at ``ms`` (wall clock)."""
         heapq.heappush(self.due, (ms, next(self.order), racer))
+        if ms < self.wake_at and self.alarm is not None and not self.alarm.done():
+            self.alarm.set_result(None)
 
     async def run(self) -> None:
         """Send batches as they fall due while anyone is typing."""
-        due = self.due
+        due, loop = self.due, asyncio.get_running_loop()
         while self.typing:
-            # Every batch is scheduled a period after its racer's last answer, so none
-            # falls due before the earliest one already waiting.
-            wait = (due[0][0] - now_ms()) / 1000 if due else PACE_S
-            await asyncio.sleep(max(PACE_S, wait))
+            wait = max(PACE_S, (due[0][0] - now_ms()) / 1000 if due else PACE_S)
+            self.wake_at = now_ms() + round(wait * 1000)
+            alarm = self.alarm = loop.create_future()
+            timer = loop.call_later(wait, _ring, alarm)
+            await alarm
+            timer.cancel()
+            self.wake_at = 0
             now = now_ms()
             while due and due[0][0] <= now:
                 await heapq.heappop(due)[2].fire(now)
         self.task = None
+
+
+def _ring(alarm: asyncio.Future[None]) -> None:
+    """Wake the pacer (unless a sooner batch already did)."""
+    if not alarm.done():
+        alarm.set_result(None)

@@ -9,16 +9,18 @@ data]``, answered by ``43<id>[answer]``. The server pings (``2``), the client po
 (``3``); ``41`` leaves.
 
 It plays exactly as ``load_sio.py`` does (the same key timing, one batch in flight, the
-next one a period after the answer) and measures the same things, but does the least it
-can per message. aiohttp opens the connection (from the racer's own address), makes the
-upgrade (offering permessage-deflate, as browsers do) and writes the frames; the server's
-frames are read by ``FrameReader``, a protocol on the connection's transport that hands
-each message to its racer in the same call, since aiohttp's reading API wakes a task per
+next one a period after the answer: the period the last answer told, ``every``, unless
+``--period`` fixes it) and measures the same things, but does the least it can per
+message. aiohttp opens the connection (from the racer's own address), makes the upgrade
+(offering permessage-deflate, as browsers do) and writes the frames; the server's frames
+are read by ``FrameReader``, a protocol on the connection's transport that hands each
+message to its racer in the same call, since aiohttp's reading API wakes a task per
 message, which cost more than all the rest. The racer looks at a packet's first
-characters and parses only what it needs: a tick's ``t``, ``n`` and ``lag``, answers, room
-views. A keys batch is written as one string from the snippet's keys JSON-encoded once
-per process, and one pacer task per process sends every racer's batch when it is due,
-instead of a timer and a task wake-up per racer.
+characters and parses only what it needs: a tick's ``t``, ``n`` and ``lag`` and each
+player's ``id`` and ``pos`` (two regexes), answers, room views. A keys batch is written
+as one string from the snippet's keys JSON-encoded once per process, and one pacer task
+per process sends every racer's batch when it is due, instead of a timer and a task
+wake-up per racer.
 """
 
 from __future__ import annotations
@@ -29,21 +31,27 @@ import json
 import random
 import re
 import time
+from collections.abc import Sequence
 from typing import Any
 
 import aiohttp
 
+from bench.load_figures import BATCH_MS
 from bench.load_figures import Play
 from bench.load_figures import Stats
+from bench.load_figures import follow
 from bench.load_figures import key_times
 from bench.load_figures import now_ms
 from bench.load_frames import Upgraded
 from bench.load_frames import send_soon
 from bench.load_frames import take_over
+from bench.load_glass import Sight
 from bench.load_pacer import Pacer
 
 #: A tick's figures the racer records, in the order the server writes them.
 TICK_FIGURES = re.compile(r'"t":(\d+),"n":(\d+),"lag":(-?\d+)')
+#: Each player's id and ``pos`` in a tick's ``players``.
+TICK_PLAYERS = re.compile(r'"id":"([^"]*)","pos":(\d+)')
 #: How long a racer waits for the namespace connect and for an answer (s), as load_sio.py.
 CONNECT_S = 20
 ANSWER_S = 30
@@ -58,6 +66,7 @@ class RawRacer:
         self.url = url.replace("http", "ws", 1) + "/socket.io/?EIO=4&transport=websocket"
         self.stats = stats
         self.play = play
+        self.period = play.period or BATCH_MS
         self.pacer = pacer
         self.rng = random.Random(seed)
         # Players have addresses of their own: connect from ``source`` (a loopback address).
@@ -73,12 +82,14 @@ class RawRacer:
         self.round = 1
         self.room: dict[str, Any] = {}
         # Typing state (``type_for``).
-        self.times: list[int] = []
+        self.times: Sequence[int] = []
         self.keys: list[str] = []
         self.seq = 0
         self.i = 0
         self.t0 = 0
         self.starts_at = 0
+        self.origin = 0
+        self.sight: Sight | None = None
         self.end = 0.0
         self.keys_id = -1
         #: A keys packet up to its ``seq`` (the room and round do not change while typing).
@@ -132,14 +143,22 @@ class RawRacer:
             self.transport.close()
 
     def on_tick(self, data: str) -> None:
-        """Record tick delivery delay, lag and sequence."""
+        """Record tick delivery delay, lag and sequence, and the opponents' moves seen."""
         found = TICK_FIGURES.search(data)
+        now = now_ms()
+        sight = self.sight
         if found:
             t, n, lag = int(found[1]), int(found[2]), int(found[3])
+            if sight is not None:
+                for pid, pos in TICK_PLAYERS.findall(data):
+                    sight.see(pid, int(pos), now)
         else:  # written otherwise: read it all
             tick = json.loads(data[2:])[1]
             t, n, lag = tick["t"], tick["n"], tick["lag"]
-        self.stats.tick_delay.append(now_ms() - t)
+            if sight is not None:
+                for player in tick["players"]:
+                    sight.see(player["id"], player["pos"], now)
+        self.stats.tick_delay.append(now - t)
         self.stats.tick_lag.append(lag)
         if self.first_n is None:
             self.first_n = n
@@ -157,6 +176,9 @@ class RawRacer:
         self.stats.batches += 1
         if answer.get("ok"):
             self.seq = answer["seq"]
+            every = answer.get("every")
+            self.stats.told(every)
+            self.period = follow(self.play, every, self.period)
         else:
             self.stats.refuse(answer.get("code", "?"))
         self.next_batch()
@@ -192,10 +214,10 @@ class RawRacer:
 
     async def type_for(self, seconds: float, starts_at: int, keys: list[str]) -> None:
         """Type in real time for ``seconds``, one batch every period (sent by the pacer)."""
-        period = self.play.period
-        self.t0 = max(now_ms(), starts_at) - starts_at + self.rng.randint(0, period)
+        self.t0 = max(now_ms(), starts_at) - starts_at + self.rng.randint(0, self.period)
         self.keys = self.pacer.encoded(keys)
         self.starts_at = starts_at
+        self.origin = starts_at + self.t0
         self.head = f'["keys",{{"code":{json.dumps(self.code)},"round":{self.round},"seq":'
         self.end = now_ms() + seconds * 1000
         self.i = 0
@@ -212,7 +234,7 @@ class RawRacer:
     def next_batch(self) -> None:
         """Schedule the next batch a period from now, or stop typing when the time is up."""
         if now_ms() < self.end and self.i < len(self.times):
-            self.pacer.at(now_ms() + self.play.period, self)
+            self.pacer.at(now_ms() + self.period, self)
         else:
             self.finish()
 

@@ -9,15 +9,19 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+from collections.abc import Sequence
 from typing import Any
 
 import aiohttp
 import socketio
 
+from bench.load_figures import BATCH_MS
 from bench.load_figures import Play
 from bench.load_figures import Stats
+from bench.load_figures import follow
 from bench.load_figures import key_times
 from bench.load_figures import now_ms
+from bench.load_glass import Sight
 
 
 class Racer:
@@ -26,7 +30,8 @@ class Racer:
     def __init__(self, url: str, stats: Stats, play: Play, seed: int, *, source: str) -> None:
         self.url = url
         self.stats = stats
-        self.period = play.period
+        self.play = play
+        self.period = play.period or BATCH_MS
         self.wpm = play.wpm
         self.rng = random.Random(seed)
         # Browsers offer permessage-deflate on every WebSocket; aiohttp only when asked.
@@ -41,8 +46,11 @@ class Racer:
         self.seq = 0
         self.room: dict[str, Any] = {}
         self.first_n: int | None = None
-        #: When each key of the snippet is typed, in ms after the racer's first batch slot.
-        self.times: list[int] = []
+        #: When each key of the snippet is typed, in ms after ``origin``, the racer's first
+        #: batch slot (wall clock; 0 until it types).
+        self.times: Sequence[int] = []
+        self.origin = 0
+        self.sight: Sight | None = None
         self.last_n = 0
         self.got = 0
         self.counting = False
@@ -50,10 +58,14 @@ class Racer:
         self.sio.on("room", self.on_room)
 
     async def on_tick(self, tick: dict[str, Any]) -> None:
-        """Record tick delivery delay, lag and sequence."""
+        """Record tick delivery delay, lag and sequence, and the opponents' moves seen."""
         if not self.counting:
             return
-        self.stats.tick_delay.append(now_ms() - tick["t"])
+        now = now_ms()
+        if self.sight is not None:
+            for player in tick["players"]:
+                self.sight.see(player["id"], player["pos"], now)
+        self.stats.tick_delay.append(now - tick["t"])
         self.stats.tick_lag.append(tick["lag"])
         if self.first_n is None:
             self.first_n = tick["n"]
@@ -87,6 +99,7 @@ class Racer:
     async def type_for(self, seconds: float, starts_at: int, keys: list[str]) -> None:
         """Type in real time for ``seconds``, one batch every period."""
         t0 = max(now_ms(), starts_at) - starts_at + self.rng.randint(0, self.period)
+        self.origin = starts_at + t0
         times = self.times
         end = now_ms() + seconds * 1000
         i = 0
@@ -108,6 +121,8 @@ class Racer:
             self.stats.batches += 1
             if ack.get("ok"):
                 self.seq = ack["seq"]
+                self.stats.told(ack.get("every"))
+                self.period = follow(self.play, ack.get("every"), self.period)
         self.counting = False
         if self.first_n is not None:
             self.stats.ticks_expected += self.last_n - self.first_n + 1

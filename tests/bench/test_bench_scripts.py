@@ -29,13 +29,18 @@ def test_scorer_bench_prints_keys_per_second() -> None:
 
 
 def small_race(client: str) -> list[str]:
-    """Run bench/load.py with 10 racers on one worker and return its last row's columns."""
+    """Run bench/load.py with 10 racers on one worker and return its last row's columns;
+    check that it measured a glass-to-glass delay and saw the period the worker told."""
     out = run(
         "bench/load.py",
         *("--workers", "1", "--racers", "10", "--seconds", "3", "--procs", "1"),
         *("--client", client, "--redis", REDIS_URL),
     )
-    return out.strip().splitlines()[-1].split()
+    line = out.strip().splitlines()[-1]
+    glass, every = line.split("|")[4:6]  # g2g ms p50 p99, every ms
+    assert all(x.isdigit() for x in glass.split()), line
+    assert every.strip().split("-")[0].isdigit(), line
+    return line.split()
 
 
 @pytest.mark.integration
