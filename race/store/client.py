@@ -4,6 +4,7 @@ even by a silent peer."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import redis as redis_lib
 from redis.backoff import NoBackoff
@@ -40,17 +41,22 @@ def connect(url: str, max_connections: int = 64) -> redis_lib.Redis:
     for a connection, connects, says hello and is answered: ``CALL_BOUND_S``.
     """
     pool = redis_lib.BlockingConnectionPool.from_url(
-        url,
-        max_connections=max_connections,
-        timeout=POOL_TIMEOUT_S,
-        decode_responses=True,
-        socket_timeout=REPLY_TIMEOUT_S,
-        socket_connect_timeout=CONNECT_TIMEOUT_S,
-        socket_keepalive=True,
-        health_check_interval=HEALTH_CHECK_S,
-        retry=Retry(NoBackoff(), RETRIES),
+        url, max_connections=max_connections, **_bounds()
     )
     return redis_lib.Redis(connection_pool=pool)
+
+
+def _bounds() -> dict[str, Any]:
+    """Return the pool and connection options that bound every call (both clients)."""
+    return {
+        "timeout": POOL_TIMEOUT_S,
+        "decode_responses": True,
+        "socket_timeout": REPLY_TIMEOUT_S,
+        "socket_connect_timeout": CONNECT_TIMEOUT_S,
+        "socket_keepalive": True,
+        "health_check_interval": HEALTH_CHECK_S,
+        "retry": Retry(NoBackoff(), RETRIES),
+    }
 
 
 def connect_cluster(
@@ -75,13 +81,7 @@ def connect_cluster(
         startup_nodes=[ClusterNode(h, p) for h, p in others],  # type: ignore[no-untyped-call]
         connection_pool_class=redis_lib.BlockingConnectionPool,
         max_connections=max_connections,
-        timeout=POOL_TIMEOUT_S,
-        decode_responses=True,
-        socket_timeout=REPLY_TIMEOUT_S,
-        socket_connect_timeout=CONNECT_TIMEOUT_S,
-        socket_keepalive=True,
-        health_check_interval=HEALTH_CHECK_S,
-        retry=Retry(NoBackoff(), RETRIES),
+        **_bounds(),
     )
 
 

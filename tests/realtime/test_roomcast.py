@@ -94,6 +94,15 @@ def worker(nodes: Nodes | None, channel: str, resyncs: list[str] | None = None) 
     return manager
 
 
+def hear_control(here: Any, elsewhere: Any) -> None:
+    """Broadcast from ``elsewhere`` until ``here``'s listener hears the control channel."""
+    for _ in range(20):
+        elsewhere.emit("notice", {"all": True})
+        if until(lambda: here.delivered != [], timeout=0.5):
+            return
+    raise AssertionError("the control channel was never heard")
+
+
 def numsub(manager: Any, channel: str) -> int:
     """Return how many connections subscribe to a room's channel, where it lives."""
     if isinstance(manager, ShardedRoomManager):
@@ -136,10 +145,7 @@ def test_broadcasts_reach_every_worker_and_a_local_connection_costs_no_publish(
     channel = f"crtest-{uuid.uuid4().hex[:10]}:socketio"
     here, elsewhere = worker(transport, channel), worker(transport, channel)
     sid = here.connect("eio-1", "/")
-    for _ in range(20):  # to everyone, on the control channel, once here's listener is on
-        elsewhere.emit("notice", {"all": True})
-        if until(lambda: here.delivered != [], timeout=0.5):
-            break
+    hear_control(here, elsewhere)
     assert here.delivered and all(d == (None, {"all": True}) for d in here.delivered)
     here.emit("answer", {"to": "one"}, room=sid)  # a connection of this worker
     here.emit("tick", {"n": 1}, room="ROOM1")
@@ -329,10 +335,7 @@ def test_a_personal_room_is_heard_on_the_control_channel_with_no_subscription_ga
 ) -> None:
     channel = f"crtest-{uuid.uuid4().hex[:10]}:socketio"
     here, elsewhere = worker(transport, channel), worker(transport, channel)
-    for _ in range(20):  # here's listener hears the control channel
-        elsewhere.emit("notice", {"all": True})
-        if until(lambda: here.delivered != [], timeout=0.5):
-            break
+    hear_control(here, elsewhere)
     gate = threading.Event()  # no subscription can be made from now on
     tend = here._tend
     here._tend = lambda pubsub: (gate.wait(10), tend(pubsub))

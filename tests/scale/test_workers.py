@@ -47,25 +47,32 @@ def same_standings(clients: list[Client]) -> list[dict]:
     return seen[0]
 
 
+def quick_race_across(cluster: Cluster) -> list[dict]:
+    """Race a quick race with one player on each worker; return the standings, checked to
+    be the same on every worker, told once, with ticks heard everywhere."""
+    players = [Client(url, name=f"Q{i}") for i, url in enumerate(cluster.urls)]
+    try:
+        answers = [p.ok("quick", {"language": "python"}) for p in players]
+        assert len({p.code for p in players}) == 1
+        room = answers[-1]["room"]
+        assert room["phase"] == "countdown" and len(room["racers"]) == len(players)
+        race_all(players, room)
+        standings = same_standings(players)
+        assert [s["place"] for s in standings] == list(range(1, len(players) + 1))
+        assert all(p.all("tick") for p in players), "ticks reach clients on every worker"
+        return standings
+    finally:
+        for p in players:
+            p.close()
+
+
 @pytest.mark.parametrize("worker_type", ["eventlet", "gevent"])
 def test_quick_race_and_private_room_across_three_workers(
     cluster_factory: Callable[..., Cluster], worker_type: str
 ) -> None:
     cluster = cluster_factory(3, worker_type)
-    players = [Client(url, name=f"Q{i}") for i, url in enumerate(cluster.urls)]
-    try:
-        answers = [p.ok("quick", {"language": "python"}) for p in players]
-        assert len({p.code for p in players}) == 1
-        room = answers[2]["room"]
-        assert room["phase"] == "countdown" and len(room["racers"]) == 3
-        race_all(players, room)
-        standings = same_standings(players)
-        assert [s["place"] for s in standings] == [1, 2, 3]
-        assert all(s["completed"] and not s["flagged"] for s in standings), standings
-        assert players[0].all("tick"), "ticks reach clients on every worker"
-    finally:
-        for p in players:
-            p.close()
+    standings = quick_race_across(cluster)
+    assert all(s["completed"] and not s["flagged"] for s in standings), standings
 
     host, guest, gone = (
         Client(url, name=n) for url, n in zip(cluster.urls, ["H", "G", "K"], strict=True)
@@ -92,19 +99,7 @@ def test_a_quick_race_across_three_workers_on_a_redis_cluster(
 ) -> None:
     seeds = ",".join(f"{host}:{port}" for host, port in redis_cluster_nodes)
     cluster = cluster_factory(3, env={"REDIS_URL": "", "REDIS_CLUSTER_NODES": seeds})
-    players = [Client(url, name=f"C{i}") for i, url in enumerate(cluster.urls)]
-    try:
-        answers = [p.ok("quick", {"language": "python"}) for p in players]
-        assert len({p.code for p in players}) == 1
-        room = answers[2]["room"]
-        assert room["phase"] == "countdown" and len(room["racers"]) == 3
-        race_all(players, room)
-        standings = same_standings(players)  # the same on every worker, ended once
-        assert [s["place"] for s in standings] == [1, 2, 3]
-        assert all(p.all("tick") for p in players), "ticks reach clients on every worker"
-    finally:
-        for p in players:
-            p.close()
+    quick_race_across(cluster)
 
 
 def test_killed_worker_players_resume_elsewhere_and_race_ends_once(
