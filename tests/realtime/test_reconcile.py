@@ -47,15 +47,17 @@ def seat_connected(svc: Services, code: str, player_id: str) -> bool:
     return seat is not None and seat.connected and not seat.left
 
 
-def test_a_disconnect_during_a_store_outage_is_reconciled_and_the_race_goes_on(
-    server: Server, connect: Callable[..., Client]
-) -> None:
+def ghost(
+    server: Server, connect: Callable[..., Client], failing: str | None = None
+) -> tuple[str, Client, Client]:
+    """Seat Ann and Ben; close Ben's connection while the store's ``failing`` call fails
+    (both its connection and room writes if None); return the room, Ann and Ben."""
     svc: Services = server.app.extensions["coderace"]
     outage = Outage(svc)
     a, b = connect("Ann"), connect("Ben")
     code = a.ok("create", {"snippet_id": "py-short"})["room"]["code"]
     b.ok("join", {"code": code})
-    outage.down = True
+    outage.down, outage.only = True, failing
     b.close()
     deadline = time.monotonic() + 5
     while svc.connected > 1:  # the server has run Ben's disconnect, which failed
@@ -64,6 +66,15 @@ def test_a_disconnect_during_a_store_outage_is_reconciled_and_the_race_goes_on(
     time.sleep(0.05)
     outage.down = False
     assert seat_connected(svc, code, b.id), "the outage did not leave a ghost"
+    assert svc.heartbeat.reconciler.waiting() == 1
+    return code, a, b
+
+
+def test_a_disconnect_during_a_store_outage_is_reconciled_and_the_race_goes_on(
+    server: Server, connect: Callable[..., Client]
+) -> None:
+    svc: Services = server.app.extensions["coderace"]
+    code, a, b = ghost(server, connect)
     began = time.monotonic()
     while seat_connected(svc, code, b.id):
         # Within the sweep's delay and interval (plus a beat and some slack).

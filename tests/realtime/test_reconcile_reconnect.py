@@ -21,7 +21,7 @@ from race.realtime import Services
 from race.store.base import Store
 from tests.realtime.harness import Client
 from tests.realtime.harness import Server
-from tests.realtime.test_reconcile import Outage
+from tests.realtime.test_reconcile import ghost
 from tests.realtime.test_reconcile import seat_connected
 from tests.services import REDIS_URL
 from tests.services import unavailable
@@ -78,26 +78,6 @@ def once_before(store: Store, name: str, action: Callable[[], None]) -> threadin
     return done
 
 
-def ghost(server: Server, connect: Callable[..., Client], failing: str) -> tuple[str, Client]:
-    """Seat Ann and Ben; close Ben's connection while the store's ``failing`` call fails."""
-    svc: Services = server.app.extensions["coderace"]
-    outage = Outage(svc)
-    a, b = connect("Ann"), connect("Ben")
-    code = a.ok("create", {"snippet_id": "py-short"})["room"]["code"]
-    b.ok("join", {"code": code})
-    outage.down, outage.only = True, failing
-    b.close()
-    deadline = time.monotonic() + 5
-    while svc.connected > 1:  # the server has run Ben's disconnect, which failed
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
-    time.sleep(0.05)
-    outage.down = False
-    assert seat_connected(svc, code, b.id), "the outage did not leave a ghost"
-    assert svc.heartbeat.reconciler.waiting() == 1
-    return code, b
-
-
 def checked(svc: Services) -> threading.Event:
     """Tell when the reconciler's next check has returned."""
     reconciler = svc.heartbeat.reconciler
@@ -127,7 +107,7 @@ def test_a_reconnect_between_the_check_and_the_room_update_stays_connected(
     server: Server, connect: Callable[..., Client]
 ) -> None:
     # The close failed to forget its connection: the store still records the closed one.
-    code, b = ghost(server, connect, "drop_conn")
+    code, _, b = ghost(server, connect, "drop_conn")
     svc: Services = server.app.extensions["coderace"]
     back: list[Client] = []
 
@@ -146,7 +126,7 @@ def test_a_check_in_the_middle_of_a_reconnect_leaves_the_seat_connected(
     server: Server, connect: Callable[..., Client]
 ) -> None:
     # The close forgot its connection but could not mark the seat: none is recorded.
-    code, b = ghost(server, connect, "update_room")
+    code, _, b = ghost(server, connect, "update_room")
     svc: Services = server.app.extensions["coderace"]
     reconciler = svc.heartbeat.reconciler
 
