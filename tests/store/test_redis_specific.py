@@ -49,6 +49,18 @@ def test_room_keys_expire(rstore: RedisStore) -> None:
         assert 0 < ttl <= ROOM_TTL_MS, key
 
 
+def test_a_round_s_log_and_progress_get_their_ttl_from_the_batches(rstore: RedisStore) -> None:
+    room = new()
+    rstore.create_room(room)
+    for seq in range(3):  # later batches keep the TTL the first one set
+        rstore.append_batch(room.code, 1, "p1", seq, "line", progress=f'{{"n": {seq}}}')
+    rstore.append_batch(room.code, 1, "p2", 0, "line", progress='{"n": 0}')
+    for key in [rstore.k.log(room.code, 1, "p1"), rstore.k.log(room.code, 1, "p2"),
+                rstore.k.progress(room.code, 1)]:  # fmt: skip
+        ttl = rstore.r.pttl(key)
+        assert 0 < ttl <= ROOM_TTL_MS, key
+
+
 def test_expired_rooms_leave_the_indexes(rstore: RedisStore) -> None:
     room = new()
     rstore.create_room(room)
