@@ -216,20 +216,18 @@ def _message_queue(app: Flask) -> QueuedRedisManager:
     # The room-scoped managers speak another format (host id first) on other channels, so
     # a worker of one kind never reads the other's messages.
     channel = f"{prefix}rooms"
-    if app.config.get("REDIS_CLUSTER_NODES"):
-        return ShardedRoomManager(
-            app.config["REDIS_CLUSTER_NODES"], channel=channel, redis_options=REDIS_OPTIONS,
-            on_error=count_error, on_subscribed=resync, on_control=personal,
-        )  # fmt: skip
-    if app.config.get("FANOUT", "rooms") == "channel":
+    if app.config.get("FANOUT", "rooms") == "channel" and not app.config.get("REDIS_CLUSTER_NODES"):
         return QueuedRedisManager(
             app.config["REDIS_URL"], channel=f"{prefix}socketio", redis_options=REDIS_OPTIONS,
             on_error=count_error,
         )  # fmt: skip
-    return RoomRedisManager(
-        app.config["REDIS_URL"], channel=channel, redis_options=REDIS_OPTIONS,
-        on_error=count_error, on_subscribed=resync, on_control=personal,
-    )  # fmt: skip
+    rooms: dict[str, Any] = {
+        "channel": channel, "redis_options": REDIS_OPTIONS,
+        "on_error": count_error, "on_subscribed": resync, "on_control": personal,
+    }  # fmt: skip
+    if app.config.get("REDIS_CLUSTER_NODES"):
+        return ShardedRoomManager(app.config["REDIS_CLUSTER_NODES"], **rooms)
+    return RoomRedisManager(app.config["REDIS_URL"], **rooms)
 
 
 def init_app(app: Flask, store: Store | None = None, sink: ResultsSink | None = None) -> SocketIO:

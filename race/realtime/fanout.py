@@ -180,14 +180,18 @@ class QueuedRedisManager(socketio.RedisManager):  # type: ignore[misc]  # untype
                 if self._on_error is not None:
                     self._on_error()
                 if attempt == 2:
-                    log.error(
-                        "message queue: %d message(s) not published: %s: %s",
-                        len(batch), type(exc).__name__, exc,
-                    )  # fmt: skip
-                    self.dropped += len(batch)
+                    self._lost(batch, exc)
                 else:
                     log.warning("message queue: publish failed, reconnecting: %s", exc)
                 continue
             self.flushes += 1
             self.published += len(batch)
             return
+
+    def _lost(self, items: list[tuple[str, str]], exc: Exception) -> None:
+        """Give messages up after their last try: logged and counted as dropped."""
+        log.error(
+            "message queue: %d message(s) not published: %s: %s",
+            len(items), type(exc).__name__, exc,
+        )  # fmt: skip
+        self.dropped += len(items)

@@ -192,21 +192,28 @@ class RoomRedisManager(QueuedRedisManager):
         for message in self._redis_listen_with_retries():
             kind = message["type"]
             if kind == "message":
-                data = message["data"]
-                if data[:HOST_ID_LEN] == self._host:
-                    self.own += 1
-                    continue
-                try:
-                    decoded = self.json.loads(data[HOST_ID_LEN:])
-                except ValueError:
-                    log.warning("message queue: dropped a message that is not JSON")
-                    continue
-                self.heard += 1
-                yield decoded
+                decoded = self.decode(message["data"])
+                if decoded is not None:
+                    yield decoded
             elif kind == "subscribe":
-                self._confirmed(message["channel"])
+                self.confirmed(message["channel"])
 
-    def _confirmed(self, channel: bytes | str) -> None:
+    def decode(self, data: bytes) -> dict[str, Any] | None:
+        """Return a message another worker published, or None for one of this worker's
+        own (dropped undecoded) or one that is not JSON."""
+        if data[:HOST_ID_LEN] == self._host:
+            self.own += 1
+            return None
+        try:
+            decoded: dict[str, Any] = self.json.loads(data[HOST_ID_LEN:])
+        except ValueError:
+            log.warning("message queue: dropped a message that is not JSON")
+            return None
+        self.heard += 1
+        return decoded
+
+    def confirmed(self, channel: bytes | str) -> None:
+        """A subscription took effect: resync its room (if this worker still wants it)."""
         name = channel.decode() if isinstance(channel, bytes) else channel
         room = self._wanted.get(name)
         if room is None or self._on_subscribed is None or self._resync_wake is None:

@@ -31,7 +31,6 @@ from typing import Any
 from redis.crc import key_slot
 
 from race.logonce import ONCE
-from race.realtime.roomcast import HOST_ID_LEN
 from race.realtime.roomcast import RoomRedisManager
 from race.realtime.shard import RETRY_FIRST_S
 from race.realtime.shard import RETRY_MAX_S
@@ -133,22 +132,16 @@ class ShardedRoomManager(RoomRedisManager):
 
     def dispatch(self, data: bytes) -> None:
         """Handle one message heard on a shard channel (an emit or a room's close)."""
-        if data[:HOST_ID_LEN] == self._host:
-            self.own += 1
+        message = self.decode(data)
+        if message is None:
             return
         try:
-            message = self.json.loads(data[HOST_ID_LEN:])
-            self.heard += 1
             if message.get("method") == "emit":
                 self._handle_emit(message)
             elif message.get("method") == "close_room":
                 self._handle_close_room(message)
         except Exception as exc:
             ONCE.error(log, "shard-message", exc, "message queue: a shard message failed")
-
-    def confirmed(self, channel: str) -> None:
-        """A shard subscription took effect: resync its room."""
-        self._confirmed(channel)
 
     # --- the writer -------------------------------------------------------------------
 
@@ -203,10 +196,3 @@ class ShardedRoomManager(RoomRedisManager):
         self.flushes += 1
         self.published += len(items) - len(bad)
         return bad, (errors[0] if errors else None)
-
-    def _lost(self, items: list[tuple[str, str]], exc: Exception) -> None:
-        log.error(
-            "message queue: %d message(s) not published: %s: %s",
-            len(items), type(exc).__name__, exc,
-        )  # fmt: skip
-        self.dropped += len(items)
