@@ -26,35 +26,32 @@ def test_importing_race_loads_no_framework_or_io_library() -> None:
     assert out.stdout.strip() == "[]", out.stdout
 
 
-def test_a_bad_setting_stops_start_up_with_one_clear_line() -> None:
-    env = {"CODERACE_TIMING": '{"quick_countdown": 5}', "PATH": "/usr/bin:/bin"}
+def failed_start(env: dict[str, str]) -> str:
+    """Start the server with a bad setting; check it stops with no traceback; return its
+    standard error."""
     out = subprocess.run(
         [sys.executable, "-m", "race.serve", "--port", "0"],
         capture_output=True,
         text=True,
-        env=env,
+        env={**env, "PATH": "/usr/bin:/bin"},
         timeout=60,
         check=False,
     )
     assert out.returncode != 0
     assert "Traceback" not in out.stderr
-    assert "CODERACE_TIMING: unknown key 'quick_countdown'" in out.stderr
-    assert "quick_countdown_ms" in out.stderr  # it says which keys there are
+    return out.stderr
+
+
+def test_a_bad_setting_stops_start_up_with_one_clear_line() -> None:
+    stderr = failed_start({"CODERACE_TIMING": '{"quick_countdown": 5}'})
+    assert "CODERACE_TIMING: unknown key 'quick_countdown'" in stderr
+    assert "quick_countdown_ms" in stderr  # it says which keys there are
 
 
 def test_a_bad_rate_limit_stops_start_up_with_one_clear_line() -> None:
-    env = {"RATE_LIMITS": "joins_per_ip=40/minute;logins_per_ip=often", "PATH": "/usr/bin:/bin"}
-    out = subprocess.run(
-        [sys.executable, "-m", "race.serve", "--port", "0"],
-        capture_output=True,
-        text=True,
-        env={**env, "CODERACE_WORKER": "threading"},
-        timeout=60,
-        check=False,
-    )
-    assert out.returncode != 0
-    assert "Traceback" not in out.stderr
-    lines = out.stderr.strip().splitlines()
+    bad = "joins_per_ip=40/minute;logins_per_ip=often"
+    stderr = failed_start({"RATE_LIMITS": bad, "CODERACE_WORKER": "threading"})
+    lines = stderr.strip().splitlines()
     assert lines[-1] == (
         "race run: RATE_LIMITS: logins_per_ip='often' is not a limit like '30/minute'"
     )

@@ -40,6 +40,14 @@ class Outage:
         return call
 
 
+def ann_and_ben(connect: Callable[..., Client]) -> tuple[Client, Client, str]:
+    """Seat Ann (the host) and Ben in a private room; return both and the room's code."""
+    a, b = connect("Ann"), connect("Ben")
+    code = a.ok("create", {"snippet_id": "py-short"})["room"]["code"]
+    b.ok("join", {"code": code})
+    return a, b, code
+
+
 def seat_connected(svc: Services, code: str, player_id: str) -> bool:
     room = svc.store.get_room(code)
     assert room is not None
@@ -54,9 +62,7 @@ def ghost(
     (both its connection and room writes if None); return the room, Ann and Ben."""
     svc: Services = server.app.extensions["coderace"]
     outage = Outage(svc)
-    a, b = connect("Ann"), connect("Ben")
-    code = a.ok("create", {"snippet_id": "py-short"})["room"]["code"]
-    b.ok("join", {"code": code})
+    a, b, code = ann_and_ben(connect)
     outage.down, outage.only = True, failing
     b.close()
     deadline = time.monotonic() + 5
@@ -100,9 +106,7 @@ def test_a_normal_disconnect_is_not_checked_again(
     server: Server, connect: Callable[..., Client]
 ) -> None:
     svc: Services = server.app.extensions["coderace"]
-    a, b = connect("Ann"), connect("Ben")
-    code = a.ok("create", {"snippet_id": "py-short"})["room"]["code"]
-    b.ok("join", {"code": code})
+    a, b, _ = ann_and_ben(connect)
     b.close()
     a.wait("room", lambda r: any(not s["connected"] for s in r["racers"]))
     # Only a disconnect whose store calls failed is noted for a check (each costs a room

@@ -21,6 +21,7 @@ from race.realtime import Services
 from race.store.base import Store
 from tests.realtime.harness import Client
 from tests.realtime.harness import Server
+from tests.realtime.test_reconcile import ann_and_ben
 from tests.realtime.test_reconcile import ghost
 from tests.realtime.test_reconcile import seat_connected
 from tests.services import REDIS_URL
@@ -145,9 +146,7 @@ def test_only_the_connection_that_joined_last_marks_the_seat_away(
     server: Server, connect: Callable[..., Client]
 ) -> None:
     svc: Services = server.app.extensions["coderace"]
-    a, b = connect("Ann"), connect("Ben")
-    code = a.ok("create", {"snippet_id": "py-short"})["room"]["code"]
-    b.ok("join", {"code": code})
+    a, b, code = ann_and_ben(connect)
     tab = connect(token=b.token)  # Ben opens the room in a second tab
     tab.ok("join", {"code": code})
     b.close()  # his first tab: the seat is the second one's now
