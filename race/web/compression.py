@@ -3,7 +3,8 @@
 Flask-Compress is the maintained Flask extension for this (regular releases, brotli, gzip,
 zstd and deflate, ETags suffixed per encoding, Vary: Accept-Encoding set): a hand-written
 after_request would have to get each of those right again. Pages (HTML, JSON) are compressed
-whole; files (static/, vendor/) are streamed, compressed as they are read. Behind nginx the
+whole, and so are files (static/, vendor/: read whole first, by ``_read_files``; streamed,
+Flask-Compress's generator would keep the file open past the response's close). Behind nginx the
 worker still compresses (nginx passes an encoded response on as it is), so both ways of
 running send the same bytes. Socket.IO traffic is outside Flask and never compressed here.
 """
@@ -11,6 +12,7 @@ running send the same bytes. Socket.IO traffic is outside Flask and never compre
 from __future__ import annotations
 
 from flask import Flask
+from flask import Response
 from flask_compress import Compress
 
 #: What is compressed: text formats only (images other than SVG are compressed already).
@@ -25,9 +27,10 @@ MIMETYPES = [
 ]
 #: Brotli first (smaller than gzip for text), gzip for clients without it.
 ALGORITHMS = ["br", "gzip"]
-#: Streamed files: Flask-Compress streams neither gzip nor zstd into every client, so br or
-#: deflate.
+#: Streamed responses (none today): Flask-Compress streams no gzip, so br or deflate.
 STREAMING_ALGORITHMS = ["br", "deflate"]
+#: Files larger than this are left streamed and sent plain (the largest asset is ~50 KB).
+MAX_BUFFERED_BYTES = 1 << 20
 #: Below this many bytes a response is sent as it is (the headers would outweigh the gain).
 MIN_SIZE = 500
 
@@ -39,4 +42,16 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", STREAMING_ALGORITHMS)
     app.config.setdefault("COMPRESS_MIN_SIZE", MIN_SIZE)
     app.config.setdefault("COMPRESS_STREAMING_ENDPOINT_CONDITIONAL", ["static", "vendor.asset"])
+    app.config.setdefault("COMPRESS_STREAMS", False)
     Compress(app)
+    app.after_request(_read_files)  # registered last, so it runs before Compress
+
+
+def _read_files(response: Response) -> Response:
+    """Read a file response (send_file) into memory, so it is compressed whole and its file
+    closed when the response is."""
+    size = response.content_length
+    if response.direct_passthrough and size is not None and size <= MAX_BUFFERED_BYTES:
+        response.direct_passthrough = False
+        response.make_sequence()
+    return response
