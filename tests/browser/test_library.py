@@ -58,7 +58,9 @@ def test_the_library_fits_a_phone_in_the_dark(player: Callable[..., Player]) -> 
     assert not bo.errors
 
 
-def test_assets_arrive_compressed_and_uplot_waits_for_a_chart(player: Callable[..., Player]) -> None:
+def test_assets_arrive_compressed_and_uplot_waits_for_a_chart(
+    player: Callable[..., Player],
+) -> None:
     cy = player("Cy")
     seen: dict[str, dict[str, str]] = {}
     cy.page.on("response", lambda r: seen.setdefault(r.url, r.headers))
