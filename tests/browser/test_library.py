@@ -53,8 +53,16 @@ def test_the_library_fits_a_phone_in_the_dark(player: Callable[..., Player]) -> 
     bo.page.goto("/")
     width = bo.page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"]
-    box = bo.page.locator("#home-name")
-    assert box.evaluate("e => e.scrollWidth <= e.clientWidth"), "the placeholder is cut off"
+    fits = """e => {
+      const s = getComputedStyle(e), pen = document.createElement("canvas").getContext("2d");
+      pen.font = s.font;
+      const room = e.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
+      return pen.measureText(e.placeholder).width <= room;
+    }"""
+    assert bo.page.locator("#home-name").evaluate(fits), "the name placeholder is cut off"
+    label = bo.page.locator("label[for=quick-language]")
+    expect(label).to_contain_text("Create a room and Practise")
+    bo.shot("landing-phone-dark")
     assert not bo.errors
 
 
