@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: setup run migrate test lint fmt typecheck pytest bench bench-db bench-load bench-abuse bench-hangs browser nginx clean
+.PHONY: setup run migrate test lint fmt typecheck pytest bench bench-db bench-load bench-abuse bench-hangs bench-pages browser nginx clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -88,6 +88,10 @@ bench-hangs: setup
 ## bench-abuse: one racer at the rate limit for a whole 600 s race, beside another room (prints figures)
 bench-abuse: setup
 	$(BIN)/python bench/abuse.py --seconds 600
+
+## bench-pages: bytes each page transfers (compressed) and key press -> screen latency, in Chromium
+bench-pages: setup browser
+	$(BIN)/python bench/page_weight.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

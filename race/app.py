@@ -35,7 +35,9 @@ def create_app(config: Config | Mapping[str, object] | None = None) -> Flask:
     from race import realtime
     from race.db.app import init_app as init_db
     from race.web import accounts
+    from race.web import assets
     from race.web import board
+    from race.web import compression
     from race.web import errors
     from race.web import headers
     from race.web import limits
@@ -52,6 +54,8 @@ def create_app(config: Config | Mapping[str, object] | None = None) -> Flask:
     app.register_blueprint(viewer.bp)
     app.register_blueprint(errors.bp)
     headers.init_app(app)
+    assets.init_app(app)
+    compression.init_app(app)
     init_db(app)
     realtime.init_app(app)
     limits.init_app(app, realtime.services(app).store)

@@ -16,6 +16,18 @@ LANGUAGES = (
     "css",
     "bash",
 )
+#: How every page names a language (ids stay lowercase in URLs, the API and the database).
+LANGUAGE_NAMES = {
+    "python": "Python",
+    "javascript": "JavaScript",
+    "typescript": "TypeScript",
+    "go": "Go",
+    "rust": "Rust",
+    "sql": "SQL",
+    "html": "HTML",
+    "css": "CSS",
+    "bash": "Bash",
+}
 DIFFICULTIES = ("easy", "medium", "hard")
 MIN_LINES = 3
 MAX_LINES = 25
@@ -52,6 +64,11 @@ class Snippet:
     def lines(self) -> int:
         """Return the number of lines of the text."""
         return self.text.count("\n") + 1 if self.text else 0
+
+
+def language_name(language: str) -> str:
+    """Return the name a page shows for a language id (an unknown id is shown as it is)."""
+    return LANGUAGE_NAMES.get(language, language)
 
 
 def indent_unit(indent: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from flask import Blueprint
 from flask import abort
@@ -12,12 +13,18 @@ from flask import render_template
 from flask import request
 from flask import session
 from flask.typing import ResponseReturnValue
+from sqlalchemy.exc import OperationalError
 
 from race.core.snippet import DIFFICULTIES
+from race.core.snippet import LANGUAGE_NAMES
 from race.core.snippet import LANGUAGES
+from race.core.snippet import language_name
 from race.corpus import Corpus
 from race.corpus import builtin
+from race.db.app import db_session
+from race.db.library import best_times
 from race.identity.session import ensure_browser_id
+from race.web import library
 from race.web.board import GHOST
 
 bp = Blueprint("pages", __name__)
@@ -28,6 +35,18 @@ def give_browser_id() -> None:
     """Give a browser opening a page it plays from a random id in its session cookie (the
     socket reads it at connect, so a kick holds against the browser: race.core.members)."""
     ensure_browser_id(session)
+
+
+@bp.app_template_filter("language_name")
+def language_name_filter(language: str) -> str:
+    """Name a language as every page shows it (``{{ x.language|language_name }}``)."""
+    return language_name(language)
+
+
+@bp.app_context_processor
+def language_names() -> dict[str, Any]:
+    """Give every page the names of the languages (base.html hands them to scripts too)."""
+    return {"language_names": LANGUAGE_NAMES}
 
 
 #: A room code as the server makes them (see race.realtime.schemas.Code).
@@ -52,10 +71,26 @@ def index() -> ResponseReturnValue:
 
 @bp.get("/snippets")
 def snippet_list() -> ResponseReturnValue:
-    """Show the snippet corpus grouped by language."""
+    """Show the snippet library: preview, figures, best time; search and filter by language."""
+    try:
+        query = library.read_query(request.args)
+    except library.BadQuery as exc:
+        abort(400, str(exc))
     found = corpus()
-    by_language = {lang: found.select(language=lang) for lang in found.languages()}
-    return render_template("snippets.html", by_language=by_language, total=len(found))
+    try:
+        bests = best_times(db_session())
+    except OperationalError:  # the library still lists the snippets, without best times
+        current_app.logger.warning("best times unavailable: the database is down")
+        bests = {}
+    rows = library.rows(found, bests, query)
+    return render_template(
+        "snippets.html",
+        rows=rows,
+        query=query,
+        languages=found.languages(),
+        total=len(found),
+        timed=bool(bests),
+    )
 
 
 @bp.get("/r/<code>")
@@ -76,7 +111,12 @@ def play(mode: str) -> ResponseReturnValue:
     if language not in (*LANGUAGES, "any"):
         language = "any"
     ghost = _ghost() if mode == "practice" else None
-    return _race_page(code=None, mode=mode, watch=False, language=language, ghost=ghost)
+    snippet = request.args.get("snippet") if mode == "practice" else None
+    if snippet is not None and corpus().get(snippet) is None:
+        abort(404, "There is no snippet with that id: pick one from the snippet library.")
+    return _race_page(
+        code=None, mode=mode, watch=False, language=language, ghost=ghost, snippet=snippet
+    )
 
 
 def _ghost() -> dict[str, str] | None:
@@ -93,10 +133,13 @@ def _race_page(
     code: str | None,
     mode: str,
     watch: bool,
+    *,
     language: str = "any",
     ghost: dict[str, str] | None = None,
+    snippet: str | None = None,
 ) -> str:
     page = {
+        "snippet": snippet,
         "code": code,
         "mode": mode,
         "watch": watch,

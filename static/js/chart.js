@@ -1,5 +1,13 @@
-// The WPM-over-time chart (uPlot), drawn from the server's per-second series.
-import uPlot from "uplot";
+// The WPM-over-time chart (uPlot), drawn from the server's per-second series. uPlot is
+// fetched the first time a chart is drawn (most page views never show one).
+
+let uplot = null;
+
+/** Return uPlot, importing it once (the import map gives its hashed, minified build). */
+function loadUplot() {
+  uplot ??= import("uplot").then((mod) => mod.default);
+  return uplot;
+}
 
 /** Return a CSS color (custom properties and light-dark() resolved) as the canvas needs it. */
 function color(expr, alpha = 1) {
@@ -31,6 +39,12 @@ export class WpmChart {
     this.plot = null;
     this.container.replaceChildren();
     if (!series.length) return;
+    loadUplot().then((uPlot) => {
+      if (this.series === series && !this.plot) this.#render(uPlot, series);
+    });
+  }
+
+  #render(uPlot, series) {
     const xs = series.map((_, i) => i + 1);
     const fg = color("var(--muted)");
     const grid = color("var(--border)");

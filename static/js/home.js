@@ -1,5 +1,6 @@
 // Home: the quick-race language is remembered; every way in carries it; the name is kept.
 import { byId, el, fill } from "./dom.js";
+import { languageName } from "./languages.js";
 import * as identity from "./identity.js";
 
 const select = byId("quick-language");
@@ -32,7 +33,7 @@ async function glance() {
     const res = await fetch(`/api/leaderboard?language=${language}&period=today&limit=5`);
     if (!res.ok) throw new Error(String(res.status));
     const board = await res.json();
-    byId("leaderboard-language").textContent = `· ${language}`;
+    byId("leaderboard-language").textContent = `· ${languageName(language)}`;
     byId("leaderboard-more").href = `/leaderboard?language=${language}&period=today`;
     fill(
       byId("leaderboard-top"),

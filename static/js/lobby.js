@@ -1,6 +1,7 @@
 // The lobby: invite link, who is here, and the host's controls (snippet, limit, lock,
 // public results, kick, start).
 import { byId, el, fill } from "./dom.js";
+import { languageName } from "./languages.js";
 import { checkName, savedName } from "./identity.js";
 
 /** Fills the lobby panel from room views and sends the host's requests. */
@@ -10,9 +11,9 @@ export class Lobby {
     this.notify = notify;
     this.room = null;
     this.snippets = null;
-    for (const lang of languages) byId("pick-language").append(el("option", { value: lang }, lang));
+    for (const lang of languages) byId("pick-language").append(el("option", { value: lang }, languageName(lang)));
     for (const lang of customLanguages)
-      byId("custom-language").append(el("option", { value: lang }, lang));
+      byId("custom-language").append(el("option", { value: lang }, languageName(lang)));
     for (const diff of difficulties)
       byId("pick-difficulty").append(el("option", { value: diff }, diff));
     byId("pick-language").addEventListener("change", () => this.#fillSnippets());
@@ -177,7 +178,7 @@ export class Lobby {
         el(
           "option",
           { value: s.id },
-          `${s.title} · ${s.language} · ${s.difficulty} · ${s.lines} lines`,
+          `${s.title} · ${languageName(s.language)} · ${s.difficulty} · ${s.lines} lines`,
         ),
       ),
     );

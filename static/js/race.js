@@ -59,7 +59,9 @@ async function enter() {
   else if (page.mode === "quick")
     answer = await conn.request("quick", { language: page.language || "any" });
   else if (page.mode === "practice") {
-    answer = await conn.request("practice", s.ghost ? s.ghost.pick() : lang);
+    // Hook (pages): /play/practice?snippet=<id> practises that snippet (the library's button).
+    const pick = page.snippet ? { snippet_id: page.snippet } : lang;
+    answer = await conn.request("practice", s.ghost ? s.ghost.pick() : pick);
     if (answer.ok && s.ghost && !s.ghost.fits(answer.room.snippet)) {
       // The snippet has changed since the run: practise the text the ghost typed.
       notify("The snippet has changed since that run: racing the version the ghost typed.");

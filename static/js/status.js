@@ -1,5 +1,6 @@
 // The page's status bits: connection indicator and banner, notices, header, countdown, clock.
 import { byId, duration, el, show } from "./dom.js";
+import { languageName } from "./languages.js";
 
 const KIND = { quick: "Quick race", private: "Private room", practice: "Practice" };
 const PHASE = { lobby: "Lobby", countdown: "Get ready", racing: "Racing", finished: "Finished" };
@@ -47,7 +48,7 @@ export function setHeader(room, spectator) {
   byId("snippet-title").textContent = s.title;
   const lines = s.text.split("\n").length;
   byId("snippet-meta").textContent =
-    `${KIND[room.kind] || room.kind} · ${s.language} · ` +
+    `${KIND[room.kind] || room.kind} · ${languageName(s.language)} · ` +
     `${s.id === "custom" ? "custom code" : s.difficulty} · ${lines} lines` +
     (spectator ? " · watching" : "");
   byId("phase-label").textContent = PHASE[room.phase] || room.phase;

@@ -137,7 +137,7 @@ def test_names_and_custom_code_render_as_text(player: Callable[..., Player]) -> 
         expect(code).to_have_text(EVIL_CODE)
         expect(one.page.locator("#code img, #code script, #code b")).to_have_count(0)
         expect(one.page.locator("#racer-list .person-name").first).to_have_text("O'Brien-Smith_2.0")
-        expect(one.page.locator("#snippet-meta")).to_contain_text("html · custom code")
+        expect(one.page.locator("#snippet-meta")).to_contain_text("HTML · custom code")
     host.page.click("#start-btn")
     wait_typing(guest.page)
     keys = guest.snippet_keys()

@@ -5,6 +5,7 @@ by drawing a new token, as the browser does (static/js/net.js)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -77,3 +78,24 @@ def test_a_player_refused_by_a_full_worker_finds_a_seat_with_a_new_token(
     finally:
         for c in seated:
             c.close()
+
+
+def test_assets_through_nginx_are_compressed_cached_and_cookieless(
+    cluster_factory: Callable[..., Cluster], balancer: Callable[[Cluster], Balancer]
+) -> None:
+    cluster = cluster_factory(3)  # deploy/nginx.conf names three workers
+    lb = balancer(cluster)
+    page = requests.get(lb.url + "/play/practice", timeout=5)
+    assert page.headers["Content-Encoding"] in ("br", "gzip")
+    found = re.search(r'"socket.io-client": "([^"]+)"', page.text)
+    assert found, "the race page's import map names socket.io-client"
+    for encoding in ("gzip", "br"):
+        asset = requests.get(
+            lb.url + found.group(1), headers={"Accept-Encoding": encoding}, timeout=5
+        )
+        assert asset.status_code == 200
+        assert asset.headers["Content-Encoding"] == encoding
+        assert "max-age=31536000" in asset.headers["Cache-Control"]
+        assert "Set-Cookie" not in asset.headers
+    stale = requests.get(lb.url + found.group(1).split("?")[0], timeout=5)
+    assert stale.headers["Cache-Control"] == "no-cache"
