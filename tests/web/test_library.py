@@ -10,30 +10,22 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from race import create_app
-from race.config import Config
 from race.core.snippet import LANGUAGE_NAMES
 from race.corpus import builtin
-from race.corpus import load_dir
 from race.web.library import PREVIEW_LINE_CHARS
 from race.web.library import PREVIEW_LINES
 from race.web.library import preview
 from tests.db.records import pid
 from tests.db.records import record
 from tests.db.records import standing
-from tests.realtime.conftest import SNIPPETS
 from tests.web.test_board import save
+from tests.web.test_pages import small_corpus_app
 
 
 @pytest.fixture
 def small(tmp_path: Path) -> Flask:
     """Return an app whose corpus is two short snippets (py-short matches tests.db.records)."""
-    folder = tmp_path / "corpus"
-    for name, text in SNIPPETS.items():
-        (folder / name).parent.mkdir(parents=True, exist_ok=True)
-        (folder / name).write_text(text)
-    config = Config({"CODERACE_INSTANCE": str(tmp_path / "i"), "CODERACE_TESTING": "1"})
-    return create_app({**config.as_mapping(), "CORPUS": load_dir(folder)})
+    return small_corpus_app(tmp_path)
 
 
 def cards(html: str) -> list[str]:

@@ -57,13 +57,18 @@ def test_snippet_api(client: FlaskClient) -> None:
     assert {"id", "title", "language", "difficulty", "lines", "chars"} <= set(data[0])
 
 
-def test_pages_list_the_corpus_races_pick_from(tmp_path: Path) -> None:
+def small_corpus_app(tmp_path: Path) -> Flask:
+    """Return an app whose corpus is the two short test snippets (``SNIPPETS``)."""
     folder = tmp_path / "corpus"
     for name, text in SNIPPETS.items():
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_text(text)
     config = Config({"CODERACE_INSTANCE": str(tmp_path / "i"), "CODERACE_TESTING": "1"})
-    client = create_app({**config.as_mapping(), "CORPUS": load_dir(folder)}).test_client()
+    return create_app({**config.as_mapping(), "CORPUS": load_dir(folder)})
+
+
+def test_pages_list_the_corpus_races_pick_from(tmp_path: Path) -> None:
+    client = small_corpus_app(tmp_path).test_client()
     assert {s["id"] for s in client.get("/api/snippets").get_json()} == {"py-short", "go-short"}
     assert page_data(client.get("/play/quick").get_data(as_text=True))["languages"] == [
         "go",
