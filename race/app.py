@@ -54,7 +54,7 @@ def create_app(config: Config | Mapping[str, object] | None = None) -> Flask:
     app.register_blueprint(viewer.bp)
     app.register_blueprint(errors.bp)
     headers.init_app(app)
-    assets.init_app(app)
+    assets.init_app(app, {"vendor.asset": ("name", vendor.vendor_path)})
     compression.init_app(app)
     init_db(app)
     realtime.init_app(app)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ from flask import Response
 from flask import current_app
 from flask import g
 from flask import request
+from flask import url_for
 
 #: How long a browser keeps an asset whose URL carries its current hash (a year).
 HASHED_MAX_AGE = 365 * 24 * 3600
@@ -30,6 +33,11 @@ MAX_DIGESTS = 1024
 MAX_MODULES = 256
 
 _digests: dict[str, tuple[int, int, str]] = {}
+
+#: Where an app keeps its asset endpoints (``init_app``).
+EXTENSION = "coderace.assets"
+#: How an asset endpoint finds the file one of its URLs names (None: no such file).
+Finder = Callable[[str], Path | None]
 
 
 def digest(path: Path) -> str:
@@ -56,11 +64,21 @@ def static_path(filename: str) -> Path | None:
     return path if path.is_relative_to(root.resolve()) else None
 
 
-def _hash_static(endpoint: str, values: dict[str, Any]) -> None:
-    """Add the content hash to every URL of a static file (``url_for('static', ...)``)."""
-    if endpoint != "static" or "v" in values or "filename" not in values:
+def _asset_file(endpoint: str | None, values: Mapping[str, Any]) -> Path | None:
+    """Return the file an asset endpoint's URL values name (None: not an asset, or none)."""
+    found = current_app.extensions[EXTENSION].get(endpoint or "")
+    if found is None:
+        return None
+    arg, find = found
+    return find(str(values[arg])) if arg in values else None
+
+
+def _hash_url(endpoint: str, values: dict[str, Any]) -> None:
+    """Add the content hash to every URL of an asset (``url_for('static', ...)`` and the
+    endpoints ``init_app`` was given)."""
+    if "v" in values:
         return
-    path = static_path(str(values["filename"]))
+    path = _asset_file(endpoint, values)
     found = digest(path) if path is not None else ""
     if found:
         values["v"] = found
@@ -71,8 +89,6 @@ def static_modules() -> dict[str, str]:
     cached: dict[str, str] | None = g.get("static_modules")
     if cached is not None:
         return cached
-    from flask import url_for
-
     root = Path(current_app.static_folder or "") / "js"
     modules: dict[str, str] = {}
     for dirpath, _dirs, files in os.walk(root):
@@ -88,10 +104,8 @@ def static_modules() -> dict[str, str]:
 
 def _cache_headers(response: Response) -> Response:
     """Cache a hashed asset for a year; make any other asset revalidate (its ETag)."""
-    if request.endpoint not in ("static", "vendor.asset") or response.status_code not in (
-        200,
-        304,
-    ):
+    assets = current_app.extensions[EXTENSION]
+    if request.endpoint not in assets or response.status_code not in (200, 304):
         return response
     asked = request.args.get("v")
     if asked and asked == _current_hash():
@@ -108,17 +122,13 @@ def _cache_headers(response: Response) -> Response:
 
 def _current_hash() -> str:
     """Return the current hash of the asset this request asks for ("" if unknown)."""
-    args = request.view_args or {}
-    if request.endpoint == "static":
-        path = static_path(str(args.get("filename", "")))
-        return digest(path) if path is not None else ""
-    from race.web.vendor import vendor_path
-
-    found = vendor_path(str(args.get("name", "")))
-    return digest(found) if found is not None else ""
+    path = _asset_file(request.endpoint, request.view_args or {})
+    return digest(path) if path is not None else ""
 
 
-def init_app(app: Flask) -> None:
-    """Hash the URLs of static files and set the cache headers of every asset."""
-    app.url_defaults(_hash_static)
+def init_app(app: Flask, files: Mapping[str, tuple[str, Finder]]) -> None:
+    """Hash the URLs of static files and of ``files`` (endpoint -> the URL argument naming
+    the file, and how to find it), and set the cache headers of every such asset."""
+    app.extensions[EXTENSION] = {"static": ("filename", static_path), **files}
+    app.url_defaults(_hash_url)
     app.after_request(_cache_headers)

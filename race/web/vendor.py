@@ -90,17 +90,6 @@ def asset(name: str) -> ResponseReturnValue:
     return response.make_conditional(request)
 
 
-@bp.url_defaults
-def hash_vendor(endpoint: str, values: dict[str, Any]) -> None:
-    """Add the content hash to every vendor URL (``url_for('vendor.asset', name=...)``)."""
-    if endpoint != "vendor.asset" or "v" in values:
-        return
-    path = vendor_path(str(values.get("name", "")))
-    found = digest(path) if path is not None else ""
-    if found:
-        values["v"] = found
-
-
 def import_map() -> Markup:
     """Return the page's import map, exactly as it goes between its ``<script>`` tags (the
     Content-Security-Policy allows that one inline script by its hash: race.web.headers).
