@@ -1,0 +1,80 @@
+// After a round: the results with their charts, and the stored race's replay and ghost links.
+import { byId, reducedMotion } from "./dom.js";
+import { drawGhosts, showGhostResult } from "./ghost-race.js";
+import { sender } from "./keys.js";
+import { isCurrent, results, s, track } from "./race-state.js";
+
+/** Fetch a finished round's per-racer series, missed keys and flags from the results API. */
+export async function storedDetails(room) {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const res = await fetch(`/api/races/${encodeURIComponent(room.race_id)}`);
+      if (res.ok) {
+        const race = await res.json();
+        const details = {};
+        for (const st of race.standings) {
+          details[st.player_id] = {
+            series: st.series || [],
+            missed: st.missed || [],
+            reasons: (st.reasons || []).map((code) => ({ code, message: code })),
+          };
+        }
+        return details;
+      }
+    } catch {
+      /* offline: fall through to the next attempt */
+    }
+    await new Promise((done) => setTimeout(done, 1500)); // stored a moment after the end
+  }
+  return null;
+}
+
+/** Show a round's standings: the results table and charts, the track's final places. */
+export function showResults(standings, details) {
+  sender.stop();
+  s.others = [];
+  drawGhosts();
+  track.setFinal(standings);
+  results.show(standings, details, s.me);
+  const mine = standings.find((row) => row.player_id === s.me);
+  showGhostResult(mine);
+  offerStored(s.room, mine);
+  const box = byId("results");
+  const first = box.hidden;
+  box.hidden = false;
+  byId("finish").hidden = true;
+  if (first) box.scrollIntoView({ behavior: reducedMotion() ? "auto" : "smooth", block: "start" });
+}
+
+/** Hide the last round's results, finish line and stored-race links. */
+export function clearAftermath() {
+  byId("results").hidden = true;
+  byId("finish").hidden = true;
+  byId("replay-btn").hidden = true;
+  byId("ghost-btn").hidden = true;
+}
+
+/** Offer this round's stored race (its replay, and this run as a ghost) once the results
+ * database has it: the race is written a moment after it ends, or later if the database
+ * is away. */
+async function offerStored(room, mine) {
+  const raceId = room.race_id;
+  const replay = byId("replay-btn");
+  const ghost = byId("ghost-btn");
+  for (let attempt = 0; attempt < 20; attempt++) {
+    if (!isCurrent(room)) return;
+    try {
+      const res = await fetch(`/api/races/${encodeURIComponent(raceId)}`, { method: "HEAD" });
+      if (res.ok) {
+        replay.href = `/races/${encodeURIComponent(raceId)}`;
+        replay.hidden = false;
+        ghost.href = `/play/practice?ghost=${encodeURIComponent(`${raceId}:${s.me}`)}`;
+        ghost.hidden = !mine?.completed || mine.flagged || s.role !== "racer";
+        return;
+      }
+    } catch {
+      /* offline: try again */
+    }
+    await new Promise((done) => setTimeout(done, attempt < 5 ? 1000 : 5000));
+  }
+}

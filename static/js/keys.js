@@ -1,0 +1,73 @@
+// Typing: keys from the hidden input go through the mirror to the sender; the server's
+// acknowledgements and refusals bring the mirror back to the server's state.
+import { byId } from "./dom.js";
+import { KeyInput } from "./input.js";
+import { conn, s, view } from "./race-state.js";
+import { KeySender } from "./sender.js";
+import { notify } from "./status.js";
+
+//: After this long without a connection, keys are no longer taken (the server would flag them).
+export const PAUSE_AFTER_MS = 2000;
+
+export const sender = new KeySender(conn, { onAck, onRefused });
+export const input = new KeyInput(byId("type-input"), onKey);
+
+let rejoin = () => {};
+
+/** Name what to do when the server refuses keys mid-run: rejoin, to take its state. */
+export function onRejoin(fn) {
+  rejoin = fn;
+}
+
+/** Reset the mirror to the server's state and replay the keys it has not acknowledged yet. */
+export function replay(pos, errorRun) {
+  s.mirror.reset(pos, errorRun);
+  for (const item of sender.pending()) {
+    s.mirror.feed(item.key);
+    item.pos = s.mirror.pos;
+    item.err = s.mirror.errorRun;
+  }
+  view.setState(s.mirror.pos, s.mirror.errorRun);
+}
+
+function typingOpen() {
+  const room = s.room;
+  if (!room || s.gone || s.role !== "racer" || s.standings || !room.starts_at) return false;
+  if (room.phase !== "countdown" && room.phase !== "racing") return false;
+  if (!conn.connected && conn.downFor() > PAUSE_AFTER_MS) return false;
+  const now = conn.serverNow();
+  return now >= room.starts_at && now <= room.ends_at && !s.mirror.finished;
+}
+
+function onKey(key) {
+  if (!typingOpen()) return;
+  const t = Math.max(Math.round(conn.serverNow() - s.room.starts_at), s.lastT, 0);
+  s.lastT = t;
+  const before = s.mirror.errorRun;
+  s.mirror.feed(key);
+  sender.push({ t, key, pos: s.mirror.pos, err: s.mirror.errorRun });
+  view.setState(s.mirror.pos, s.mirror.errorRun);
+  if (before && before === s.mirror.errorRun && !key.endsWith("Backspace")) {
+    // The error run is as long as the rules keep: this key was not taken.
+    view.flashErrors();
+    if (!s.cappedTold) notify("Fix the mistakes first: Backspace takes them back.", "error");
+    s.cappedTold = true;
+  }
+}
+
+function onAck(ack, batch) {
+  const last = batch.items[batch.items.length - 1];
+  if (ack.pos !== last.pos || ack.error_run !== last.err) replay(ack.pos, ack.error_run);
+}
+
+async function onRefused(answer) {
+  if (answer.code === "time_up") notify("Time is up.", "info");
+  else if (!sender.active) notify(answer.message || "Keys were refused.", "error");
+  else {
+    if (answer.code === "bad_timestamp") {
+      sender.queue = []; // timed by a clock that drifted: resync, and carry on from the server
+      await conn.sync();
+    }
+    rejoin(); // resume from the server's own state of this player
+  }
+}

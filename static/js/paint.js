@@ -1,0 +1,54 @@
+// Drawing the room: header, lobby, track, finish line, actions. It reads the state and
+// changes nothing but the page (and, once, asks for a stored race's charts).
+import { showActions } from "./actions.js";
+import { showResults, storedDetails } from "./aftermath.js";
+import { byId, el, fill, ordinal } from "./dom.js";
+import { showEndButton } from "./end-button.js";
+import { ghostFinishText, lanesOf, markGhostLane } from "./ghost-race.js";
+import { lobby, s, track, view } from "./race-state.js";
+import { setHeader } from "./status.js";
+
+//: A finished room opened late (a reload, a shared link) asks for its charts after this long,
+//: unless the live standings arrive first.
+const STORED_AFTER_MS = 800;
+
+export function render() {
+  const room = s.room;
+  if (!room) return;
+  const spectator = s.role === "spectator";
+  setHeader(room, spectator);
+  const hostView =
+    room.kind === "private" &&
+    (room.phase === "lobby" || (room.phase === "finished" && room.host === s.me));
+  byId("lobby").hidden = s.gone || !(room.phase === "lobby" || hostView);
+  if (!byId("lobby").hidden) lobby.render(room, s.me);
+  track.setRoom({ ...room, racers: lanesOf(room) }, spectator ? null : s.me);
+  markGhostLane();
+  view.setOwnCaret(!spectator);
+  showFinish(room);
+  if (room.phase !== "lobby" || room.racers.filter((r) => !r.left).length > 1)
+    byId("lonely").hidden = true;
+  if (room.phase === "finished" && !s.standings && room.standings) {
+    setTimeout(async () => {
+      if (s.standings || s.room !== room) return;
+      const details = await storedDetails(room);
+      if (!s.standings && s.room === room) showResults(room.standings, details);
+    }, STORED_AFTER_MS);
+  }
+  showActions(room, s.me, spectator);
+  showEndButton(room);
+}
+
+/** Once this racer has a place: "You finished — 2nd place" (or against the ghost). */
+function showFinish(room) {
+  const seat = room.racers.find((r) => r.id === s.me);
+  if (!seat || !seat.place || s.finishShown) return;
+  s.finishShown = true;
+  const finish = byId("finish");
+  fill(
+    finish,
+    el("strong", {}, "You finished"),
+    el("span", {}, s.ghost ? ghostFinishText() : ` — ${ordinal(seat.place)} place`),
+  );
+  finish.hidden = false;
+}

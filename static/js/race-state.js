@@ -1,0 +1,51 @@
+// The race page's shared parts: the page's data, the connection, the views, and the one
+// state object the server's events move (race.js drives it, the other modules read it).
+import { byId } from "./dom.js";
+import { Lobby } from "./lobby.js";
+import { Connection } from "./net.js";
+import { CodeView } from "./render.js";
+import { Results } from "./results.js";
+import { notify } from "./status.js";
+import { Track } from "./track.js";
+
+export const page = JSON.parse(byId("page-data").textContent);
+export const conn = new Connection();
+export const view = new CodeView(byId("code"));
+export const track = new Track(byId("track"));
+export const results = new Results();
+export const lobby = new Lobby(conn, {
+  languages: page.languages,
+  customLanguages: page.custom_languages,
+  difficulties: page.difficulties,
+  notify,
+});
+
+export const s = {
+  code: page.code,
+  role: page.watch ? "spectator" : "racer",
+  me: null,
+  room: null,
+  course: null,
+  mirror: null,
+  lastT: 0,
+  standings: null,
+  finishShown: false,
+  gone: false,
+  entering: false,
+  busyTries: 0,
+  cappedTold: false,
+  ghost: null, // a stored run raced against in practice (page.ghost names it)
+  ghostAsked: false,
+  ghostAt: null,
+  others: [], // the other racers' carets, from the last tick
+};
+
+/** Milliseconds since this round started, by the server's clock (0 before it is set). */
+export function nowT() {
+  return conn.serverNow() - (s.room?.starts_at ?? conn.serverNow());
+}
+
+/** Tell whether a room view is of the round this page is on. */
+export function isCurrent(room) {
+  return s.room?.code === room.code && s.room.round === room.round;
+}
