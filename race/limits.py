@@ -27,6 +27,9 @@ class Budgets:
     joins_per_ip: str = "40/minute"
     #: Rooms created (private and practice) from one IP.
     rooms_per_ip: str = "20/minute"
+    #: Practice restarts (a new round in the same room) from one IP: a racer restarting
+    #: on every first mistake makes ~20 a minute.
+    restarts_per_ip: str = "60/minute"
     #: Log-in attempts naming one username from one IP (each costs an Argon2 hash). Keyed
     #: on the pair, so a stranger failing logins for a username cannot lock its owner out.
     logins_per_username_ip: str = "10/15 minutes"

@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from race.core.members import leave
 from race.core.phases import begin_countdown
+from race.core.phases import next_round
 from race.core.room import Refused
 from race.core.room import Room
 from race.core.room import check_limit
@@ -100,22 +101,7 @@ def rematch(
     require_host(room, host_id)
     if room.phase != "finished":
         raise Refused("bad_phase", "a rematch is offered once the race is over")
-    seats = tuple(
-        replace(s, finish_ms=None, left=False) for s in room.seats if s.connected and not s.left
-    )
-    return replace(
-        room,
-        phase="lobby",
-        round=room.round + 1,
-        race_id=race_id,
-        seats=seats,
-        snippet=snippet or room.snippet,
-        starts_at=None,
-        ends_at=None,
-        finished_at=None,
-        standings=(),
-        abandoned=False,
-    )
+    return next_round(room, race_id, snippet)
 
 
 def shows_start(room: Room, host_id: str, now: int) -> bool:

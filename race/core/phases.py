@@ -14,6 +14,8 @@ from race.core.room import Refused
 from race.core.room import Room
 from race.core.room import Standing
 from race.core.room import replace_seat
+from race.core.snippet import Snippet
+from race.core.timing import default_limit_ms
 
 
 def begin_countdown(room: Room, now: int, countdown_ms: int) -> Room:
@@ -73,3 +75,31 @@ def abandon(room: Room, now: int) -> Room:
     if room.phase not in ("countdown", "racing"):
         return room
     return replace(room, phase="finished", finished_at=now, standings=(), abandoned=True)
+
+
+def next_round(room: Room, race_id: str, snippet: Snippet | None = None) -> Room:
+    """Return the room's next round (stored as ``race_id``), waiting in its lobby: the
+    seats still there, their finishes cleared, on the same snippet or ``snippet``.
+
+    A new snippet brings its own default time limit in a room that never had another
+    (practice); a private room keeps the limit its host set."""
+    seats = tuple(
+        replace(s, finish_ms=None, left=False) for s in room.seats if s.connected and not s.left
+    )
+    limit = room.limit_ms
+    if snippet is not None and room.kind == "practice":
+        limit = default_limit_ms(snippet)
+    return replace(
+        room,
+        phase="lobby",
+        round=room.round + 1,
+        race_id=race_id,
+        seats=seats,
+        snippet=snippet or room.snippet,
+        limit_ms=limit,
+        starts_at=None,
+        ends_at=None,
+        finished_at=None,
+        standings=(),
+        abandoned=False,
+    )

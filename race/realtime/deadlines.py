@@ -27,7 +27,8 @@ def implied(before: Room, after: Room, now: int) -> Effects:
     elif after.phase == "racing" and after.ends_at != before.ends_at:
         assert after.ends_at is not None  # cut short: the time limit moves up
         schedule[f"limit|{code}|{rnd}"] = after.ends_at
-    if before.phase == "countdown" and after.phase == "lobby":
+    if before.phase in ("countdown", "racing") and after.phase == "lobby":
+        # A countdown called off, or a practice run restarted before its end.
         cancel += [f"begin|{code}|{before.round}", f"limit|{code}|{before.round}"]
     if members.is_lonely(after) and not members.is_lonely(before):
         schedule[f"lonely|{code}|{rnd}"] = now + after.timing.lonely_after_ms

@@ -202,10 +202,15 @@ class Engine:
         room = self._create("private", snippet, limit_ms=limit_ms, rules=rules)
         return self.join(room.code, player, "racer", conn=conn)
 
-    def practice(self, player: Player, snippet: Snippet, conn: str = "") -> Room:
-        """Open a room of one and start it at once."""
+    def practice(
+        self, player: Player, snippet: Snippet, conn: str = "", ready: bool = False
+    ) -> Room:
+        """Open a room of one and start it at once, or (``ready``) leave it waiting for
+        its first key (``race.realtime.runs``)."""
         room = self._create("practice", snippet)
-        self.join(room.code, player, "racer", conn=conn)
+        joined = self.join(room.code, player, "racer", conn=conn)
+        if ready:
+            return joined
         now = self.clock()
         _, after = self.update(room.code, lambda r: phases.start_practice(r, now))
         return after

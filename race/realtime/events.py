@@ -30,6 +30,7 @@ from race.core.snippet import custom_snippet
 from race.identity import Player
 from race.identity.tokens import issue_token
 from race.realtime import Services
+from race.realtime import runs
 from race.realtime import schemas as s
 from race.realtime import services
 from race.realtime.engine import Engine
@@ -172,7 +173,8 @@ def practice(svc: Services, who: Player, msg: s.Practice) -> Answer:
     snippet = _snippet(msg) or svc.engine.pick_snippet()
     with _seat():
         _throttle_room()
-        return _enter(svc, who, svc.engine.practice(who, snippet, conn=_sid()).code)
+        room = svc.engine.practice(who, snippet, conn=_sid(), ready=msg.ready)
+        return _enter(svc, who, room.code)
 
 
 def join(svc: Services, who: Player, msg: s.Join) -> Answer:
@@ -236,6 +238,19 @@ def rematch(svc: Services, who: Player, msg: s.Rematch) -> Answer:
     return None
 
 
+def restart(svc: Services, who: Player, msg: s.Restart) -> Answer:
+    svc.throttle.restart(session.get("ip", "unknown"))
+    room = svc.engine.room(msg.code)
+    snippet = runs.next_snippet(svc.engine, room) if msg.next else _snippet(msg)
+    runs.restart(svc.engine, msg.code, who, snippet)
+    return _enter(svc, who, msg.code)
+
+
+def go(svc: Services, who: Player, msg: s.Go) -> Answer:
+    runs.go(svc.engine, msg.code, who, msg.round, msg.at)
+    return _enter(svc, who, msg.code)
+
+
 #: Every request a client may send.
 EVENTS: dict[str, Event] = {
     "sync": Event(s.Sync, sync),
@@ -253,4 +268,6 @@ EVENTS: dict[str, Event] = {
     "start": Event(s.InRoom, start),
     "end": Event(s.InRoom, end),
     "rematch": Event(s.Rematch, rematch),
+    "restart": Event(s.Restart, restart),
+    "go": Event(s.Go, go),
 }

@@ -85,7 +85,10 @@ class Create(Pick):
 
 
 class Practice(Pick):
-    """Start a solo practice run."""
+    """Start a solo practice run: at once after a short countdown, or (``ready``) when
+    its first key is typed (``go``)."""
+
+    ready: bool = False
 
 
 class Join(Message):
@@ -135,6 +138,20 @@ class Kick(InRoom):
 
 class Rematch(InRoom, Pick):
     """Host: open the next round, on the same snippet unless one is picked."""
+
+
+class Restart(InRoom, Pick):
+    """Practice: leave this run for a new one, on the same snippet unless one is picked,
+    or (``next``) on another snippet in its language."""
+
+    next: bool = False
+
+
+class Go(InRoom):
+    """Practice: the first key of a waiting run was typed at ``at`` (server ms)."""
+
+    round: Annotated[int, Field(ge=1, le=1_000_000)]
+    at: Annotated[int, Field(ge=0, le=2**53)]
 
 
 #: Refusals of a value of the right type (not of a missing field, nor of a wrong type).

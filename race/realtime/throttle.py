@@ -159,6 +159,11 @@ class Throttle:
         if not self._shared.hit(self._item(self.budgets.rooms_per_ip), "room", ip):
             raise Refused("rate_limited", "too many new rooms from your address; wait a minute")
 
+    def restart(self, ip: str) -> None:
+        """Spend one practice restart of an IP's budget."""
+        if not self._shared.hit(self._item(self.budgets.restarts_per_ip), "restart", ip):
+            raise Refused("rate_limited", "too many restarts from your address; wait a minute")
+
 
 def _shared_storage(url: str, prefix: str) -> Storage:
     """Return the ``limits`` storage of a Redis URL: ``redis+cluster://`` for a cluster

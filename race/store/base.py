@@ -166,6 +166,11 @@ class Store(ABC):
         logs read after this are final. Idempotent."""
 
     @abstractmethod
+    def drop_round(self, code: str, round_: int, player_ids: Sequence[str]) -> None:
+        """Seal a round left unfinished and delete its players' logs and progress (a
+        practice run restarted: nothing of it is kept). Idempotent."""
+
+    @abstractmethod
     def read_log(self, code: str, round_: int, player_id: str) -> list[str]:
         """Return a player's log lines for a round, in arrival order."""
 

@@ -183,6 +183,16 @@ class MemoryStore(MemoryOutbox, Store):
             if entry is not None:
                 entry.sealed.add(round_)
 
+    def drop_round(self, code: str, round_: int, player_ids: Sequence[str]) -> None:
+        """Seal the round and forget its logs and progress."""
+        with self._lock:
+            entry = self._entry(code)
+            if entry is not None:
+                entry.sealed.add(round_)
+                for player_id in player_ids:
+                    entry.logs.pop((round_, player_id), None)
+                entry.progress.pop(round_, None)
+
     def read_log(self, code: str, round_: int, player_id: str) -> list[str]:
         """Return a copy of a log."""
         with self._lock:

@@ -215,6 +215,14 @@ class RedisStore(RedisIndexes, RedisDeadlines, RedisOutbox, Store):
         """Mark the round sealed; the append script refuses batches from then on."""
         self.r.set(self.k.seal(code, round_), 1, px=ROOM_TTL_MS)
 
+    def drop_round(self, code: str, round_: int, player_ids: Sequence[str]) -> None:
+        """Seal the round and delete its logs and progress (all in the room's slot)."""
+        k = self.k
+        with self.r.pipeline(transaction=True) as pipe:
+            pipe.set(k.seal(code, round_), 1, px=ROOM_TTL_MS)
+            pipe.delete(k.progress(code, round_), *(k.log(code, round_, p) for p in player_ids))
+            pipe.execute()
+
     def read_log(self, code: str, round_: int, player_id: str) -> list[str]:
         """Return a log's lines."""
         lines: list[str] = self.r.lrange(self.k.log(code, round_, player_id), 0, -1)

@@ -347,3 +347,17 @@ def test_leases_are_taken_together(store: Store) -> None:
         True,
     ]
     assert store.acquire_leases(["tick|B", "tick|D"], "w1", 1000) == [True, False]
+
+
+def test_a_dropped_round_keeps_nothing_and_takes_no_more_batches(store: Store) -> None:
+    store.create_room(new())
+    code = "R" * 16
+    store.append_batch(code, 1, "p1", 0, "zero", progress='{"pos": 1}')
+    store.append_batch(code, 2, "p1", 0, "next", progress='{"pos": 9}')
+    store.drop_round(code, 1, ["p1", "p2"])
+    store.drop_round(code, 1, ["p1"])  # idempotent
+    assert store.read_log(code, 1, "p1") == [] and store.get_progress(code, 1) == {}
+    with pytest.raises(Sealed):
+        store.append_batch(code, 1, "p1", 0, "late")
+    assert store.read_log(code, 2, "p1") == ["next"]  # other rounds are untouched
+    assert store.get_progress(code, 2) == {"p1": '{"pos": 9}'}

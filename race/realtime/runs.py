@@ -1,0 +1,50 @@
+"""Solo practice at typing speed, applied (the pure moves are ``race.core.practice``): a
+run's clock starts at its first key (``go``), and ``restart`` opens the next round at
+once, on the same snippet or the next one in its language."""
+
+from __future__ import annotations
+
+import secrets
+
+from race.core import practice
+from race.core.room import Room
+from race.core.snippet import Snippet
+from race.identity import Player
+from race.realtime.engine import Engine
+from race.realtime.engine import new_race_id
+
+
+def restart(engine: Engine, code: str, player: Player, snippet: Snippet | None) -> Room:
+    """Open the room's next run; a run left unfinished is dropped from the store once the
+    room has moved on (a failure there leaves keys the store expires with the room)."""
+    race_id = new_race_id()
+    before, after = engine.update(
+        code,
+        lambda r: practice.restart(r, player.id, race_id, snippet),
+        lambda r: r.race_id == race_id,  # this call's run, drawn just now, is open
+    )
+    if practice.is_abandoned_run(before, after):
+        engine.store.drop_round(code, before.round, [s.player_id for s in before.seats])
+    return after
+
+
+def next_snippet(engine: Engine, room: Room) -> Snippet:
+    """Return another snippet in the language of the room's (the same one if it is the
+    language's only snippet); pasted code has no next, so it is typed again."""
+    if room.snippet.id == "custom":
+        return room.snippet
+    choices = [
+        s for s in engine.corpus.select(language=room.snippet.language) if s.id != room.snippet.id
+    ]
+    if not choices:
+        return room.snippet
+    return secrets.choice(choices)
+
+
+def go(engine: Engine, code: str, player: Player, round_: int, at: int) -> Room:
+    """Start a waiting run's clock at its first key (``practice.start_at_first_key``)."""
+    now = engine.clock()
+    _, after = engine.update(
+        code, lambda r: practice.start_at_first_key(r, player.id, round_, now, at)
+    )
+    return after
