@@ -11,9 +11,10 @@ export function snippetPick(room) {
 
 /**
  * Wire the buttons. `getRoom()` returns the current room view; `adopt(room, you)` takes a
- * join answer (a new room replaces the page's room).
+ * join answer (a new room replaces the page's room); `restart(next)` starts a practice
+ * run again (on the next snippet if `next`).
  */
-export function wireActions(conn, getRoom, adopt) {
+export function wireActions(conn, getRoom, adopt, restart) {
   const go = async (event, payload) => {
     const answer = await conn.request(event, payload);
     if (answer.ok && answer.room) adopt(answer.room, answer.you);
@@ -24,13 +25,18 @@ export function wireActions(conn, getRoom, adopt) {
     conn.request("keep_waiting", { code: getRoom().code });
   });
   // Practise the snippet this player has been reading while they waited.
-  byId("go-solo").addEventListener("click", () => go("practice", snippetPick(getRoom())));
+  byId("go-solo").addEventListener("click", () =>
+    go("practice", { ...snippetPick(getRoom()), ready: true }),
+  );
   byId("again-btn").addEventListener("click", () => {
     const room = getRoom();
-    if (room.kind === "practice") go("practice", snippetPick(room));
+    if (room.kind === "practice") restart(false);
     else go("quick", { language: room.lobby || "any" });
   });
-  byId("practice-btn").addEventListener("click", () => go("practice", snippetPick(getRoom())));
+  byId("next-btn").addEventListener("click", () => restart(true));
+  byId("practice-btn").addEventListener("click", () =>
+    go("practice", { ...snippetPick(getRoom()), ready: true }),
+  );
   byId("rematch-btn").addEventListener("click", () => go("rematch", { code: getRoom().code }));
 }
 
@@ -39,6 +45,9 @@ export function showActions(room, me, spectator) {
   const kind = room.kind;
   byId("again-btn").hidden = spectator || kind === "private";
   byId("again-btn").textContent = kind === "practice" ? "Practise again" : "Race again";
+  // In practice the next snippet is the way on; the same one again is beside it.
+  byId("again-btn").classList.toggle("primary", kind !== "practice");
+  byId("next-btn").hidden = spectator || kind !== "practice" || room.snippet.id === "custom";
   byId("rematch-btn").hidden = !(kind === "private" && room.host === me);
   byId("practice-btn").hidden = spectator || kind === "practice";
 }

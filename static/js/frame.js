@@ -2,10 +2,12 @@
 // and the ghost's caret.
 import { byId } from "./dom.js";
 import { moveGhost } from "./ghost-race.js";
-import { PAUSE_AFTER_MS, input } from "./keys.js";
+import { hintText } from "./hints.js";
+import { restartKey } from "./instant.js";
+import { PAUSE_AFTER_MS, input, waitingRun } from "./keys.js";
 import { render } from "./paint.js";
 import { conn, s } from "./race-state.js";
-import { hintText, setNet, tickClock } from "./status.js";
+import { setNet, tickClock } from "./status.js";
 
 let lastHint = null;
 
@@ -17,7 +19,7 @@ export function frame() {
     s.role === "racer" &&
     !s.gone &&
     !s.standings &&
-    (room.phase === "countdown" || room.phase === "racing") &&
+    (room.phase === "countdown" || room.phase === "racing" || waitingRun(room)) &&
     !s.mirror.finished;
   if (armed !== input.enabled) input.setEnabled(armed);
   const net = netState(armed);
@@ -28,6 +30,7 @@ export function frame() {
     finished: s.mirror?.finished,
     waiting: !!room && conn.serverNow() < room.starts_at,
     focused: input.focused,
+    restart: restartKey(),
   });
   if (text !== lastHint) byId("hint").textContent = lastHint = text;
   moveGhost(render);

@@ -31,17 +31,20 @@ export async function enter() {
 }
 
 async function ask() {
+  // Practice runs wait for their first key to start the clock (`go`); a race against a
+  // ghost counts down, as any race, so that both start together.
+  const ready = !page.ghost;
   const lang = page.language && page.language !== "any" ? { language: page.language } : {};
   if (s.code) return conn.request("join", { code: s.code, role: s.role });
   if (page.mode === "quick") return conn.request("quick", { language: page.language || "any" });
   if (page.mode !== "practice") return conn.request("create", lang);
   // /play/practice?snippet=<id> practises that snippet (the library's button).
   const pick = page.snippet ? { snippet_id: page.snippet } : lang;
-  const answer = await conn.request("practice", s.ghost ? s.ghost.pick() : pick);
+  const answer = await conn.request("practice", { ...(s.ghost ? s.ghost.pick() : pick), ready });
   if (!answer.ok || !s.ghost || s.ghost.fits(answer.room.snippet)) return answer;
   // The snippet has changed since the run: practise the text the ghost typed.
   notify("The snippet has changed since that run: racing the version the ghost typed.");
-  return conn.request("practice", s.ghost.pick(true));
+  return conn.request("practice", { ...s.ghost.pick(true), ready });
 }
 
 /** This worker is full: come back through the load balancer, which may pick another
@@ -104,6 +107,7 @@ function openRound() {
   s.cappedTold = false;
   s.finishShown = false;
   s.lastT = 0;
+  s.firstKeyAt = null;
   s.ghostAt = null;
   sender.stop();
   track.reset();

@@ -20,7 +20,9 @@ export function render() {
   const hostView =
     room.kind === "private" &&
     (room.phase === "lobby" || (room.phase === "finished" && room.host === s.me));
-  byId("lobby").hidden = s.gone || !(room.phase === "lobby" || hostView);
+  // A practice run waiting for its first key is no lobby: nobody else comes.
+  const lobbyView = room.phase === "lobby" && room.kind !== "practice";
+  byId("lobby").hidden = s.gone || !(lobbyView || hostView);
   if (!byId("lobby").hidden) lobby.render(room, s.me);
   track.setRoom({ ...room, racers: lanesOf(room) }, spectator ? null : s.me);
   markGhostLane();

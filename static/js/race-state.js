@@ -28,6 +28,8 @@ export const s = {
   course: null,
   mirror: null,
   lastT: 0,
+  firstKeyAt: null, // a practice run's first key (server ms) until the server starts it
+  restarting: false,
   standings: null,
   finishShown: false,
   gone: false,

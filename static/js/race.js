@@ -5,6 +5,7 @@ import { showResults } from "./aftermath.js";
 import { byId } from "./dom.js";
 import { drawGhosts } from "./ghost-race.js";
 import { frame } from "./frame.js";
+import { restart, wireInstantKeys } from "./instant.js";
 import { input, onRejoin, sender } from "./keys.js";
 import { adopt, applyRoom, enter, leaveFor } from "./joining.js";
 import { conn, s, track, view } from "./race-state.js";
@@ -70,8 +71,9 @@ conn.addEventListener("refused", (e) => {
   );
 });
 
-onRejoin(enter);
-wireActions(conn, () => s.room, adopt);
+onRejoin(enter, applyRoom);
+wireActions(conn, () => s.room, adopt, restart);
+wireInstantKeys();
 byId("code").addEventListener("focus", () => input.enabled && input.focus());
 window.addEventListener("resize", () => view.relayout());
 // Leaving or reloading mid-race: the keys of the last moment go out first.

@@ -40,6 +40,7 @@ export class KeySender {
     this.inflight = null;
     this.active = false;
     this.held = false;
+    this.starting = false;
     this.timer = null;
     this.attempt = 0;
     this.period = BATCH_MS;
@@ -62,6 +63,18 @@ export class KeySender {
     this.held = true;
   }
 
+  /** Hold batches back until `release`: a practice run's first key has asked the server
+   * to start its clock (`go`), and the keys go out timed from the start it answers. */
+  holdForStart() {
+    this.starting = true;
+  }
+
+  /** Send the batches held back by `holdForStart` (the run's clock has started). */
+  release() {
+    this.starting = false;
+    this.flush();
+  }
+
   /** Start (or restart) sending for a round, from the server's batch count. */
   begin(code, round, seq) {
     this.code = code;
@@ -71,6 +84,7 @@ export class KeySender {
     this.inflight = null;
     this.active = true;
     this.held = false;
+    this.starting = false;
     this.attempt += 1;
     if (this.timer === null) this.timer = setInterval(() => this.flush(), this.period);
   }
@@ -97,7 +111,7 @@ export class KeySender {
 
   /** Send the next batch if none is in flight. */
   flush() {
-    if (!this.active || this.held || !this.conn.connected) return;
+    if (!this.active || this.held || this.starting || !this.conn.connected) return;
     if (this.inflight === null) {
       if (!this.queue.length) return;
       const items = this.queue.splice(0, MAX_KEYS);
@@ -109,10 +123,12 @@ export class KeySender {
 
   /**
    * The page is going away: send every key still queued now, without waiting for acks.
-   * A connection's batches are taken in order, so the next numbers are safe to send.
+   * A connection's messages are taken in order, so the next numbers are safe to send,
+   * and so are keys waiting for a run's start: its `go` went out before them.
    */
   flushAll() {
     if (!this.active || this.held || !this.conn.connected) return;
+    this.starting = false;
     // The batch in flight goes again, even one waiting to be retried: a repeat is
     // answered as a duplicate, and the batches after it need it applied first.
     if (this.inflight) this.inflight.sent = false;

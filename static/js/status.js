@@ -54,6 +54,8 @@ export function setHeader(room, spectator) {
   byId("phase-label").textContent = PHASE[room.phase] || room.phase;
   byId("phase-label").dataset.phase = room.phase;
   byId("race").dataset.phase = room.phase;
+  byId("race").dataset.kind = room.kind;
+  byId("race").dataset.round = String(room.round);
   document.title = `${PHASE[room.phase] || "Race"} · ${s.title} · CodeRace`;
 }
 
@@ -75,7 +77,7 @@ export function tickClock(room, now) {
   const toStart = room.starts_at - now;
   let text = null;
   if (toStart > 0) text = String(Math.ceil(toStart / 1000));
-  else if (toStart > -800) text = "Go!";
+  else if (toStart > -800 && room.kind !== "practice") text = "Go!"; // practice: the first key
   if (text !== shownCount) {
     shownCount = text;
     countdown.hidden = text === null;
@@ -101,25 +103,4 @@ export function showGone(code, roomCode) {
   byId("gone").hidden = false;
   byId("race").dataset.gone = code;
   document.title = "Closed · CodeRace";
-}
-
-/** Return the line under the code: what to do now. */
-export function hintText({ room, spectator, finished, waiting, focused }) {
-  if (!room) return "";
-  if (room.phase === "finished") return "";
-  if (spectator) return "You are watching: the colored carets show where each racer is.";
-  if (room.phase === "lobby") return "The race has not started yet: read the code while you wait.";
-  if (finished) return "Done! Waiting for the others…";
-  // With skip_indent (the default) Enter types the next line's indentation too, so Tab
-  // there would be wrong; without it, Tab types one level.
-  const filled = room.rules?.skip_indent !== false;
-  if (room.phase === "countdown" && waiting) {
-    return filled
-      ? "Get ready. Enter ends a line and fills in the next one's indentation."
-      : "Get ready. Enter ends a line; type the indentation yourself (Tab types one level).";
-  }
-  if (!focused) return "Click the code or start typing to carry on.";
-  return filled
-    ? "Enter ends a line and indents the next · Backspace fixes · Esc lets go of the keyboard"
-    : "Enter ends a line · Tab indents · Backspace fixes · Esc lets go of the keyboard";
 }

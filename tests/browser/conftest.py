@@ -269,6 +269,13 @@ def wait_phase(page: Page, phase: str, timeout: float = 10_000) -> None:
 
 
 def wait_typing(page: Page) -> None:
-    """Wait until the race has started and the page takes keys."""
-    wait_phase(page, "racing")
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'type-input'")
+    """Wait until the page takes keys: the race has started, or a practice run waits for
+    its first key (which starts its clock)."""
+    page.wait_for_function(
+        """() => {
+          const race = document.getElementById('race');
+          const open = race.dataset.phase === 'racing'
+            || (race.dataset.kind === 'practice' && race.dataset.phase === 'lobby');
+          return open && document.activeElement && document.activeElement.id === 'type-input';
+        }"""
+    )

@@ -19,7 +19,6 @@ from tests.browser.conftest import Player
 from tests.browser.conftest import playwright_expect
 from tests.browser.conftest import press
 from tests.browser.conftest import type_together
-from tests.browser.conftest import wait_phase
 from tests.browser.conftest import wait_typing
 
 pytestmark = pytest.mark.integration
@@ -200,7 +199,7 @@ def test_lonely_quick_racer_can_practise_solo(player: Callable[..., Player]) -> 
     read = solo.snippet_text()
     solo.page.click("#go-solo")
     solo.page.wait_for_url(lambda url: ROOM_URL.search(url) is not None and code not in url)
-    wait_phase(solo.page, "racing")
+    wait_typing(solo.page)
     expect(solo.page.locator("#snippet-meta")).to_contain_text("Practice")
     expect(solo.page.locator("#lonely")).to_be_hidden()
     assert solo.snippet_text() == read  # the snippet they were reading while waiting
