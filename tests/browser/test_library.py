@@ -49,6 +49,13 @@ def test_the_library_fits_a_phone_in_the_dark(player: Callable[..., Player]) -> 
     expect(bo.page.locator(".snippet-card")).to_have_count(1)
     width = bo.page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"the library scrolls sideways ({width} px)"
+    for label, control in (("library-q", "#library-q"), ("library-language", "#library-language")):
+        # A label wraps with its control: the same row, the label just before it.
+        tag = bo.page.locator(f"label[for={label}]").bounding_box()
+        box = bo.page.locator(control).bounding_box()
+        assert tag and box
+        assert abs((tag["y"] + tag["height"] / 2) - (box["y"] + box["height"] / 2)) < 4, label
+        assert tag["x"] + tag["width"] <= box["x"], label
     bo.shot("library-phone-dark")
     bo.page.goto("/")
     width = bo.page.evaluate("document.documentElement.scrollWidth")
