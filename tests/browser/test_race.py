@@ -85,6 +85,10 @@ def test_two_browsers_race_a_quick_race_to_the_standings(player: Callable[..., P
     expect(ada.page.locator("#result-who")).to_have_text("Your race")
     ada.shot("results-desktop")
     bob.shot("results-375")
+    expect(ada.page.locator("#hint")).to_have_text("Enter: race again")
+    ada.page.keyboard.press("Enter")  # the next quick race, from where the keyboard is
+    ada.page.wait_for_url(lambda url: ROOM_URL.search(url) is not None and code not in url)
+    expect(ada.page.locator("#results")).to_be_hidden()
 
     # The race's page replays it: both lanes, one typing drawn in full, the other a caret.
     replay = bob.page.locator("#replay-btn")
