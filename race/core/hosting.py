@@ -1,4 +1,5 @@
 """The host's controls of a private room: kick, lock, configure, start, end early, rematch.
+(Who takes the host's role when the host leaves is decided in ``race.core.members``.)
 
 Pure moves like those of ``race.core.members`` and ``race.core.phases``: each takes the
 room (and ``now``) and returns the next room or raises ``Refused``; only the room's host
@@ -17,6 +18,7 @@ from race.core.room import Refused
 from race.core.room import Room
 from race.core.room import check_limit
 from race.core.snippet import Snippet
+from race.core.timing import default_limit_ms
 
 #: A request resent after a lost answer arrives within this long of the first.
 RESENT_WITHIN_MS = 30_000
@@ -58,20 +60,36 @@ def configure(
     *,
     snippet: Snippet | None = None,
     limit_ms: int | None = None,
+    auto_limit: bool = False,
     public_results: bool | None = None,
 ) -> Room:
     """Change the snippet, the time limit or whether the results are listed publicly,
-    before the race starts (or for the rematch)."""
+    before the race starts (or for the rematch).
+
+    A limit the host sets stays; ``auto_limit`` makes it follow the snippet again (unless
+    set, it is recomputed from each new snippet's length)."""
     require_host(room, host_id)
     if room.phase not in ("lobby", "finished"):
         raise Refused("bad_phase", "the race has started; change it for the rematch")
+    if auto_limit and limit_ms is not None:
+        raise Refused("bad_limit", "set a time limit or let it follow the snippet, not both")
+    if limit_ms is not None:
+        room = replace(room, limit_ms=check_limit(limit_ms), limit_set=True)
+    elif auto_limit:
+        room = replace(room, limit_set=False)
     if snippet is not None:
         room = replace(room, snippet=snippet)
-    if limit_ms is not None:
-        room = replace(room, limit_ms=check_limit(limit_ms))
+    room = follow_snippet(room)
     if public_results is not None:
         room = replace(room, public_results=public_results)
     return room
+
+
+def follow_snippet(room: Room) -> Room:
+    """Recompute a time limit the host did not set from the room's snippet."""
+    if room.limit_set:
+        return room
+    return replace(room, limit_ms=default_limit_ms(room.snippet))
 
 
 def start(room: Room, host_id: str, now: int) -> Room:
@@ -94,14 +112,26 @@ def cut_short(room: Room, host_id: str, now: int) -> Room:
 
 
 def rematch(
-    room: Room, host_id: str, now: int, race_id: str, snippet: Snippet | None = None
+    room: Room,
+    host_id: str,
+    now: int,
+    race_id: str,
+    snippet: Snippet | None = None,
+    *,
+    go: bool = False,
 ) -> Room:
     """Open a new round in the same room (stored as ``race_id``), on the same snippet or a
-    new one."""
+    new one: in the lobby, or with ``go`` straight into its countdown (refused, changing
+    nothing, when no racer is there to race it)."""
     require_host(room, host_id)
     if room.phase != "finished":
         raise Refused("bad_phase", "a rematch is offered once the race is over")
-    return next_round(room, race_id, snippet)
+    room = next_round(room, race_id, snippet)
+    if not go:
+        return room
+    if not room.active_racers:
+        raise Refused("no_racers", "at least one racer is needed to start")
+    return begin_countdown(room, now, room.timing.private_countdown_ms)
 
 
 def shows_start(room: Room, host_id: str, now: int) -> bool:

@@ -2,7 +2,8 @@
 and drop after the grace window; a quick lobby counts down once two racers are there.
 
 Pure moves on ``race.core.room.Room``: each takes the room (and ``now``) and returns the
-next room or raises ``Refused``. Who becomes host when the host leaves is decided here.
+next room or raises ``Refused``. Who becomes host when the host leaves (or is dropped
+after the grace window), mid-race too, is decided here: the next host can end the race.
 """
 
 from __future__ import annotations
@@ -37,7 +38,10 @@ def join(
     seat = room.seat(player_id)
     if seat is not None:
         resumed = replace(seat, connected=True, name=name, conn=conn)
-        return _quick_start(replace_seat(room, resumed), now)
+        room = replace_seat(room, resumed)
+        if room.host_id is None:  # everyone had gone: the first one back hosts
+            room = replace(room, host_id=_host_for(room.kind, player_id))
+        return _quick_start(room, now)
     if player_id in room.banned or (browser and browser in room.banned_browsers):
         raise Refused("kicked", "you were removed from this room by the host")
     if room.locked:
@@ -112,6 +116,9 @@ def drop(room: Room, player_id: str, now: int) -> Room:
 
 
 def _next_host(room: Room, leaving: str) -> str | None:
+    """Return who hosts after ``leaving``: the racer who joined earliest of those still
+    present (connected, in this round), else the earliest spectator, else nobody (the
+    first to come back then hosts)."""
     present = [s for s in room.seats if s.player_id != leaving and s.connected and not s.left]
     present.sort(key=lambda s: (s.role != "racer", s.joined_ms))
     return present[0].player_id if present else None

@@ -81,14 +81,12 @@ def next_round(room: Room, race_id: str, snippet: Snippet | None = None) -> Room
     """Return the room's next round (stored as ``race_id``), waiting in its lobby: the
     seats still there, their finishes cleared, on the same snippet or ``snippet``.
 
-    A new snippet brings its own default time limit in a room that never had another
-    (practice); a private room keeps the limit its host set."""
+    A time limit nobody set follows the snippet (practice, and a private room until its
+    host sets one: ``Room.limit_set``); a limit the host set stays."""
     seats = tuple(
         replace(s, finish_ms=None, left=False) for s in room.seats if s.connected and not s.left
     )
-    limit = room.limit_ms
-    if snippet is not None and room.kind == "practice":
-        limit = default_limit_ms(snippet)
+    limit = room.limit_ms if room.limit_set else default_limit_ms(snippet or room.snippet)
     return replace(
         room,
         phase="lobby",

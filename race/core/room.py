@@ -99,6 +99,9 @@ class Room:
     public_results: bool = False
     rules: Rules = field(default_factory=Rules)
     timing: Timing = field(default_factory=Timing)
+    #: The host set the time limit: it stays when the snippet changes. Otherwise it
+    #: follows the snippet (``default_limit_ms``), recomputed with every new one.
+    limit_set: bool = False
     phase: Phase = "lobby"
     host_id: str | None = None
     locked: bool = False
@@ -208,6 +211,7 @@ def new_room(
         race_id,
         lobby=lobby,
         public_results=lists_results(kind, snippet),
+        limit_set=limit_ms is not None,
         rules=rules or Rules(),
         timing=timing or Timing(),
     )

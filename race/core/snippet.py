@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 LANGUAGES = (
@@ -31,8 +32,12 @@ LANGUAGE_NAMES = {
 DIFFICULTIES = ("easy", "medium", "hard")
 MIN_LINES = 3
 MAX_LINES = 25
-#: Custom code pasted by a host is capped at this many characters (after normalising).
+#: Custom code pasted by a host: at most this many characters, as pasted (the paste box's
+#: counter) and after normalising (tabs expanded). The one limit: the wire schema, the
+#: server's check and the browser's counter all use it.
 MAX_CUSTOM_CHARS = 2000
+#: An untypeable-characters message names at most this many distinct characters.
+MAX_NAMED_CHARS = 5
 MAX_TITLE_CHARS = 80
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$")
 _INDENT_RE = re.compile(r"^(tab|spaces:([1-8]))$")
@@ -132,6 +137,37 @@ def _is_forbidden(ch: str) -> bool:
     return code < 0x20 or code == 0x7F or 0x80 <= code < 0xA0 or ch in "\u2028\u2029\ufeff"
 
 
+def is_typeable(ch: str) -> bool:
+    """Tell whether a keyboard types this character: printable ASCII, newline or tab (the
+    keys every layout has; the corpus holds nothing else)."""
+    return ch in "\n\t" or " " <= ch <= "~"
+
+
+def untypeable(text: str) -> tuple[str, ...]:
+    """Return the distinct characters of ``text`` a keyboard cannot type, in order of first
+    appearance."""
+    seen: dict[str, None] = {}
+    for ch in text:
+        if not is_typeable(ch):
+            seen.setdefault(ch, None)
+    return tuple(seen)
+
+
+def untypeable_message(chars: tuple[str, ...]) -> str:
+    """Say which characters cannot be typed, e.g. ``✓ (U+2713), — (U+2014) cannot be typed
+    on a keyboard``; an invisible or combining character is named by its code point only.
+    (``static/js/custom.js`` words it the same way.)"""
+    named = [_name(ch) for ch in chars[:MAX_NAMED_CHARS]]
+    more = len(chars) - len(named)
+    listed = ", ".join(named) + (f" and {more} more" if more else "")
+    return f"{listed} cannot be typed on a keyboard"
+
+
+def _name(ch: str) -> str:
+    point = f"U+{ord(ch):04X}"
+    return f"{ch} ({point})" if unicodedata.category(ch)[0] in "LNPS" else point
+
+
 def parse_snippet(source: str, name: str) -> Snippet:
     """Parse a snippet file: ``key: value`` header lines, a ``---`` line, then the code.
 
@@ -183,6 +219,9 @@ def make_snippet(
     if not 0 < len(title) <= MAX_TITLE_CHARS:
         raise ValueError(f"title must be 1-{MAX_TITLE_CHARS} characters")
     text = normalise(code, indent)
+    bad = untypeable(text)
+    if bad:
+        raise ValueError(untypeable_message(bad))
     snippet = Snippet(id, title, language, difficulty, indent, text)
     if not MIN_LINES <= snippet.lines <= MAX_LINES:
         raise ValueError(f"has {snippet.lines} lines; a snippet has {MIN_LINES}-{MAX_LINES}")
@@ -190,12 +229,21 @@ def make_snippet(
 
 
 def custom_snippet(code: str, language: str = "python", indent: str = "spaces:4") -> Snippet:
-    """Build a snippet from code a host pasted: normalised like the corpus and length-capped."""
+    """Build a snippet from code a host pasted: length-capped (``MAX_CUSTOM_CHARS``, as
+    pasted and once normalised like the corpus) and typeable on a keyboard."""
+    if len(code) > MAX_CUSTOM_CHARS:
+        raise ValueError(f"the code is {len(code):,} characters; the limit is {MAX_CUSTOM_CHARS:,}")
     text = normalise(code, indent)
     if not text:
         raise ValueError("custom code is empty")
     if len(text) > MAX_CUSTOM_CHARS:
-        raise ValueError(f"custom code is {len(text)} characters; the limit is {MAX_CUSTOM_CHARS}")
+        raise ValueError(
+            f"with its tabs expanded the code is {len(text):,} characters;"
+            f" the limit is {MAX_CUSTOM_CHARS:,}"
+        )
+    bad = untypeable(text)
+    if bad:
+        raise ValueError(untypeable_message(bad))
     if language not in LANGUAGES:
         raise ValueError(f"language {language!r} is not one of {', '.join(LANGUAGES)}")
     return Snippet("custom", "Custom code", language, "medium", indent, text)

@@ -16,7 +16,8 @@ from race.core.rules import Rules
 from race.core.snippet import Snippet
 from race.core.timing import Timing
 
-#: 2: rooms carry race ids, listing, banned browsers, abandoned rounds. A worker reads
+#: 2: rooms carry race ids, listing, banned browsers, abandoned rounds (and ``limit_set``;
+#: when absent, a private room's limit stays as it did, others follow their snippet). A worker reads
 #: rooms of every version in ``READS`` and ignores fields it does not know (a newer
 #: worker's), so the next version can add fields without breaking this one. A field added
 #: with a default that means "unknown" keeps the version (a seat's ``conn``: "" when a
@@ -42,6 +43,8 @@ def decode_room(raw: str | bytes) -> Room:
     data.setdefault("race_id", legacy_race_id(data["code"], data["round"]))
     data["snippet"] = Snippet(**data["snippet"])
     data.setdefault("public_results", lists_results(data["kind"], data["snippet"]))
+    # Before limits followed the snippet, a private room's limit stayed as it was.
+    data.setdefault("limit_set", data["kind"] == "private")
     data["rules"] = Rules(**data["rules"])
     data["timing"] = Timing(**data["timing"])
     data["seats"] = tuple(Seat(**_known(Seat, s)) for s in data["seats"])

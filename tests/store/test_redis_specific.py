@@ -168,3 +168,12 @@ def test_scripts_reload_after_redis_forgets_them(rstore: RedisStore) -> None:
     rstore.r.script_flush()  # as after a restart
     assert rstore.append_batch(room.code, 1, "p1", 0, "line") == 0
     assert rstore.read_log(room.code, 1, "p1") == ["line"]
+
+
+def test_a_room_stored_before_limits_followed_the_snippet_keeps_its_limit() -> None:
+    room = new()
+    assert decode_room(encode_room(room)).limit_set is room.limit_set
+    stored = json.loads(encode_room(room))
+    del stored["limit_set"]  # as a worker from before wrote it: the limit stayed put
+    old = decode_room(json.dumps(stored))
+    assert old.limit_set and old.limit_ms == room.limit_ms
