@@ -84,22 +84,22 @@ def indent_unit(indent: str) -> str:
     return "\t" if match.group(1) == "tab" else " " * int(match.group(2))
 
 
-#: Look-alikes that pasted code often carries, mapped to what a keyboard types.
-_LOOKALIKES = str.maketrans(
-    {
-        "\u00a0": " ",  # no-break space
-        "\u202f": " ",  # narrow no-break space
-        "\u2007": " ",  # figure space
-        "\u200b": None,  # zero-width space
-        "\u200c": None,  # zero-width non-joiner
-        "\u200d": None,  # zero-width joiner
-        "\u2060": None,  # word joiner
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-    }
-)
+#: Look-alikes that pasted code often carries, mapped to what a keyboard types ("": dropped).
+#: The race page's paste box maps them the same way before counting what cannot be typed.
+LOOKALIKES = {
+    "\u00a0": " ",  # no-break space
+    "\u202f": " ",  # narrow no-break space
+    "\u2007": " ",  # figure space
+    "\u200b": "",  # zero-width space
+    "\u200c": "",  # zero-width non-joiner
+    "\u200d": "",  # zero-width joiner
+    "\u2060": "",  # word joiner
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+}
+_LOOKALIKES = str.maketrans(LOOKALIKES)
 
 
 def normalise(text: str, indent: str = "spaces:4") -> str:

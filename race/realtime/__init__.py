@@ -57,7 +57,8 @@ REDIS_OPTIONS: dict[str, Any] = {
     "health_check_interval": 10,
 }
 
-#: Largest Socket.IO message accepted (a batch of 256 keys is ~4 KB; custom code ~8 KB).
+#: Largest Socket.IO message accepted (a batch of 256 keys is ~4 KB; custom code, at most
+#: ``MAX_CUSTOM_CHARS`` characters, at most ~12 KB as JSON).
 MAX_MESSAGE_BYTES = 64 * 1024
 
 

@@ -258,12 +258,20 @@ class Engine:
         snippet: Snippet | None,
         limit_ms: int | None,
         public_results: bool | None = None,
+        *,
+        auto_limit: bool = False,
     ) -> None:
-        """Change the snippet, the time limit or whether the results are listed."""
+        """Change the snippet, the time limit (or let it follow the snippet) or whether
+        the results are listed."""
         self.update(
             code,
             lambda r: hosting.configure(
-                r, host.id, snippet=snippet, limit_ms=limit_ms, public_results=public_results
+                r,
+                host.id,
+                snippet=snippet,
+                limit_ms=limit_ms,
+                auto_limit=auto_limit,
+                public_results=public_results,
             ),
         )
 
@@ -286,11 +294,14 @@ class Engine:
         )
         return after
 
-    def rematch(self, code: str, host: Player, snippet: Snippet | None) -> None:
-        """Open the next round (under a new race id)."""
+    def rematch(
+        self, code: str, host: Player, snippet: Snippet | None, *, start: bool = False
+    ) -> None:
+        """Open the next round (under a new race id), in the lobby or, with ``start``,
+        straight into its countdown."""
         now, race_id = self.clock(), new_race_id()
         self.update(
             code,
-            lambda r: hosting.rematch(r, host.id, now, race_id, snippet),
+            lambda r: hosting.rematch(r, host.id, now, race_id, snippet, go=start),
             lambda r: r.race_id == race_id,  # this call's round, drawn just now, is open
         )

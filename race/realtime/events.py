@@ -206,7 +206,9 @@ def keep_waiting(svc: Services, who: Player, msg: s.InRoom) -> Answer:
 
 def configure(svc: Services, who: Player, msg: s.Configure) -> Answer:
     limit = _limit(msg.limit_s)
-    svc.engine.configure(msg.code, who, _snippet(msg), limit, msg.public_results)
+    svc.engine.configure(
+        msg.code, who, _snippet(msg), limit, msg.public_results, auto_limit=msg.auto_limit
+    )
     return None
 
 
@@ -234,7 +236,7 @@ def end(svc: Services, who: Player, msg: s.InRoom) -> Answer:
 
 
 def rematch(svc: Services, who: Player, msg: s.Rematch) -> Answer:
-    svc.engine.rematch(msg.code, who, _snippet(msg))
+    svc.engine.rematch(msg.code, who, _snippet(msg), start=msg.start)
     return None
 
 

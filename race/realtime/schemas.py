@@ -17,6 +17,7 @@ from race.core.keys import parse_keys
 from race.core.room import NO_SUCH_ROOM
 from race.core.snippet import DIFFICULTIES
 from race.core.snippet import LANGUAGES
+from race.core.snippet import MAX_CUSTOM_CHARS
 from race.core.timing import MAX_LIMIT_MS
 from race.core.timing import MIN_LIMIT_MS
 
@@ -26,8 +27,6 @@ SnippetId = Annotated[str, Field(pattern=r"^[a-z0-9-]{3,64}$")]
 Language = Literal[LANGUAGES]  # type: ignore[valid-type]
 Difficulty = Literal[DIFFICULTIES]  # type: ignore[valid-type]
 LimitS = Annotated[int, Field(ge=MIN_LIMIT_MS // 1000, le=MAX_LIMIT_MS // 1000)]
-#: Pasted custom code is checked against the real cap after normalising; this bounds the wire.
-MAX_CUSTOM_WIRE = 8_000
 
 
 class Message(BaseModel):
@@ -62,9 +61,10 @@ class Quick(Message):
 
 
 class Custom(Message):
-    """Code a host pasted."""
+    """Code a host pasted (the one limit: ``MAX_CUSTOM_CHARS``, checked again once
+    normalised, by ``race.core.snippet.custom_snippet``)."""
 
-    code: Annotated[str, Field(min_length=1, max_length=MAX_CUSTOM_WIRE)]
+    code: Annotated[str, Field(min_length=1, max_length=MAX_CUSTOM_CHARS)]
     language: Language = "python"
     indent: Annotated[str, Field(pattern=r"^(tab|spaces:[1-8])$")] = "spaces:4"
 
@@ -118,9 +118,13 @@ class Keys(InRoom):
 
 
 class Configure(InRoom, Pick):
-    """Host: change the snippet, the time limit and/or whether results are listed."""
+    """Host: change the snippet, the time limit and/or whether results are listed.
+
+    A limit set here stays when the snippet changes; ``auto_limit`` makes it follow the
+    snippet's length again."""
 
     limit_s: LimitS | None = None
+    auto_limit: bool = False
     public_results: bool | None = None
 
 
@@ -137,7 +141,10 @@ class Kick(InRoom):
 
 
 class Rematch(InRoom, Pick):
-    """Host: open the next round, on the same snippet unless one is picked."""
+    """Host: open the next round, on the same snippet unless one is picked: in the lobby,
+    or with ``start`` straight into its countdown."""
+
+    start: bool = False
 
 
 class Restart(InRoom, Pick):
@@ -166,17 +173,22 @@ VALUE_ERRORS = frozenset(
         "less_than_equal",
     }
 )
-#: A payload refused for the value of one of these top-level fields gets the field's own
+#: A payload refused for the value of one of these fields (by path) gets the field's own
 #: code, the one a well-formed but unacceptable value gets: a name too long and a name with
 #: markup are both ``bad_name``, and a malformed room code answers as a wrong one.
-FIELD_CODES = {"name": "bad_name", "limit_s": "bad_limit", "code": "no_such_room"}
+FIELD_CODES = {
+    ("name",): "bad_name",
+    ("limit_s",): "bad_limit",
+    ("code",): "no_such_room",
+    ("custom", "code"): "bad_custom_code",
+}
 
 
 def refusal(exc: ValidationError) -> tuple[str, str]:
     """Return the (code, message) of a payload that does not match its schema."""
     errors = exc.errors(include_input=False, include_url=False)
-    fields = {e["loc"][0] for e in errors if len(e["loc"]) == 1 and e["type"] in VALUE_ERRORS}
-    codes = {FIELD_CODES.get(str(f)) for f in fields}
+    fields = {e["loc"] for e in errors if e["type"] in VALUE_ERRORS}
+    codes = {FIELD_CODES.get(tuple(str(p) for p in f)) for f in fields}
     if len(errors) == len(fields) and len(codes) == 1 and None not in codes:
         code = codes.pop()
         assert code is not None

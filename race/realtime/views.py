@@ -29,6 +29,7 @@ def room_view(room: Room, now: int) -> dict[str, Any]:
         "public_results": room.public_results,
         "max_racers": MAX_RACERS[room.kind],
         "limit_ms": room.limit_ms,
+        "limit_auto": not room.limit_set,
         "starts_at": room.starts_at,
         "ends_at": room.ends_at,
         "finished_at": room.finished_at,

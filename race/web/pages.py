@@ -18,6 +18,8 @@ from sqlalchemy.exc import OperationalError
 from race.core.snippet import DIFFICULTIES
 from race.core.snippet import LANGUAGE_NAMES
 from race.core.snippet import LANGUAGES
+from race.core.snippet import LOOKALIKES
+from race.core.snippet import MAX_CUSTOM_CHARS
 from race.core.snippet import language_name
 from race.corpus import Corpus
 from race.corpus import builtin
@@ -147,6 +149,9 @@ def _race_page(
         "ghost": ghost,
         "languages": corpus().languages(),
         "custom_languages": list(LANGUAGES),
+        # The paste box's one limit and the look-alikes mapped before its typeable check.
+        "custom_max_chars": MAX_CUSTOM_CHARS,
+        "lookalikes": LOOKALIKES,
         "difficulties": list(DIFFICULTIES),
     }
     return render_template("race.html", page=page)

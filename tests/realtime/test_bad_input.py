@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from race.core.snippet import MAX_CUSTOM_CHARS
 from race.identity import Player
 from race.identity.tokens import issue_token
 from tests.realtime.harness import Client
@@ -50,8 +51,7 @@ MALFORMED = [
     ("join", {"code": 12}),
     ("create", {"limit_s": "60"}),
     ("create", {"language": "cobol"}),
-    ("create", {"custom": {"code": ""}}),
-    ("create", {"custom": {"code": "x" * 9000}}),
+    ("create", {"custom": {"code": 42}}),
     ("quick", {"language": {"nested": {"deeper": [1, [2, [3]]]}}}),
     ("set_name", {"name": 123}),
     ("sync", {"c": -5}),
@@ -88,6 +88,10 @@ FIELD_REFUSALS = [
     ("create", {"limit_s": 10**12}, "bad_limit"),
     ("set_name", {"name": "x" * 10_000}, "bad_name"),
     ("set_name", {"name": "<b>x</b>"}, "bad_name"),
+    ("create", {"custom": {"code": ""}}, "bad_custom_code"),
+    ("create", {"custom": {"code": "x" * (MAX_CUSTOM_CHARS + 1)}}, "bad_custom_code"),
+    ("create", {"custom": {"code": "x" * 9000}}, "bad_custom_code"),
+    ("create", {"custom": {"code": "ok = 1  # \u2713\nprint(ok)"}}, "bad_custom_code"),
 ]
 
 
