@@ -37,7 +37,14 @@ export function wireActions(conn, getRoom, adopt, restart) {
   byId("practice-btn").addEventListener("click", () =>
     go("practice", { ...snippetPick(getRoom()), ready: true }),
   );
-  byId("rematch-btn").addEventListener("click", () => go("rematch", { code: getRoom().code }));
+  // "Rematch": the next round straight into its countdown; "Rematch in lobby": it waits
+  // there for the host's Start (to change the snippet, or for more people first).
+  byId("rematch-btn").addEventListener("click", () =>
+    go("rematch", { code: getRoom().code, start: true }),
+  );
+  byId("rematch-lobby-btn").addEventListener("click", () =>
+    go("rematch", { code: getRoom().code }),
+  );
 }
 
 /** Show the buttons that fit the room and this player once a race is over. */
@@ -48,6 +55,8 @@ export function showActions(room, me, spectator) {
   // In practice the next snippet is the way on; the same one again is beside it.
   byId("again-btn").classList.toggle("primary", kind !== "practice");
   byId("next-btn").hidden = spectator || kind !== "practice" || room.snippet.id === "custom";
-  byId("rematch-btn").hidden = !(kind === "private" && room.host === me);
+  const host = kind === "private" && room.host === me;
+  byId("rematch-btn").hidden = !host;
+  byId("rematch-lobby-btn").hidden = !host;
   byId("practice-btn").hidden = spectator || kind === "practice";
 }

@@ -3,6 +3,7 @@
 import { clearAftermath } from "./aftermath.js";
 import { byId } from "./dom.js";
 import { dropUnfitGhost, loadGhost } from "./ghost-race.js";
+import { tellHostChange } from "./host-change.js";
 import { input, replay, sender } from "./keys.js";
 import { retryDelay } from "./net.js";
 import { render } from "./paint.js";
@@ -88,6 +89,7 @@ export function applyRoom(room, you = null) {
     old.snippet.indent !== sn.indent ||
     old.snippet.language !== sn.language;
   s.room = room;
+  tellHostChange(old, room, s.me);
   dropUnfitGhost(room, newSnippet);
   if (newSnippet) {
     s.course = new Course(sn.text, room.rules, indentUnit(sn.indent));

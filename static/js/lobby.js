@@ -3,14 +3,27 @@
 import { byId, el, fill } from "./dom.js";
 import { languageName } from "./languages.js";
 import { checkName, savedName } from "./identity.js";
+import { PasteBox } from "./paste-box.js";
+
+//: The picker's entry for the host's pasted code, when it is what the room races.
+const PASTED = "custom";
+
+/** Say what a room races: "Short Go · Go · 3 lines", or the host's pasted code. */
+function describe(snippet) {
+  const lines = snippet.text.split("\n").length;
+  const what = snippet.id === PASTED ? "your pasted code" : snippet.title;
+  return `${what} · ${languageName(snippet.language)} · ${lines} lines`;
+}
 
 /** Fills the lobby panel from room views and sends the host's requests. */
 export class Lobby {
-  constructor(conn, { languages, customLanguages, difficulties, notify }) {
+  constructor(conn, { languages, customLanguages, difficulties, customMaxChars, lookalikes, notify }) {
     this.conn = conn;
     this.notify = notify;
     this.room = null;
     this.snippets = null;
+    this.liveShown = null; // the live snippet the picker was last set to
+    this.paste = new PasteBox({ maxChars: customMaxChars, lookalikes });
     for (const lang of languages) byId("pick-language").append(el("option", { value: lang }, languageName(lang)));
     for (const lang of customLanguages)
       byId("custom-language").append(el("option", { value: lang }, languageName(lang)));
@@ -24,6 +37,7 @@ export class Lobby {
     byId("pick-form").addEventListener("submit", (e) => this.#pick(e));
     byId("custom-form").addEventListener("submit", (e) => this.#custom(e));
     byId("limit-form").addEventListener("submit", (e) => this.#limit(e));
+    byId("limit-auto").addEventListener("click", () => this.#autoLimit());
     byId("lock-box").addEventListener("change", (e) =>
       this.#ask("lock", { locked: e.target.checked }),
     );
@@ -40,6 +54,9 @@ export class Lobby {
     const isPrivate = room.kind === "private";
     const link = `${location.origin}/r/${room.code}`;
     byId("share").hidden = !isPrivate;
+    // A locked room refuses newcomers, watchers too: it offers no link to be refused at.
+    byId("share-links").hidden = room.locked;
+    byId("locked-note").hidden = !room.locked;
     byId("share-link").value = link;
     byId("watch-link").href = `${link}?watch=1`;
     byId("name-input").placeholder = this.conn.player ? this.conn.player.name : "";
@@ -62,7 +79,13 @@ export class Lobby {
         (pasted ? ", and the pasted code." : ".");
     const limit = byId("limit-input");
     if (document.activeElement !== limit) limit.value = String(Math.round(room.limit_ms / 1000));
+    byId("limit-note").textContent = room.limit_auto
+      ? "Follows the snippet's length."
+      : "Set by you: it stays when the snippet changes.";
+    byId("limit-auto").hidden = room.limit_auto;
+    byId("live-snippet").textContent = `Racing now: ${describe(room.snippet)}`;
     if (!controls.hidden && this.snippets === null) this.#loadSnippets();
+    else if (!controls.hidden) this.#showLive();
     byId("lobby-msg").textContent = this.#message(room, host);
   }
 
@@ -74,7 +97,8 @@ export class Lobby {
         : "Racers are in: the countdown is on.";
     }
     if (room.kind === "practice") return "Solo practice.";
-    if (room.phase === "finished") return host ? "Pick a snippet and start a rematch." : "";
+    if (room.phase === "finished")
+      return host ? "Rematch starts the next round at once; Rematch in lobby waits for Start." : "";
     if (host) return "Share the link, pick a snippet, then start the race.";
     const owner = room.racers.concat(room.spectators).find((p) => p.id === room.host);
     return `Waiting for ${owner ? owner.name : "the host"} to start the race.`;
@@ -154,18 +178,40 @@ export class Lobby {
     } catch {
       this.notify("Could not load the snippet list.", "error");
     }
-    // Open on the room's snippet: its language, and itself selected.
-    const current = this.room?.snippet;
-    const language = byId("pick-language");
-    if (current && [...language.options].some((o) => o.value === current.language)) {
-      language.value = current.language;
-    }
-    this.#fillSnippets();
-    const pick = byId("pick-snippet");
-    if (current && [...pick.options].some((o) => o.value === current.id)) pick.value = current.id;
+    this.#showLive();
   }
 
-  #fillSnippets() {
+  /** Set the picker to what the room races now (its snippet, or the pasted code), each
+   * time that changes; in between, the host's own choices in it are left alone. */
+  #showLive() {
+    const current = this.room?.snippet;
+    if (!current || this.snippets === null) return;
+    const key = `${current.id}\n${current.language}\n${current.text}`;
+    if (key === this.liveShown) return;
+    this.liveShown = key;
+    const language = byId("pick-language");
+    const pasted = current.id === PASTED;
+    language.value = [...language.options].some((o) => o.value === current.language)
+      ? current.language
+      : "";
+    byId("pick-difficulty").value = "";
+    this.#fillSnippets(pasted);
+    const pick = byId("pick-snippet");
+    if (pasted) pick.value = PASTED;
+    else if ([...pick.options].some((o) => o.value === current.id)) pick.value = current.id;
+    if (pasted) {
+      // The paste box holds the code that is racing (after a reload too).
+      byId("custom").open = true;
+      if (!this.paste.code.trim()) {
+        byId("custom-code").value = current.text;
+        byId("custom-language").value = current.language;
+        byId("custom-indent").value = current.indent;
+        this.paste.update();
+      }
+    }
+  }
+
+  #fillSnippets(pasted = false) {
     const lang = byId("pick-language").value;
     const diff = byId("pick-difficulty").value;
     const matching = (this.snippets || []).filter(
@@ -173,6 +219,7 @@ export class Lobby {
     );
     fill(
       byId("pick-snippet"),
+      pasted ? el("option", { value: PASTED }, "Your pasted code (racing now)") : null,
       el("option", { value: "" }, matching.length ? "Random match" : "No snippet matches"),
       matching.map((s) =>
         el(
@@ -187,6 +234,10 @@ export class Lobby {
   async #pick(event) {
     event.preventDefault();
     const id = byId("pick-snippet").value;
+    if (id === PASTED) {
+      this.notify("Your pasted code is racing now: pick a snippet to race instead.", "info");
+      return;
+    }
     const language = byId("pick-language").value;
     const difficulty = byId("pick-difficulty").value;
     const payload = {};
@@ -204,9 +255,14 @@ export class Lobby {
 
   async #custom(event) {
     event.preventDefault();
-    const code = byId("custom-code").value;
+    const code = this.paste.code;
     if (!code.trim()) {
       this.notify("Paste some code first.", "error");
+      return;
+    }
+    const why = this.paste.problem(); // what the server would refuse it for, in its words
+    if (why) {
+      this.notify(`Cannot race this: ${why}.`, "error");
       return;
     }
     const custom = {
@@ -226,5 +282,10 @@ export class Lobby {
       return;
     }
     if ((await this.#ask("configure", { limit_s: value })).ok) this.notify("Time limit set.", "ok");
+  }
+
+  async #autoLimit() {
+    if ((await this.#ask("configure", { auto_limit: true })).ok)
+      this.notify("The time limit follows the snippet again.", "ok");
   }
 }

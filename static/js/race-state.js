@@ -17,6 +17,8 @@ export const lobby = new Lobby(conn, {
   languages: page.languages,
   customLanguages: page.custom_languages,
   difficulties: page.difficulties,
+  customMaxChars: page.custom_max_chars,
+  lookalikes: page.lookalikes,
   notify,
 });
 

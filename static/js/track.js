@@ -45,6 +45,7 @@ export class Track {
       lane.name.textContent = racer.name;
       lane.name.title = racer.name; // the whole name, where the lane cuts it
       lane.you.hidden = !this.youTag || racer.id !== me;
+      lane.host.hidden = !(room.kind === "private" && racer.id === room.host);
       lane.root.classList.toggle("me", racer.id === me);
       lane.root.classList.toggle("away", !racer.connected && !racer.left);
       lane.root.classList.toggle("left", racer.left);
@@ -69,6 +70,7 @@ export class Track {
   #lane(id) {
     const name = el("span", { class: "lane-name", dir: "auto" });
     const you = el("span", { class: "tag you-tag" }, "you");
+    const host = el("span", { class: "tag host-tag", hidden: "" }, "host");
     const status = el("span", { class: "lane-status" });
     const fill = el("span", { class: "lane-fill" });
     const wpm = el("strong", {}, "0");
@@ -86,11 +88,11 @@ export class Track {
     const root = el(
       "li",
       { class: "lane", dataset: { id } },
-      el("span", { class: "lane-who" }, name, you, status),
+      el("span", { class: "lane-who" }, name, host, you, status),
       bar,
       el("span", { class: "lane-wpm" }, wpm, el("small", {}, " wpm")),
     );
-    return { root, name, you, status, fill, bar, wpm };
+    return { root, name, host, you, status, fill, bar, wpm };
   }
 
   /** Show a progress tick: each racer's server cursor (as a share of the snippet) and WPM. */

@@ -106,7 +106,7 @@ def test_host_shares_kicks_and_starts_a_private_race(player: Callable[..., Playe
         expect(one.page.locator("#standings-body tr")).to_have_count(2)
     expect(fan.page.locator("#again-btn")).to_be_hidden()
     expect(guest.page.locator("#rematch-btn")).to_be_hidden()
-    host.page.click("#rematch-btn")
+    host.page.click("#rematch-lobby-btn")  # (Rematch starts at once: test_host_panel.py)
     wait_phase(guest.page, "lobby")
     expect(guest.page.locator("#results")).to_be_hidden()
     expect(guest.page.locator("#code .ch.done")).to_have_count(0)
