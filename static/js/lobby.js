@@ -99,7 +99,10 @@ export class Lobby {
     if (room.kind === "practice") return "Solo practice.";
     if (room.phase === "finished")
       return host ? "Rematch starts the next round at once; Rematch in lobby waits for Start." : "";
-    if (host) return "Share the link, pick a snippet, then start the race.";
+    if (host)
+      return room.locked
+        ? "Pick a snippet, then start the race."
+        : "Share the link, pick a snippet, then start the race.";
     const owner = room.racers.concat(room.spectators).find((p) => p.id === room.host);
     return `Waiting for ${owner ? owner.name : "the host"} to start the race.`;
   }

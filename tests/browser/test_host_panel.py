@@ -65,6 +65,7 @@ def test_the_paste_box_counts_to_one_limit_and_refuses_what_cannot_be_typed(
     paste(host, FANCY)
     expect(host.page.locator("#custom-problem")).to_have_text(f"Cannot race this: {FANCY_WHY}.")
     expect(host.page.locator("#notice")).to_have_text(f"Cannot race this: {FANCY_WHY}.")
+    host.shot("host-paste-untypeable-desktop")
     expect(title).to_have_text("Short Python")  # neither reached the room
 
     # At the limit exactly (curly quotes become straight ones, as on the server): taken.
@@ -131,6 +132,7 @@ def test_a_locked_room_offers_no_link_to_be_refused_at(player: Callable[..., Pla
     expect(host.page.locator("#locked-note")).to_be_visible()
     expect(host.page.locator("#watch-link")).to_be_hidden()
     expect(host.page.locator("#share-link")).to_be_hidden()
+    host.shot("host-locked-desktop")
     fan = player("Fan")
     fan.page.goto(f"{link}?watch=1")  # an old link: the server still refuses it
     expect(fan.page.locator("#gone-msg")).to_contain_text("locked")
