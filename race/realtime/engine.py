@@ -261,8 +261,7 @@ class Engine:
         *,
         auto_limit: bool = False,
     ) -> None:
-        """Change the snippet, the time limit (or let it follow the snippet) or whether
-        the results are listed."""
+        """Change the snippet, the time limit (or follow the snippet), the listing."""
         self.update(
             code,
             lambda r: hosting.configure(
@@ -294,14 +293,11 @@ class Engine:
         )
         return after
 
-    def rematch(
-        self, code: str, host: Player, snippet: Snippet | None, *, start: bool = False
-    ) -> None:
-        """Open the next round (under a new race id), in the lobby or, with ``start``,
-        straight into its countdown."""
+    def rematch(self, code: str, host: Player, snippet: Snippet | None, go: bool = False) -> None:
+        """Open the next round (a new race id): in the lobby, or with ``go`` started at once."""
         now, race_id = self.clock(), new_race_id()
         self.update(
             code,
-            lambda r: hosting.rematch(r, host.id, now, race_id, snippet, go=start),
+            lambda r: hosting.rematch(r, host.id, now, race_id, snippet, go=go),
             lambda r: r.race_id == race_id,  # this call's round, drawn just now, is open
         )

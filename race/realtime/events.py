@@ -236,7 +236,7 @@ def end(svc: Services, who: Player, msg: s.InRoom) -> Answer:
 
 
 def rematch(svc: Services, who: Player, msg: s.Rematch) -> Answer:
-    svc.engine.rematch(msg.code, who, _snippet(msg), start=msg.start)
+    svc.engine.rematch(msg.code, who, _snippet(msg), go=msg.start)
     return None
 
 
