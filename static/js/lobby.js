@@ -8,16 +8,18 @@ import { PasteBox } from "./paste-box.js";
 //: The picker's entry for the host's pasted code, when it is what the room races.
 const PASTED = "custom";
 
-/** Say what a room races: "Short Go · Go · 3 lines", or the host's pasted code. */
+/** Say what a room races: "Short Go · Go · 3 lines", or "pasted code · Go · 3 lines". */
 function describe(snippet) {
   const lines = snippet.text.split("\n").length;
-  const what = snippet.id === PASTED ? "your pasted code" : snippet.title;
+  const what = snippet.id === PASTED ? "pasted code" : snippet.title;
   return `${what} · ${languageName(snippet.language)} · ${lines} lines`;
 }
 
 /** Fills the lobby panel from room views and sends the host's requests. */
 export class Lobby {
-  constructor(conn, { languages, customLanguages, difficulties, customMaxChars, lookalikes, notify }) {
+  constructor(conn, options) {
+    const { languages, customLanguages, difficulties, customMaxChars, lookalikes, notify } =
+      options;
     this.conn = conn;
     this.notify = notify;
     this.room = null;
@@ -222,7 +224,7 @@ export class Lobby {
     );
     fill(
       byId("pick-snippet"),
-      pasted ? el("option", { value: PASTED }, "Your pasted code (racing now)") : null,
+      pasted ? el("option", { value: PASTED }, "Pasted code (racing now)") : null,
       el("option", { value: "" }, matching.length ? "Random match" : "No snippet matches"),
       matching.map((s) =>
         el(
@@ -238,7 +240,7 @@ export class Lobby {
     event.preventDefault();
     const id = byId("pick-snippet").value;
     if (id === PASTED) {
-      this.notify("Your pasted code is racing now: pick a snippet to race instead.", "info");
+      this.notify("The pasted code is racing now: pick a snippet to race instead.", "info");
       return;
     }
     const language = byId("pick-language").value;

@@ -14,6 +14,8 @@ import pytest
 from race.core.snippet import MAX_CUSTOM_CHARS
 from race.core.snippet import custom_snippet
 from race.core.timing import default_limit_ms
+from tests.browser.conftest import DESKTOP
+from tests.browser.conftest import PHONE
 from tests.browser.conftest import TIMING
 from tests.browser.conftest import Player
 from tests.browser.conftest import playwright_expect
@@ -60,6 +62,9 @@ def test_the_paste_box_counts_to_one_limit_and_refuses_what_cannot_be_typed(
     told = "Cannot race this: the code is 2,001 characters; the limit is 2,000."
     expect(host.page.locator("#custom-problem")).to_have_text(told)
     expect(host.page.locator("#notice")).to_have_text(told)
+    host.page.set_viewport_size(PHONE)
+    host.shot("host-paste-over-limit-375")
+    host.page.set_viewport_size(DESKTOP)
 
     # Characters a keyboard cannot type: named as the server names them, before sending.
     paste(host, FANCY)
@@ -95,9 +100,9 @@ def test_the_limit_follows_the_snippet_and_the_picker_shows_what_is_live(
     long_s = default_limit_ms(custom_snippet(LONG)) // 1000
     assert long_s > 60
     expect(limit).to_have_value(str(long_s))
-    expect(live).to_have_text("Racing now: your pasted code · Python · 20 lines")
+    expect(live).to_have_text("Racing now: pasted code · Python · 20 lines")
     expect(pick).to_have_value("custom")
-    expect(pick.locator("option:checked")).to_have_text("Your pasted code (racing now)")
+    expect(pick.locator("option:checked")).to_have_text("Pasted code (racing now)")
 
     page.select_option("#pick-language", "go")
     page.select_option("#pick-snippet", "go-short")
@@ -111,7 +116,7 @@ def test_the_limit_follows_the_snippet_and_the_picker_shows_what_is_live(
     page.click("#limit-form button[type=submit]")
     expect(note).to_have_text("Set by you: it stays when the snippet changes.")
     paste(host, LONG)
-    expect(live).to_contain_text("your pasted code")
+    expect(live).to_contain_text("pasted code")
     expect(limit).to_have_value("45")  # the host's own limit stays
     page.click("#limit-auto")
     expect(limit).to_have_value(str(long_s))
