@@ -20,7 +20,9 @@ export function tellHostChange(before, after, me) {
           ? "the rematch is yours to start"
           : "you start the race";
     notify(`${gone} left: you are the host now — ${can}.`, "ok");
-  } else if (before.host !== me) {
-    notify(`${gone} left: ${nameIn(after, after.host) || "someone else"} is the host now.`, "info");
+  } else {
+    const next = nameIn(after, after.host) || "someone else";
+    // The host back after the grace window finds the room in other hands.
+    notify(before.host === me ? `${next} is the host now.` : `${gone} left: ${next} is the host now.`);
   }
 }

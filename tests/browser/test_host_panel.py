@@ -196,7 +196,7 @@ def test_the_host_leaving_mid_race_hands_the_room_to_the_next_racer(
     host_lane = bea.page.locator(".lane", has_text="Hana").locator(".host-tag")
     expect(host_lane).to_be_visible()
     expect(bea.page.locator("#end-btn")).to_be_hidden()
-    host.page.goto("/")  # the host goes away mid-race, past the grace window
+    host.context.set_offline(True)  # the host's network drops mid-race, past the grace window
 
     expect(bea.page.locator("#notice")).to_have_text(
         "Hana left: you are the host now — you can end the race."
@@ -204,6 +204,10 @@ def test_the_host_leaving_mid_race_hands_the_room_to_the_next_racer(
     expect(cal.page.locator("#notice")).to_have_text("Hana left: Bea is the host now.")
     expect(cal.page.locator(".lane", has_text="Bea").locator(".host-tag")).to_be_visible()
     expect(cal.page.locator("#end-btn")).to_be_hidden()
+    host.context.set_offline(False)  # back: the seat is kept (as gone), the role is not
+    expect(host.page.locator("#notice")).to_have_text("Bea is the host now.")
+    expect(host.page.locator(".lane", has_text="Bea").locator(".host-tag")).to_be_visible()
+    expect(host.page.locator("#end-btn")).to_be_hidden()
     ending = bea.page.locator("#end-btn")
     ending.click()
     ending.click()
