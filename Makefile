@@ -71,6 +71,7 @@ pytest: setup browser nginx
 bench: setup
 	$(BIN)/python bench/scorer.py
 	$(BIN)/python bench/verdict_humans.py
+	$(BIN)/python bench/analysis.py
 
 ## bench-db: seed 1,000,000 results into Postgres (schema `bench`, once) and time the leaderboard queries
 bench-db: setup

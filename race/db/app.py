@@ -21,6 +21,7 @@ from sqlalchemy.pool import NullPool
 
 from race.db import green
 from race.db import migrate
+from race.db.analyses import Analyses
 from race.db.engine import make_engine
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,8 @@ class Database:
     #: Whether the schema was found current; False while the database was unreachable
     #: from start-up on (the first health check that reaches it checks it then).
     checked: bool = True
+    #: The error analyses of the races read last (``GET /api/races/<id>``).
+    analyses: Analyses = field(default_factory=Analyses)
 
     _probe: threading.Lock = field(default_factory=threading.Lock)
     #: The last probe: when it ended (monotonic s) and what it raised (None: healthy).

@@ -1,5 +1,6 @@
 """Finished race reads: a race with its snippet and standings, and its players' stored
-keystroke logs. Each takes a session and reads; none commits."""
+keystroke logs (``race.db.analyses`` adds the error analysis). Each takes a session and
+reads; none commits."""
 
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ def race(session: Session, race_id: str) -> dict[str, Any] | None:
         .where(Result.race_id == race_id)
         .order_by(Result.place)
     ).all()
-    return {
+    body = {
         "race_id": found.id,
         "round": found.round,
         "mode": found.mode,
@@ -51,6 +52,7 @@ def race(session: Session, race_id: str) -> dict[str, Any] | None:
             for r in results
         ],
     }
+    return body
 
 
 def keylog(session: Session, race_id: str, player_id: str) -> list[str] | None:

@@ -11,6 +11,7 @@ from typing import Any
 from flask import Blueprint
 from flask import Response
 from flask import abort
+from flask import current_app
 from flask import jsonify
 from flask import redirect
 from flask import render_template
@@ -24,6 +25,7 @@ from race.db import leaderboards
 from race.db import profiles
 from race.db import races
 from race.db import views
+from race.db.app import database
 from race.db.app import db_session
 from race.db.bests import PERIODS
 from race.db.bests import language_board
@@ -202,12 +204,16 @@ def race_page(race_id: str) -> ResponseReturnValue:
 
 @bp.get("/api/races/<race_id>")
 def race_api(race_id: str) -> ResponseReturnValue:
-    """Return a finished race as JSON, with each player's per-second series."""
+    """Return a finished race as JSON, with each player's per-second series and error
+    analysis (not computed for a HEAD request, which only asks whether the race is stored)."""
     if not RACE_ID.match(race_id):
         raise BadRequest("not a race id")
-    found = races.race(db_session(), race_id)
+    db = db_session()
+    found = races.race(db, race_id)
     if found is None:
         return jsonify({"error": {"code": "not_found", "message": "no such race"}}), 404
+    if request.method != "HEAD":
+        database(current_app).analyses.add(db, found)
     return jsonify(found)
 
 

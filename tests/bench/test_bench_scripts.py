@@ -28,6 +28,11 @@ def test_scorer_bench_prints_keys_per_second() -> None:
     assert "keys/s" in out
 
 
+def test_analysis_bench_prints_the_cost_per_race() -> None:
+    out = run("bench/analysis.py", "--quick")
+    assert "analysis fold only" in out and "eventlet" in out and " ms" in out
+
+
 def small_race(client: str) -> list[str]:
     """Run bench/load.py with 10 racers on one worker and return its last row's columns;
     check that it measured a glass-to-glass delay and saw the period the worker told."""

@@ -16,7 +16,10 @@ from sqlalchemy import select
 
 from race import create_app
 from race.config import Config
+from race.core.course import Course
 from race.core.keylog import parse_log
+from race.core.rules import Rules
+from race.core.snippet import indent_unit
 from race.db.app import database
 from race.db.models import KeyLog
 from race.db.models import Result
@@ -189,7 +192,9 @@ def test_a_finished_race_replays_frame_by_frame(app: Flask, client: FlaskClient)
     answer = client.get(f"/api/races/{race_id}/trace")
     assert answer.status_code == 200 and "public" in answer.headers["Cache-Control"]
     body = answer.get_json()
-    assert body["snippet"] == race["snippet"] and body["limit_ms"] == race["limit_ms"]
+    # the race's snippet also carries its token classes, for the analysis
+    assert body["snippet"] == {k: v for k, v in race["snippet"].items() if k != "classes"}
+    assert body["limit_ms"] == race["limit_ms"]
     (dee,) = body["players"]
     (stored,) = race["standings"]
     assert dee["name"] == "Dee" and dee["net_wpm"] == stored["net_wpm"]
@@ -239,3 +244,30 @@ def test_pages_answer_503_while_the_database_is_away(tmp_path: Path) -> None:
     assert answer.status_code == 503 and answer.get_json()["error"]["code"] == "unavailable"
     assert client.get("/leaderboard").status_code == 503
     assert client.get("/healthz").get_json()["database"].startswith("error")
+
+
+def test_the_race_api_analyses_each_players_stored_log(app: Flask, client: FlaskClient) -> None:
+    services = app.extensions["coderace"]
+    track = Track(services.store, services.sink)
+    race_id = track.practice("Dee", seed=4)
+    deadline = time.monotonic() + 10
+    while services.store.outbox_size():
+        assert time.monotonic() < deadline
+        track.heartbeat.drain_outbox()
+        time.sleep(0.02)
+    assert client.head(f"/api/races/{race_id}").status_code == 200
+    body = client.get(f"/api/races/{race_id}").get_json()
+    text, classes = body["snippet"]["text"], body["snippet"]["classes"]
+    assert len(classes) == len(text) and set(classes) <= set("kisnopcwlx")
+    (dee,) = body["standings"]
+    found = dee["analysis"]
+    rows = {row["class"]: row for row in found["classes"]}
+    assert {"keyword", "identifier", "punctuation"} <= set(rows)
+    # the analysis counts the mistakes the scorer counted, and every typed character once
+    assert sum(row["errors"] for row in rows.values()) == found["mistake_count"]
+    assert found["mistake_count"] == sum(count for _, count in dee["missed"])
+    course = Course(text, Rules.from_mapping(body["rules"]), indent_unit(body["snippet"]["indent"]))
+    assert sum(row["chars"] for row in rows.values()) == course.typeable
+    assert found["slowest"]["percent"] > 0 and found["baseline"] == "identifier"
+    assert all(0 <= pos < len(text) for pos, _, _ in found["mistakes"])
+    assert len(found["keys"]) <= 10 and len(found["bigrams"]) <= 10
