@@ -1,4 +1,5 @@
 // After a round: the results with their charts, and the stored race's replay and ghost links.
+import { clearAnalysis, loadAnalysis, showAnalysis } from "./analysis.js";
 import { byId, reducedMotion } from "./dom.js";
 import { drawGhosts, showGhostResult } from "./ghost-race.js";
 import { sender } from "./keys.js";
@@ -52,6 +53,7 @@ export function clearAftermath() {
   byId("finish").hidden = true;
   byId("replay-btn").hidden = true;
   byId("ghost-btn").hidden = true;
+  clearAnalysis(byId("analysis"));
 }
 
 /** Offer this round's stored race (its replay, and this run as a ghost) once the results
@@ -70,6 +72,8 @@ async function offerStored(room, mine) {
         replay.hidden = false;
         ghost.href = `/play/practice?ghost=${encodeURIComponent(`${raceId}:${s.me}`)}`;
         ghost.hidden = !mine?.completed || mine.flagged || s.role !== "racer";
+        if ((await loadAnalysis(raceId)) && isCurrent(room))
+          showAnalysis(byId("analysis"), results.selected);
         return;
       }
     } catch {

@@ -1,5 +1,6 @@
 // Results: your figures, the WPM chart, the characters missed most, flags, and the standings.
 import { WpmChart } from "./chart.js";
+import { showAnalysis } from "./analysis.js";
 import { byId, duration, el, fill, ordinal } from "./dom.js";
 
 const SHOWN = { " ": "space", "\n": "Enter", "\t": "Tab", "": "end" };
@@ -28,6 +29,8 @@ export class Results {
       return;
     }
     const detail = details[pid];
+    this.selected = pid;
+    showAnalysis(byId("analysis"), pid);
     byId("result-who").textContent = pid === me ? "Your race" : `${row.name}'s race`;
     for (const tr of byId("standings-body").children) {
       tr.classList.toggle("selected", tr.dataset.id === pid);
