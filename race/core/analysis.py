@@ -153,18 +153,29 @@ def analyse_log(log: KeyLog, classes: str | None) -> Analysis:
     return analyse(course, classes, keys)
 
 
-def slower(by_class: dict[str, Tally]) -> tuple[str, str, int] | None:
-    """Return (slowest class, baseline class, percent slower), comparing classes with at
-    least ``MIN_TIMED`` timed characters against identifiers (or the most timed class)."""
-    timed = {c: t for c, t in by_class.items() if t.timed >= MIN_TIMED}
-    if len(timed) < 2:
+def baseline(by_class: dict[str, Tally]) -> str | None:
+    """Return the class others are compared with: identifiers, or else the most timed class
+    (None if no class has ``MIN_TIMED`` timed characters)."""
+    timed = {c: t.timed for c, t in by_class.items() if t.timed >= MIN_TIMED}
+    if not timed:
         return None
-    base = IDENTIFIER if IDENTIFIER in timed else max(timed, key=lambda c: (timed[c].timed, c))
-    base_ms = timed[base].ms_per_char
-    others = [c for c in CLASSES if c in timed and c != base]
-    worst = max(others, key=lambda c: timed[c].ms_per_char or 0.0)
-    worst_ms = timed[worst].ms_per_char
-    if not base_ms or worst_ms is None or worst_ms <= base_ms:
+    return IDENTIFIER if IDENTIFIER in timed else max(timed, key=lambda c: (timed[c], c))
+
+
+def slower(by_class: dict[str, Tally]) -> tuple[str, str, int] | None:
+    """Return (slowest class, baseline class, percent slower), comparing the classes with at
+    least ``MIN_TIMED`` timed characters; None if none is slower than the baseline."""
+    base = baseline(by_class)
+    if base is None:
+        return None
+    base_ms = by_class[base].ms_per_char
+    others = [c for c in CLASSES if c in by_class and by_class[c].timed >= MIN_TIMED]
+    others.remove(base)
+    if not others or not base_ms:
+        return None
+    worst = max(others, key=lambda c: by_class[c].ms_per_char or 0.0)
+    worst_ms = by_class[worst].ms_per_char
+    if worst_ms is None or worst_ms <= base_ms:
         return None
     return worst, base, round(100 * (worst_ms / base_ms - 1))
 
@@ -188,7 +199,7 @@ def _slowest(tallies: dict[str, Tally], top: int) -> list[tuple[str, Tally]]:
 def analysis_json(analysis: Analysis) -> dict[str, object]:
     """Return an analysis as the results API serves it (every list bounded)."""
     found = slower(analysis.by_class)
-    base = found[1] if found else None
+    base = baseline(analysis.by_class)
     base_ms = analysis.by_class[base].ms_per_char if base else None
     classes = []
     for cls in CLASSES:

@@ -73,7 +73,7 @@ async function offerStored(room, mine) {
         ghost.href = `/play/practice?ghost=${encodeURIComponent(`${raceId}:${s.me}`)}`;
         ghost.hidden = !mine?.completed || mine.flagged || s.role !== "racer";
         if ((await loadAnalysis(raceId)) && isCurrent(room))
-          showAnalysis(byId("analysis"), results.selected);
+          showAnalysis(byId("analysis"), results.selected, s.me);
         return;
       }
     } catch {

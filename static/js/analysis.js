@@ -42,8 +42,9 @@ export function clearAnalysis(box) {
   fill(box);
 }
 
-/** Show one player's analysis of the loaded race in `box` (hidden if there is none). */
-export function showAnalysis(box, playerId, race = stored) {
+/** Show one player's analysis of the loaded race in `box` (hidden if there is none);
+ * it speaks to the player as "you" when they are `me`. */
+export function showAnalysis(box, playerId, me = null, race = stored) {
   const standing = race?.standings.find((s) => s.player_id === playerId);
   const analysis = standing?.analysis;
   box.hidden = !analysis;
@@ -54,23 +55,26 @@ export function showAnalysis(box, playerId, race = stored) {
   fill(
     box,
     el("h3", {}, "By token"),
-    verdict(analysis),
+    verdict(analysis, playerId === me ? "You are" : `${standing.name} is`),
     classTable(analysis),
     slowest(analysis),
-    el("h3", {}, "Your mistakes, where they happened"),
+    el("h3", {}, "Mistakes, where they happened"),
     mistakesView(race.snippet.text, analysis),
   );
 }
 
-function verdict(analysis) {
+function verdict(analysis, subject) {
   const slow = analysis.slowest;
-  if (!slow) return el("p", { class: "meta" }, "Too few characters to compare token classes.");
+  if (!analysis.baseline)
+    return el("p", { class: "meta" }, "Too few characters to compare token classes.");
+  const base = NAMES[analysis.baseline];
+  if (!slow) return el("p", { class: "analysis-verdict" }, `No token is slower than ${base}.`);
   return el(
     "p",
     { class: "analysis-verdict" },
-    `You are ${slow.percent} % slower on `,
+    `${subject} ${slow.percent} % slower on `,
     el("strong", {}, NAMES[slow.class]),
-    ` than on ${NAMES[analysis.baseline]}.`,
+    ` than on ${base}.`,
   );
 }
 
@@ -147,7 +151,7 @@ function slowest(analysis) {
         analysis.bigrams.length
           ? analysis.bigrams
               .slice(0, 6)
-              .map((b) => item(el("span", {}, ...[...b.pair].map((ch) => el("kbd", {}, shown(ch)))), b))
+              .map((b) => item(el("span", {}, [...b.pair].map((c) => el("kbd", {}, shown(c)))), b))
           : el("li", { class: "empty" }, "—"),
       ),
     ),

@@ -6,7 +6,7 @@ const box = byId("analysis");
 const pick = byId("analysis-player");
 const race = await loadAnalysis(box.dataset.race);
 if (race) {
-  const show = () => showAnalysis(box, pick.value, race);
+  const show = () => showAnalysis(box, pick.value, null, race);
   pick.addEventListener("change", show);
   show();
   byId("analysis-section").hidden = !race.standings.some((s) => s.analysis);

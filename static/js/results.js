@@ -30,7 +30,7 @@ export class Results {
     }
     const detail = details[pid];
     this.selected = pid;
-    showAnalysis(byId("analysis"), pid);
+    showAnalysis(byId("analysis"), pid, me);
     byId("result-who").textContent = pid === me ? "Your race" : `${row.name}'s race`;
     for (const tr of byId("standings-body").children) {
       tr.classList.toggle("selected", tr.dataset.id === pid);

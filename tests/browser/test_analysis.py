@@ -12,6 +12,7 @@ import pytest
 
 from race.corpus import Corpus
 from race.corpus import load_dir
+from tests.browser.conftest import PHONE
 from tests.browser.conftest import Player
 from tests.browser.conftest import playwright_expect
 from tests.browser.conftest import type_together
@@ -65,6 +66,9 @@ def test_a_mistake_in_a_string_is_marked_with_the_token_table(
     expect(mark).to_have_text("i")
     assert "for “i”" in (mark.get_attribute("title") or "")
     solo.shot("analysis-practice-desktop")
+    solo.page.set_viewport_size(PHONE)
+    expect(mark).to_be_visible()
+    solo.shot("analysis-practice-375")
     assert not solo.errors
 
     # The shareable race page shows the same analysis, in the dark theme too.
@@ -75,5 +79,12 @@ def test_a_mistake_in_a_string_is_marked_with_the_token_table(
     expect(section).to_be_visible()
     expect(section.locator("mark.mistake")).to_have_attribute("data-pos", str(WRONG_AT))
     expect(section.locator('.token-table tr[data-class="string"] td').nth(4)).to_have_text("1")
+    race = dark.page.request.get("/api" + href).json()
+    slowest = race["standings"][0]["analysis"]["slowest"]
+    said = section.locator(".analysis-verdict")  # the server's figure, named for a stranger
+    if slowest is None:
+        expect(said).to_have_text("No token is slower than identifiers.")
+    else:
+        expect(said).to_contain_text(f"Solo is {slowest['percent']} % slower on ")
     dark.shot("analysis-race-page-dark")
     assert not dark.errors

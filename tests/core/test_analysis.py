@@ -11,6 +11,7 @@ from race.core.analysis import PAUSE_MS
 from race.core.analysis import Tally
 from race.core.analysis import analyse
 from race.core.analysis import analysis_json
+from race.core.analysis import baseline
 from race.core.analysis import slower
 from race.core.course import Course
 from race.core.course import ideal_keys
@@ -89,6 +90,17 @@ def test_slower_compares_with_identifiers() -> None:
     assert slower({"identifier": Tally(chars=9, timed=9, ms=900)}) is None
     tallies["punctuation"] = Tally(chars=3, timed=3, ms=200)
     assert slower(tallies) is None  # nothing is slower than identifiers
+    assert baseline(tallies) == "identifier"
+    assert baseline({"string": Tally(chars=3, timed=3, ms=9)}) == "string"
+    assert baseline({"identifier": Tally(chars=2, timed=2, ms=9)}) is None
+
+
+def test_the_api_block_compares_even_when_nothing_is_slower() -> None:
+    keys = [(i * 100, ch) for i, ch in enumerate("abcd(((")]
+    body = analysis_json(analyse(Course("abcd((("), "iiiippp", keys))
+    assert body["baseline"] == "identifier" and body["slowest"] is None
+    rows = {row["class"]: row for row in body["classes"]}  # type: ignore[attr-defined]
+    assert rows["punctuation"]["vs_baseline"] == 0
 
 
 def test_a_pause_is_not_timed_and_auto_indent_keeps_a_bigram() -> None:
