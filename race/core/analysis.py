@@ -136,7 +136,8 @@ def analyse(course: Course, classes: str | None, keys: Iterable[Key]) -> Analysi
                 by_class.setdefault(CLASS_OF_CODE[classes[p]], Tally()).errors += 1
             count += 1
             if len(mistakes) < MAX_MISTAKES:
-                typed = "\n" if key[1] == ENTER else key[1]
+                # the wrong character now first in the error run (Tab types blanks)
+                typed = typist.error_run[:1] or ("\n" if key[1] == ENTER else key[1][:1])
                 mistakes.append(Mistake(p, typed, t))
     return Analysis(by_class, by_key, by_bigram, tuple(mistakes), count)
 

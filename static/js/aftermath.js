@@ -1,5 +1,5 @@
 // After a round: the results with their charts, and the stored race's replay and ghost links.
-import { clearAnalysis, loadAnalysis, showAnalysis } from "./analysis.js";
+import { clearAnalysis, holdAnalysis, loadAnalysis, showAnalysis } from "./analysis.js";
 import { byId, reducedMotion } from "./dom.js";
 import { drawGhosts, showGhostResult } from "./ghost-race.js";
 import { sender } from "./keys.js";
@@ -72,8 +72,11 @@ async function offerStored(room, mine) {
         replay.hidden = false;
         ghost.href = `/play/practice?ghost=${encodeURIComponent(`${raceId}:${s.me}`)}`;
         ghost.hidden = !mine?.completed || mine.flagged || s.role !== "racer";
-        if ((await loadAnalysis(raceId)) && isCurrent(room))
+        const stored = await loadAnalysis(raceId);
+        if (stored && isCurrent(room)) {
+          holdAnalysis(stored);
           showAnalysis(byId("analysis"), results.selected, s.me);
+        }
         return;
       }
     } catch {

@@ -27,12 +27,15 @@ const percent = (share) => `${(share * 100).toFixed(1)} %`;
 export async function loadAnalysis(raceId) {
   try {
     const res = await fetch(`/api/races/${encodeURIComponent(raceId)}`);
-    if (!res.ok) return null;
-    stored = await res.json();
+    return res.ok ? await res.json() : null;
   } catch {
     return null; /* offline: the results stay without their analysis */
   }
-  return stored;
+}
+
+/** Keep a loaded race as the one whose analysis the results show (until cleared). */
+export function holdAnalysis(race) {
+  stored = race;
 }
 
 /** Forget the stored race and hide its analysis (a new round is starting). */

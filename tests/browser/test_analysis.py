@@ -71,8 +71,14 @@ def test_a_mistake_in_a_string_is_marked_with_the_token_table(
     solo.shot("analysis-practice-375")
     assert not solo.errors
 
-    # The shareable race page shows the same analysis, in the dark theme too.
     href = solo.page.locator("#replay-btn").get_attribute("href") or ""
+    # The next run starts without the last run's analysis.
+    solo.page.click("#again-btn")
+    expect(solo.page.locator("#results")).to_be_hidden()
+    expect(box).to_be_hidden()
+    expect(box.locator("mark")).to_have_count(0)
+
+    # The shareable race page shows the same analysis, in the dark theme too.
     dark = player("Viewer", color_scheme="dark")
     dark.page.goto(href)
     section = dark.page.locator("#analysis-section")

@@ -126,6 +126,14 @@ def test_tab_typed_characters_are_counted_but_only_the_first_is_timed() -> None:
     assert (ws.chars, ws.timed, ws.ms) == (4, 1, 200)
 
 
+def test_a_mistake_records_the_character_typed_even_for_enter_and_tab() -> None:
+    course = Course("ab\ncd", Rules(skip_indent=False))
+    keys: list[Key] = [(0, "a"), (100, ENTER), (200, BACKSPACE), (300, "b"), (400, TAB)]
+    found = analyse(course, "iilii", keys)
+    assert [(m.pos, m.typed) for m in found.mistakes] == [(1, "\n"), (2, " ")]
+    assert found.by_class["newline"].errors == 1
+
+
 def test_mistakes_past_the_bound_are_counted_not_kept() -> None:
     text = "a" * (MAX_MISTAKES + 5)
     keys: list[Key] = []
