@@ -199,7 +199,8 @@ def race_page(race_id: str) -> ResponseReturnValue:
     found = races.race(db_session(), race_id) if RACE_ID.match(race_id) else None
     if found is None:
         abort(404, "There is no finished race with that id.")
-    return render_template("race_result.html", race=found)
+    # the analysis opens on the viewer's own typing when they raced
+    return render_template("race_result.html", race=found, mine=viewer_ids())
 
 
 @bp.get("/api/races/<race_id>")

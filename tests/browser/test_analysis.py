@@ -77,6 +77,11 @@ def test_a_mistake_in_a_string_is_marked_with_the_token_table(
     expect(solo.page.locator("#results")).to_be_hidden()
     expect(box).to_be_hidden()
     expect(box.locator("mark")).to_have_count(0)
+    # The racer's own view of the race page speaks to them.
+    solo.page.goto(href)
+    expect(solo.page.locator("#analysis-section .analysis-verdict")).to_contain_text(
+        re.compile(r"^(You are \d+ % slower on |No token is slower)")
+    )
 
     # The shareable race page shows the same analysis, in the dark theme too.
     dark = player("Viewer", color_scheme="dark")

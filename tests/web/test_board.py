@@ -25,6 +25,8 @@ from race.db.models import KeyLog
 from race.db.models import Result
 from race.db.write import save_race
 from race.db.write import unpack_frames
+from race.identity import Player
+from race.identity.tokens import issue_token
 from tests.db.play import Track
 from tests.db.records import pid
 from tests.db.records import record
@@ -271,3 +273,16 @@ def test_the_race_api_analyses_each_players_stored_log(app: Flask, client: Flask
     assert found["slowest"]["percent"] > 0 and found["baseline"] == "identifier"
     assert all(0 <= pos < len(text) for pos, _, _ in found["mistakes"])
     assert len(found["keys"]) <= 10 and len(found["bigrams"]) <= 10
+
+
+def test_the_race_page_opens_the_analysis_on_the_viewers_own_typing(
+    app: Flask, client: FlaskClient
+) -> None:
+    history(app)
+    page = client.get("/races/AAAAAAAAAAAAAAAAAAAAA1").get_data(as_text=True)
+    assert 'id="analysis-section"' in page and "data-me" not in page  # a stranger
+    bo = Player(pid(2), "Bo")
+    client.post("/api/me/guest", json={"token": issue_token(app.config["SECRET_KEY"], bo)})
+    page = client.get("/races/AAAAAAAAAAAAAAAAAAAAA1").get_data(as_text=True)
+    assert f'<option value="{pid(2)}" data-me="1" selected>Bo</option>' in page
+    assert page.count("data-me") == 1
