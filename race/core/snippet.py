@@ -6,6 +6,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from race.core.lesson import About
+from race.core.lesson import make_about
+
 LANGUAGES = (
     "python",
     "javascript",
@@ -41,7 +44,7 @@ MAX_NAMED_CHARS = 5
 MAX_TITLE_CHARS = 80
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$")
 _INDENT_RE = re.compile(r"^(tab|spaces:([1-8]))$")
-_REQUIRED = ("id", "title", "language", "difficulty", "indent")
+_REQUIRED = ("id", "title", "language", "difficulty", "indent", "about", "concepts")
 HEADER_END = "---"
 
 
@@ -168,9 +171,11 @@ def _name(ch: str) -> str:
     return f"{ch} ({point})" if unicodedata.category(ch)[0] in "LNPS" else point
 
 
-def parse_snippet(source: str, name: str) -> Snippet:
+def parse_snippet(source: str, name: str) -> tuple[Snippet, About]:
     """Parse a snippet file: ``key: value`` header lines, a ``---`` line, then the code.
 
+    Returns the snippet and what it shows (its ``about`` and ``concepts`` header lines,
+    kept apart so a race's snippet record, and its content hash, stay the code alone).
     ``name`` is only used in error messages (the file the text came from).
     """
     header_text, sep, body = source.replace("\r\n", "\n").partition("\n" + HEADER_END + "\n")
@@ -194,7 +199,7 @@ def parse_snippet(source: str, name: str) -> Snippet:
     if unknown:
         raise SnippetError(f"{name}: unknown header key(s) {', '.join(unknown)}")
     try:
-        return make_snippet(
+        snippet = make_snippet(
             id=meta["id"],
             title=meta["title"],
             language=meta["language"],
@@ -202,6 +207,7 @@ def parse_snippet(source: str, name: str) -> Snippet:
             indent=meta["indent"],
             code=body,
         )
+        return snippet, make_about(meta["about"], meta["concepts"])
     except ValueError as exc:
         raise SnippetError(f"{name}: {exc}") from None
 

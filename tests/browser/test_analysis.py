@@ -17,6 +17,7 @@ from tests.browser.conftest import Player
 from tests.browser.conftest import playwright_expect
 from tests.browser.conftest import type_together
 from tests.browser.conftest import wait_typing
+from tests.realtime.conftest import ABOUT
 
 pytestmark = pytest.mark.integration
 expect = playwright_expect()
@@ -32,7 +33,7 @@ def corpus(tmp_path: Path) -> Corpus:
     path = tmp_path / "corpus" / "python" / "py-greet.snip"
     path.parent.mkdir(parents=True)
     header = "id: py-greet\ntitle: Greet\nlanguage: python\ndifficulty: easy\nindent: spaces:4\n"
-    path.write_text(header + "---\n" + CODE)
+    path.write_text(header + ABOUT + "---\n" + CODE)
     return load_dir(path.parents[1])
 
 

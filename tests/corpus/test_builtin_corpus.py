@@ -21,7 +21,12 @@ from race.corpus import load_dir
 MAX_LINE_CHARS = 79
 PRINTABLE = frozenset(chr(c) for c in range(0x20, 0x7F)) | {"\n"}
 
-HEADER = "id: {id}\ntitle: {title}\nlanguage: python\ndifficulty: easy\nindent: spaces:4\n"
+HEADER = (
+    "id: {id}\ntitle: {title}\nlanguage: python\ndifficulty: easy\nindent: spaces:4\n"
+    "about: Adds two numbers through a local name and returns the total. "
+    "It is a file for the tests.\n"
+    "concepts: type-hints\n"
+)
 CODE = "def add(a, b):\n    total = a + b\n    return total\n"
 
 
@@ -256,7 +261,9 @@ def test_crlf_tabs_and_trailing_space_are_normalised(tmp_path: Path) -> None:
 
 def test_tab_indent_keeps_tabs(tmp_path: Path) -> None:
     text = (
-        "id: go-tabs\ntitle: Tabs\nlanguage: go\ndifficulty: easy\nindent: tab\n---\n"
+        "id: go-tabs\ntitle: Tabs\nlanguage: go\ndifficulty: easy\nindent: tab\n"
+        + HEADER.split("indent: spaces:4\n")[1]
+        + "---\n"
         "func f() int {\n\tx := 1  \n\treturn x\n}\n\n"
     )
     _write(tmp_path, "go/go-tabs.snip", text)

@@ -27,13 +27,20 @@ FAST = Timing(
     grace_ms=1500,
 )
 
+#: The ``about`` and ``concepts`` header lines every test snippet carries (the loader needs them).
+ABOUT = (
+    "about: A snippet only a few keys long, made for the tests. "
+    "It keeps each of their races quick.\n"
+    "concepts: testing\n"
+)
+
 SNIPPETS = {
     "python/py-short.snip": (
         "id: py-short\ntitle: Short Python\nlanguage: python\ndifficulty: easy\n"
-        "indent: spaces:4\n---\ndef add(a, b):\n    return a + b\nprint(add(1, 2))\n"
+        f"indent: spaces:4\n{ABOUT}---\ndef add(a, b):\n    return a + b\nprint(add(1, 2))\n"
     ),
     "go/go-short.snip": (
-        "id: go-short\ntitle: Short Go\nlanguage: go\ndifficulty: easy\nindent: tab\n"
+        f"id: go-short\ntitle: Short Go\nlanguage: go\ndifficulty: easy\nindent: tab\n{ABOUT}"
         "---\nfunc main() {\n\tfmt.Println(1)\n}\n"
     ),
 }

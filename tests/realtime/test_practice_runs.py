@@ -12,6 +12,7 @@ import pytest
 from race.core.practice import FIRST_KEY_SLACK_MS
 from race.corpus import Corpus
 from race.corpus import load_dir
+from tests.realtime.conftest import ABOUT
 from tests.realtime.conftest import SNIPPETS
 from tests.realtime.harness import Client
 from tests.realtime.harness import Server
@@ -22,7 +23,7 @@ from tests.realtime.test_quick_race import keys_for
 #: A second Python snippet, so there is a next one in the language.
 OTHER_PYTHON = (
     "id: py-other\ntitle: Other Python\nlanguage: python\ndifficulty: easy\n"
-    "indent: spaces:4\n---\nx = 1\ny = 2\nprint(x + y)\n"
+    f"indent: spaces:4\n{ABOUT}---\nx = 1\ny = 2\nprint(x + y)\n"
 )
 
 
