@@ -209,7 +209,7 @@ def _message_queue(app: Flask) -> QueuedRedisManager:
         svc = services(app)
         room = svc.store.get_room(code)
         if room is not None:
-            view = room_view(room, wall_ms())
+            view = room_view(room, wall_ms(), svc.engine.corpus.about(room.snippet))
             server: Any = svc.socketio.server  # type: ignore[attr-defined]  # the stub omits it
             server.emit("room", view, to=code, ignore_queue=True)
 

@@ -118,7 +118,8 @@ class Engine:
 
     def broadcast(self, room: Room) -> None:
         """Send the room's public view to everyone in it."""
-        self.emit("room", room_view(room, self.clock()), room.code)
+        view = room_view(room, self.clock(), self.corpus.about(room.snippet))
+        self.emit("room", view, room.code)
 
     def room(self, code: str) -> Room:
         """Return a room or refuse with ``no_such_room``."""

@@ -131,7 +131,8 @@ def _enter(svc: Services, who: Player, code: str) -> dict[str, Any]:
         # marked nothing; the heartbeat's reconcile marks the seat this join took.
         svc.heartbeat.reconciler.closed(_sid(), code, who.id)
     room = svc.engine.room(code)
-    return {"room": room_view(room, wall_ms()), "you": svc.racing.you(room, who.id)}
+    view = room_view(room, wall_ms(), svc.engine.corpus.about(room.snippet))
+    return {"room": view, "you": svc.racing.you(room, who.id)}
 
 
 def sync(svc: Services, who: Player, msg: s.Sync) -> Answer:

@@ -5,13 +5,17 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from race.core.lesson import About
 from race.core.room import MAX_RACERS
 from race.core.room import Room
 from race.core.room import Seat
 
 
-def room_view(room: Room, now: int) -> dict[str, Any]:
-    """Return the public view of a room (the ``room`` event)."""
+def room_view(room: Room, now: int, about: About | None) -> dict[str, Any]:
+    """Return the public view of a room (the ``room`` event).
+
+    ``about`` is what the room's snippet shows (``Corpus.about``): None for custom code.
+    """
     snippet = room.snippet
     finished = sorted(
         (s for s in room.racers if s.finish_ms is not None), key=lambda s: s.finish_ms or 0
@@ -43,6 +47,8 @@ def room_view(room: Room, now: int) -> dict[str, Any]:
             "difficulty": snippet.difficulty,
             "indent": snippet.indent,
             "text": snippet.text,
+            "about": None if about is None else about.text,
+            "concepts": [] if about is None else list(about.concepts),
         },
         "racers": [_seat(s, places.get(s.player_id)) for s in room.racers],
         "spectators": [_seat(s, None) for s in room.spectators],
