@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from race.core.lesson import About
 from race.core.snippet import LANGUAGES
 from race.core.snippet import Snippet
 from race.core.snippet import language_name
@@ -71,21 +72,26 @@ def preview(text: str) -> str:
     return "\n".join(shown)
 
 
-def matches(snippet: Snippet, text: str) -> bool:
-    """Tell whether every word of a search appears in the snippet's title, id or code."""
-    haystack = f"{snippet.title}\n{snippet.id}\n{snippet.text}".lower()
+def matches(snippet: Snippet, text: str, concepts: Iterable[str] = ()) -> bool:
+    """Tell whether every word of a search appears in the snippet's title, id, concepts or code."""
+    haystack = f"{snippet.title}\n{snippet.id}\n{' '.join(concepts)}\n{snippet.text}".lower()
     return all(word in haystack for word in text.lower().split())
 
 
 def rows(
-    snippets: Iterable[Snippet], bests: Mapping[tuple[str, str], BestTime], query: Query
+    snippets: Iterable[Snippet],
+    bests: Mapping[tuple[str, str], BestTime],
+    query: Query,
+    abouts: Mapping[str, About],
 ) -> list[dict[str, Any]]:
     """Return the library's rows (in corpus order) that the query asks for."""
     found = []
     for s in snippets:
+        about = abouts.get(s.id)
+        concepts = () if about is None else about.concepts
         if query.language is not None and s.language != query.language:
             continue
-        if query.text and not matches(s, query.text):
+        if query.text and not matches(s, query.text, concepts):
             continue
         best = bests.get((s.id, content_hash(s.indent, s.text)))
         found.append(
@@ -98,6 +104,8 @@ def rows(
                 "lines": s.lines,
                 "chars": len(s.text),
                 "preview": preview(s.text),
+                "about": None if about is None else about.text,
+                "concepts": list(concepts),
                 "best_s": None if best is None else round(best.duration_ms / 1000, 1),
                 "best_wpm": None if best is None else round(best.net_wpm),
             }

@@ -84,7 +84,7 @@ def snippet_list() -> ResponseReturnValue:
     except OperationalError:  # the library still lists the snippets, without best times
         current_app.logger.warning("best times unavailable: the database is down")
         bests = {}
-    rows = library.rows(found, bests, query)
+    rows = library.rows(found, bests, query, found.abouts)
     return render_template(
         "snippets.html",
         rows=rows,
@@ -159,7 +159,8 @@ def _race_page(
 
 @bp.get("/api/snippets")
 def snippets() -> ResponseReturnValue:
-    """List the snippets as JSON (id, title, language, difficulty, lines)."""
+    """List the snippets as JSON (id, title, language, difficulty, lines, about, concepts)."""
+    found = corpus()
     return jsonify(
         [
             {
@@ -169,7 +170,9 @@ def snippets() -> ResponseReturnValue:
                 "difficulty": s.difficulty,
                 "lines": s.lines,
                 "chars": len(s.text),
+                "about": found.abouts[s.id].text if s.id in found.abouts else None,
+                "concepts": list(found.abouts[s.id].concepts) if s.id in found.abouts else [],
             }
-            for s in corpus()
+            for s in found
         ]
     )

@@ -1,5 +1,6 @@
 // Typing: keys from the hidden input go through the mirror to the sender; the server's
 // acknowledgements and refusals bring the mirror back to the server's state.
+import { hideAbout } from "./about.js";
 import { byId } from "./dom.js";
 import { KeyInput } from "./input.js";
 import { conn, isCurrent, s, view } from "./race-state.js";
@@ -50,6 +51,7 @@ function typingOpen() {
 
 function onKey(key) {
   if (!typingOpen()) return;
+  hideAbout();
   if (waitingRun(s.room) && s.firstKeyAt === null) startClock(s.room);
   const start = s.room.starts_at ?? s.firstKeyAt;
   const t = Math.max(Math.round(conn.serverNow() - start), s.lastT, 0);

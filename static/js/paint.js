@@ -1,5 +1,6 @@
 // Drawing the room: header, lobby, track, finish line, actions. It reads the state and
 // changes nothing but the page (and, once, asks for a stored race's charts).
+import { showAbout } from "./about.js";
 import { showActions } from "./actions.js";
 import { showResults, storedDetails } from "./aftermath.js";
 import { byId, el, fill, ordinal } from "./dom.js";
@@ -17,6 +18,7 @@ export function render() {
   if (!room) return;
   const spectator = s.role === "spectator";
   setHeader(room, spectator);
+  showAbout(room, s.firstKeyAt !== null);
   const hostView =
     room.kind === "private" &&
     (room.phase === "lobby" || (room.phase === "finished" && room.host === s.me));
