@@ -43,6 +43,7 @@ def create_app(config: Config | Mapping[str, object] | None = None) -> Flask:
     from race.web import limits
     from race.web import ops
     from race.web import pages
+    from race.web import tracks
     from race.web import vendor
     from race.web import viewer
 
@@ -52,6 +53,7 @@ def create_app(config: Config | Mapping[str, object] | None = None) -> Flask:
     app.register_blueprint(board.bp)
     app.register_blueprint(accounts.bp)
     app.register_blueprint(viewer.bp)
+    app.register_blueprint(tracks.bp)
     app.register_blueprint(errors.bp)
     headers.init_app(app)
     assets.init_app(app, {"vendor.asset": ("name", vendor.vendor_path)})

@@ -68,7 +68,9 @@ def corpus() -> Corpus:
 def index() -> ResponseReturnValue:
     """Show the ways in: quick race, private room, solo practice."""
     found = corpus()
-    return render_template("index.html", languages=found.languages(), total=len(found))
+    return render_template(
+        "index.html", languages=found.languages(), total=len(found), tracks=found.tracks
+    )
 
 
 @bp.get("/snippets")

@@ -44,3 +44,37 @@ def test_a_configured_corpus_shows_its_own_abouts(tmp_path: Path) -> None:
     html = client.get("/snippets").get_data(as_text=True)
     assert "made for the tests" in card(html, "py-short")
     assert '<span class="concept">testing</span>' in card(html, "go-short")
+
+
+def test_the_flask_track_page_lists_its_steps_in_order(client: FlaskClient) -> None:
+    track = builtin().tracks["flask"]
+    page = client.get("/tracks/flask")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert f"<h1>{escape(track.title)}</h1>" in html
+    listed = re.findall(r'<li class="track-step" data-id="([^"]+)">', html)
+    assert listed == [step.snippet for step in track.steps]
+    for step in track.steps:
+        markup = re.search(rf'data-id="{step.snippet}">(.*?)</li>', html, re.S)
+        assert markup, step.snippet
+        body = markup.group(1)
+        assert str(escape(builtin().abouts[step.snippet].text)) in body
+        goal = f"<strong>{step.accuracy} %</strong> accuracy at <strong>{step.wpm} wpm</strong>"
+        assert goal in body
+        assert f'href="/play/practice?snippet={step.snippet}"' in body
+
+
+def test_an_unknown_track_is_a_404(client: FlaskClient) -> None:
+    missing = client.get("/tracks/cobol")
+    assert missing.status_code == 404
+    assert "no such track" in missing.get_data(as_text=True)
+
+
+def test_the_landing_links_the_flask_track(client: FlaskClient, tmp_path: Path) -> None:
+    html = client.get("/").get_data(as_text=True)
+    assert 'href="/tracks/flask"' in html and "Learn Flask by typing it" in html
+    steps = len(builtin().tracks["flask"].steps)
+    assert f"{steps} real Flask examples" in html
+    bare = small_corpus_app(tmp_path).test_client().get("/").get_data(as_text=True)
+    assert "/tracks/flask" not in bare  # a corpus without the track offers none
+    assert small_corpus_app(tmp_path / "b").test_client().get("/tracks/flask").status_code == 404
