@@ -84,6 +84,8 @@ def test_the_landing_leads_to_the_track_and_a_step_to_its_practice_run(
 ) -> None:
     learner = player("Learner")
     learner.page.goto("/")
+    expect(learner.page.locator(".learn-card h2")).to_have_text("Learn Flask by typing it")
+    learner.shot("landing-learn-desktop")
     learner.page.click("#learn-flask")
     learner.page.wait_for_url("**/tracks/flask")
     steps = learner.page.locator(".track-step")
