@@ -19,6 +19,7 @@ from race.core.snippet import SnippetError
 from race.core.snippet import custom_snippet
 from race.corpus import builtin
 from race.corpus import load_dir
+from race.db.write import content_hash
 
 ABOUT = "Adds two numbers and returns their total. The local name total makes the sum easy to read."
 CODE = "def add(a, b):\n    total = a + b\n    return total\n"
@@ -146,3 +147,19 @@ def test_too_many_sentences_are_refused(tmp_path: Path) -> None:
 
 def test_unfinished_sentence_is_refused(tmp_path: Path) -> None:
     _refused(tmp_path, _snip(about=ABOUT + " And then"), "end a sentence")
+
+
+def test_rewording_an_about_keeps_the_snippet_and_its_content_hash(tmp_path: Path) -> None:
+    path = tmp_path / "python" / "adder.snip"
+    path.parent.mkdir(parents=True)
+    path.write_text(_snip(), encoding="utf-8")
+    before = load_dir(tmp_path).by_id["adder"]
+    path.write_text(
+        _snip(about=ABOUT.replace("easy", "quick"), concepts="closures"), encoding="utf-8"
+    )
+    after = load_dir(tmp_path)
+    assert after.by_id["adder"] == before  # the record a room and a race keep
+    assert content_hash(before.indent, before.text) == content_hash(
+        after.by_id["adder"].indent, after.by_id["adder"].text
+    )
+    assert after.abouts["adder"].concepts == ("closures",)
