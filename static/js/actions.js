@@ -1,6 +1,7 @@
 // The race page's "what next" buttons: keep waiting, practise solo, race again, rematch.
 import { byId } from "./dom.js";
 import { notify } from "./status.js";
+import { patient } from "./wayon.js";
 
 /** Return the snippet pick that runs the same snippet again (custom code is sent back). */
 export function snippetPick(room) {
@@ -12,13 +13,15 @@ export function snippetPick(room) {
 /**
  * Wire the buttons. `getRoom()` returns the current room view; `adopt(room, you)` takes a
  * join answer (a new room replaces the page's room); `restart(next)` starts a practice
- * run again (on the next snippet if `next`).
+ * run again (on the next snippet if `next`); `way` shows a rate limit's countdown and
+ * tries again by itself when it runs out.
  */
-export function wireActions(conn, getRoom, adopt, restart) {
+export function wireActions(conn, getRoom, adopt, restart, way) {
   const go = async (event, payload) => {
-    const answer = await conn.request(event, payload);
+    const answer = await patient(conn, event, payload, way);
     if (answer.ok && answer.room) adopt(answer.room, answer.you);
-    else if (!answer.ok) notify(answer.message || "That did not work.", "error");
+    else if (!answer.ok && answer.code !== "superseded")
+      notify(answer.message || "That did not work.", "error");
   };
   byId("keep-waiting").addEventListener("click", () => {
     byId("lonely").hidden = true;

@@ -7,12 +7,15 @@ import { CodeView } from "./render.js";
 import { Results } from "./results.js";
 import { notify } from "./status.js";
 import { Track } from "./track.js";
+import { WayOn } from "./wayon.js";
 
 export const page = JSON.parse(byId("page-data").textContent);
 export const conn = new Connection();
 export const view = new CodeView(byId("code"));
 export const track = new Track(byId("track"));
 export const results = new Results();
+//: Where a refused join, room or host action shows its way on (wayon.js).
+export const way = new WayOn(byId("wayon"), { title: byId("snippet-title") });
 export const lobby = new Lobby(conn, {
   languages: page.languages,
   customLanguages: page.custom_languages,
@@ -20,6 +23,7 @@ export const lobby = new Lobby(conn, {
   customMaxChars: page.custom_max_chars,
   lookalikes: page.lookalikes,
   notify,
+  way,
 });
 
 export const s = {

@@ -12,12 +12,12 @@ const polls = new Map();
  * (or `stillWanted()` says the page has moved on). One poll per race, however many ask. */
 export function whenStored(raceId, stillWanted = () => true) {
   let poll = polls.get(raceId);
-  if (!poll) {
-    poll = { wanted: [], done: null };
-    poll.done = run(raceId, poll);
+  if (poll) poll.wanted.push(stillWanted);
+  else {
+    poll = { wanted: [stillWanted], done: null };
     polls.set(raceId, poll);
+    poll.done = run(raceId, poll);
   }
-  poll.wanted.push(stillWanted);
   return poll.done.then((stored) => stored && stillWanted());
 }
 

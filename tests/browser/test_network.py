@@ -1,0 +1,119 @@
+"""The network in a real Chromium: a connection lost mid-race pauses typing and says so
+(no key is taken that would then be dropped), and a rate-limited room shows its countdown
+from the server's ``retry_ms`` and gets in by itself."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+
+import pytest
+
+from tests.browser.conftest import Player
+from tests.browser.conftest import playwright_expect
+from tests.browser.conftest import press
+from tests.browser.conftest import type_together
+from tests.browser.conftest import wait_typing
+from tests.browser.test_race import ROOM_URL
+from tests.browser.test_race import done_chars
+from tests.browser.test_race import practice
+
+pytestmark = pytest.mark.integration
+expect = playwright_expect()
+
+#: The banner's words while a racer's connection is down (static/js/status.js NET_TEXT).
+PAUSED = "Connection lost — typing paused; it resumes when you are back."
+#: Longer than the server's stale window (5 s): keys typed offline and sent after this
+#: would be flagged, so an honest page must not have taken them.
+LONGER_THAN_STALE_S = 5.5
+
+
+def test_a_lost_connection_pauses_typing_and_loses_no_key(player: Callable[..., Player]) -> None:
+    ann = player("Ann")
+    sent: list[str] = []
+    ann.page.on(
+        "websocket",
+        lambda ws: ws.on("framesent", lambda f: sent.append(f) if '["keys"' in str(f) else None),
+    )
+    practice(ann)
+    keys = ann.snippet_keys()
+    third = len(keys) // 3
+    type_together([(ann.page, keys[:third])], seed=11)
+    time.sleep(0.8)  # every key typed so far is acknowledged
+    shown = done_chars(ann)
+    batches = len(sent)
+
+    ann.context.set_offline(True)
+    expect(ann.page.locator("#net-banner")).to_have_text(PAUSED)
+    expect(ann.page.locator("#net-state")).to_have_attribute("data-state", "paused")
+    expect(ann.page.locator("#type-input")).to_have_attribute("aria-disabled", "true")
+    expect(ann.page.locator("#hint")).to_contain_text("paused")
+    for key in keys[third : third + 4]:  # as the banner says: not taken
+        press(ann.page, key)
+    assert done_chars(ann) == shown
+    time.sleep(LONGER_THAN_STALE_S)
+    press(ann.page, keys[third])
+    assert done_chars(ann) == shown
+
+    ann.context.set_offline(False)
+    expect(ann.page.locator("#net-banner")).to_be_hidden()
+    expect(ann.page.locator("#net-state")).to_have_attribute("data-state", "online")
+    expect(ann.page.locator("#type-input")).to_have_attribute("aria-disabled", "false")
+    # Nothing typed before the drop was lost: the caret stays, and no key was dropped.
+    assert done_chars(ann) == shown
+    expect(ann.page.locator("#notice")).not_to_contain_text("too late")
+    assert len(sent) == batches  # nothing typed offline went out afterwards
+
+    type_together([(ann.page, keys[third:])], seed=13)
+    expect(ann.page.locator("#results")).to_be_visible()
+    row = ann.page.locator("#standings-body tr").first
+    expect(row).not_to_contain_text("DNF")
+    expect(ann.page.locator(".flag-tag")).to_have_count(0)  # no stale key was sent
+    assert not ann.errors
+
+
+@pytest.mark.parametrize("live", [{"RATE_LIMITS": "rooms_per_ip=1/4 seconds"}], indirect=True)
+def test_a_rate_limited_room_counts_down_and_gets_in_by_itself(
+    player: Callable[..., Player],
+) -> None:
+    bo = player("Bo")
+    practice(bo)  # the address's one room of these four seconds
+    first = bo.page.url
+    bo.page.goto("/")
+    bo.page.click("#practise")
+    way = bo.page.locator("#wayon")
+    expect(way).to_be_visible()
+    expect(way.locator("#wayon-msg")).to_have_text(
+        re.compile(r"^Too many new rooms from your address; trying again in [1-4] s$")
+    )
+    expect(bo.page.locator("#snippet-title")).not_to_have_text("Loading…")
+    expect(way.locator("a", has_text="Home")).to_be_visible()  # a way out meanwhile
+    # It counts down, then tries again by itself: no click, no reload.
+    expect(way.locator("#wayon-msg")).to_have_text(re.compile(r"trying again in 1 s$"))
+    bo.page.wait_for_url(ROOM_URL, timeout=10_000)
+    wait_typing(bo.page)
+    assert bo.page.url != first
+    expect(way).to_be_hidden()
+    expect(bo.page.locator("#snippet-meta")).to_contain_text("Practice")
+    assert not bo.errors
+
+
+@pytest.mark.parametrize("live", [{"RATE_LIMITS": "rooms_per_ip=1/4 seconds"}], indirect=True)
+def test_practise_again_waits_out_the_room_limit_by_itself(
+    player: Callable[..., Player],
+) -> None:
+    cy, dee = player("Cy"), player("Dee")
+    practice(cy)
+    first = cy.page.url
+    type_together([(cy.page, cy.snippet_keys())], seed=3)
+    expect(cy.page.locator("#results")).to_be_visible()
+    practice(dee)  # from the same address: the room of these four seconds is spent
+    cy.page.click("#again-btn")  # refused, then again by itself
+    expect(cy.page.locator("#wayon-msg")).to_contain_text(
+        "Too many new rooms from your address; trying again in"
+    )
+    cy.page.wait_for_url(lambda url: ROOM_URL.search(url) is not None and url != first)
+    wait_typing(cy.page)
+    expect(cy.page.locator("#wayon")).to_be_hidden()
+    assert not cy.errors
