@@ -50,6 +50,17 @@ export function wireActions(conn, getRoom, adopt, restart, way) {
   );
 }
 
+//: After a race one button is the primary way on: the first of these on show.
+const PRIMARY_FIRST = ["rematch-btn", "again-btn", "practice-btn"];
+
+/** Make the first button on show of PRIMARY_FIRST the row's one primary button. */
+function markPrimary() {
+  const first = PRIMARY_FIRST.map((id) => byId(id)).find((button) => !button.hidden);
+  for (const button of byId("after-actions").querySelectorAll("button, a.button")) {
+    button.classList.toggle("primary", button === first);
+  }
+}
+
 /** Show the buttons that fit the room and this player once a race is over. */
 export function showActions(room, me, spectator) {
   const kind = room.kind;
@@ -62,4 +73,5 @@ export function showActions(room, me, spectator) {
   byId("rematch-btn").hidden = !host;
   byId("rematch-lobby-btn").hidden = !host;
   byId("practice-btn").hidden = spectator || kind === "practice";
+  markPrimary();
 }
