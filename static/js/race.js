@@ -8,7 +8,7 @@ import { frame } from "./frame.js";
 import { restart, wireInstantKeys } from "./instant.js";
 import { input, onRejoin, sender } from "./keys.js";
 import { adopt, applyRoom, enter, leaveFor } from "./joining.js";
-import { conn, s, track, view, way } from "./race-state.js";
+import { actWay, conn, s, track, view, way } from "./race-state.js";
 import { notify } from "./status.js";
 import { reasonOf } from "./wayon.js";
 
@@ -72,7 +72,7 @@ conn.addEventListener("refused", (e) => {
 });
 
 onRejoin(enter, applyRoom);
-wireActions(conn, () => s.room, adopt, restart, way);
+wireActions(conn, () => s.room, adopt, restart, actWay);
 wireInstantKeys();
 byId("code").addEventListener("focus", () => input.enabled && input.focus());
 window.addEventListener("resize", () => view.relayout());

@@ -80,6 +80,12 @@ export class WayOn {
     retry.focus({ preventScroll: true });
   }
 
+  /** A new action starts: a countdown of an older one stops, and that one is not sent
+   * again (the newer one says what the person wants now). */
+  claim() {
+    if (this.waiting) this.clear();
+  }
+
   /** The action went through (or no longer matters): hide the panel. */
   clear() {
     this.#stop(false);
@@ -107,9 +113,10 @@ export class WayOn {
 /**
  * Send a request; while it is refused with a `retry_ms`, show the countdown in `way` and
  * send it again when it runs out (at most MAX_WAITS times). Resolve with the last answer,
- * or {ok: false, code: "superseded"} if another wait took the panel meanwhile.
+ * or {ok: false, code: "superseded"} if a newer action (or wait) took the panel meanwhile.
  */
 export async function patient(conn, event, payload, way) {
+  way.claim();
   for (let tries = 0; ; tries++) {
     const answer = await conn.request(event, payload);
     if (!says(answer) || tries >= MAX_WAITS) {

@@ -18,6 +18,7 @@ from tests.browser.conftest import wait_typing
 from tests.browser.test_race import ROOM_URL
 from tests.browser.test_race import done_chars
 from tests.browser.test_race import practice
+from tests.browser.test_rooms import open_room
 
 pytestmark = pytest.mark.integration
 expect = playwright_expect()
@@ -110,10 +111,35 @@ def test_practise_again_waits_out_the_room_limit_by_itself(
     expect(cy.page.locator("#results")).to_be_visible()
     practice(dee)  # from the same address: the room of these four seconds is spent
     cy.page.click("#again-btn")  # refused, then again by itself
-    expect(cy.page.locator("#wayon-msg")).to_contain_text(
+    expect(cy.page.locator("#act-wayon-msg")).to_contain_text(
         "Too many new rooms from your address; trying again in"
     )
     cy.page.wait_for_url(lambda url: ROOM_URL.search(url) is not None and url != first)
     wait_typing(cy.page)
-    expect(cy.page.locator("#wayon")).to_be_hidden()
+    expect(cy.page.locator("#act-wayon")).to_be_hidden()
     assert not cy.errors
+
+
+@pytest.mark.parametrize("live", [{"RATE_LIMITS": "events_per_connection=6/second"}], indirect=True)
+def test_a_rate_limited_host_action_goes_through_by_itself(
+    player: Callable[..., Player],
+) -> None:
+    host, guest = player("Hana"), player("Gus")
+    heard: list[str] = []
+    host.page.on("websocket", lambda ws: ws.on("framereceived", lambda f: heard.append(str(f))))
+    link = open_room(host, "python")  # its handshake's probes and the create spend the burst
+    box = host.page.locator("#lock-box")
+    for _ in range(7):  # faster than the budget: most are refused, and waited out
+        box.click()
+    host.page.wait_for_timeout(2000)  # every wait has run out
+    assert any('"rate_limited"' in frame and "retry_ms" in frame for frame in heard)
+    expect(host.page.locator("#act-wayon")).to_be_hidden()
+    expect(host.page.locator("#notice")).not_to_contain_text("too many")
+    locked = box.is_checked()
+    # What the box shows is what the server holds: the latest click went through.
+    guest.page.goto(link)
+    if locked:
+        expect(guest.page.locator("#gone-msg")).to_contain_text("locked")
+    else:
+        expect(guest.page.locator("#racer-list .person")).to_have_count(2)
+    assert not host.errors
