@@ -50,8 +50,9 @@ export function wireActions(conn, getRoom, adopt, restart, way) {
   );
 }
 
-//: After a race one button is the primary way on: the first of these on show.
-const PRIMARY_FIRST = ["rematch-btn", "again-btn", "practice-btn"];
+//: After a race one button is the primary way on: the first of these on show (in practice
+//: the next snippet; the same one again is beside it).
+const PRIMARY_FIRST = ["rematch-btn", "next-btn", "again-btn", "practice-btn"];
 
 /** Make the first button on show of PRIMARY_FIRST the row's one primary button. */
 function markPrimary() {
@@ -66,8 +67,6 @@ export function showActions(room, me, spectator) {
   const kind = room.kind;
   byId("again-btn").hidden = spectator || kind === "private";
   byId("again-btn").textContent = kind === "practice" ? "Practise again" : "Race again";
-  // In practice the next snippet is the way on; the same one again is beside it.
-  byId("again-btn").classList.toggle("primary", kind !== "practice");
   byId("next-btn").hidden = spectator || kind !== "practice" || room.snippet.id === "custom";
   const host = kind === "private" && room.host === me;
   byId("rematch-btn").hidden = !host;
