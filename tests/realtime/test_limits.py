@@ -103,6 +103,22 @@ def test_a_spent_room_budget_says_when_it_has_room_again(
         client.close()
 
 
+def test_a_spent_restart_budget_says_when_it_has_room_again(
+    server_factory: Callable[..., Server],
+) -> None:
+    srv = server_factory(RATE_LIMITS=Budgets(restarts_per_ip="1/3 seconds"))
+    client = Client(srv.url)
+    try:
+        code = client.ok("practice", {"snippet_id": "py-short"})["room"]["code"]
+        assert client.call("restart", {"code": code})["ok"]
+        refused = client.call("restart", {"code": code})
+        assert refused["code"] == "rate_limited"
+        assert refused["message"].startswith("too many restarts from your address; try again")
+        assert 0 < refused["retry_ms"] <= 3000
+    finally:
+        client.close()
+
+
 def test_a_flooding_connection_is_told_how_long_to_wait(
     server_factory: Callable[..., Server],
 ) -> None:
