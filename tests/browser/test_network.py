@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -19,6 +20,9 @@ from tests.browser.test_race import ROOM_URL
 from tests.browser.test_race import done_chars
 from tests.browser.test_race import practice
 from tests.browser.test_rooms import open_room
+
+if TYPE_CHECKING:
+    from playwright.sync_api import WebSocketRoute
 
 pytestmark = pytest.mark.integration
 expect = playwright_expect()
@@ -72,6 +76,56 @@ def test_a_lost_connection_pauses_typing_and_loses_no_key(player: Callable[..., 
     expect(row).not_to_contain_text("DNF")
     expect(ann.page.locator(".flag-tag")).to_have_count(0)  # no stale key was sent
     assert not ann.errors
+
+
+def test_keys_lost_in_a_silent_drop_are_owned_up_to(player: Callable[..., Player]) -> None:
+    """The network stalls without the page knowing (no offline event): keys typed then go
+    nowhere. Once the page notices (no answer in 2 s) typing pauses; when the network is
+    back, too late for those keys, the page says how many were dropped and shows the
+    server's position, and the run goes on unflagged."""
+    eve = player("Eve")
+    stalled = {"on": False}
+    waiting: list[WebSocketRoute] = []
+
+    def through(ws: WebSocketRoute) -> None:
+        server = ws.connect_to_server()
+        ws.on_message(lambda message: None if stalled["on"] else server.send(message))
+
+    def route(ws: WebSocketRoute) -> None:
+        if stalled["on"]:
+            waiting.append(ws)  # a reconnect hangs until the network is back
+        else:
+            through(ws)
+
+    eve.page.route_web_socket(re.compile(r"/socket\.io/"), route)
+    practice(eve)
+    keys = eve.snippet_keys()
+    third = len(keys) // 3
+    type_together([(eve.page, keys[:third])], seed=21)
+    # Every key typed so far is acknowledged. (The page's socket goes through this test's
+    # route, which forwards only while Playwright is called: wait in the page, not here.)
+    eve.page.wait_for_timeout(800)
+    shown = done_chars(eve)
+
+    stalled["on"] = True
+    type_together([(eve.page, keys[third : third + 5])], seed=22)  # sent into the void
+    assert done_chars(eve) > shown  # the page believed it was online
+    expect(eve.page.locator("#net-banner")).to_have_text(PAUSED)
+    eve.page.wait_for_timeout(LONGER_THAN_STALE_S * 1000)
+    stalled["on"] = False
+    for ws in waiting:
+        through(ws)
+    expect(eve.page.locator("#net-state")).to_have_attribute("data-state", "online", timeout=15_000)
+    expect(eve.page.locator("#notice")).to_have_text(
+        "5 keys typed just before the connection dropped arrived too late to count; "
+        "carry on from the caret."
+    )
+    assert done_chars(eve) == shown  # the server's position, as the notice says
+
+    type_together([(eve.page, keys[third:])], seed=23)
+    expect(eve.page.locator("#results")).to_be_visible()
+    expect(eve.page.locator(".flag-tag")).to_have_count(0)  # no stale key was sent
+    assert not eve.errors
 
 
 @pytest.mark.parametrize("live", [{"RATE_LIMITS": "rooms_per_ip=1/4 seconds"}], indirect=True)
