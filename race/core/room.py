@@ -32,12 +32,16 @@ NO_SUCH_ROOM = "there is no room with that code"
 
 
 class Refused(Exception):
-    """A move that is not allowed; ``code`` is machine-readable, ``message`` is for people."""
+    """A move that is not allowed; ``code`` is machine-readable, ``message`` is for people.
 
-    def __init__(self, code: str, message: str) -> None:
+    ``retry_ms``, when known, says how long until the same request can succeed (a spent
+    rate limit's next free slot)."""
+
+    def __init__(self, code: str, message: str, *, retry_ms: int | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.retry_ms = retry_ms
 
 
 @dataclass(frozen=True, slots=True)

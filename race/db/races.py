@@ -55,6 +55,11 @@ def race(session: Session, race_id: str) -> dict[str, Any] | None:
     return body
 
 
+def is_stored(session: Session, race_id: str) -> bool:
+    """Tell whether a race's results have been written (one primary-key lookup)."""
+    return session.scalar(select(Race.id).where(Race.id == race_id)) is not None
+
+
 def keylog(session: Session, race_id: str, player_id: str) -> list[str] | None:
     """Return a player's stored keystroke log for a race (JSONL lines), or None."""
     found = session.scalars(

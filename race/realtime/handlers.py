@@ -62,7 +62,9 @@ def answer(
 ) -> dict[str, Any]:
     """Run a request; return its acknowledgement, and on refusal also send ``error``.
 
-    ``name`` labels the metrics; ``event`` (default ``name``) is what ``error`` echoes."""
+    ``name`` labels the metrics; ``event`` (default ``name``) is what ``error`` echoes. A
+    refusal that knows when the request can succeed says so in ``retry_ms``."""
+    retry: int | None = None
     try:
         svc.throttle.event(sid)
         result = call()
@@ -71,15 +73,18 @@ def answer(
     except ValidationError as exc:
         code, message = s.refusal(exc)
     except Refused as exc:
-        code, message = exc.code, exc.message
+        code, message, retry = exc.code, exc.message, exc.retry_ms
     except Exception as exc:
         ONCE.error(log, f"event {name}", exc, "%s failed: %s: %s", name, type(exc).__name__, exc)
         if is_store_error(exc):
             svc.metrics.store_errors.inc()
         code, message = "unavailable", "the server could not do that now; try again"
     svc.metrics.events.labels(name, code).inc()
-    send_error({"code": code, "message": message, "event": name if event is None else event})
-    return {"ok": False, "code": code, "message": message}
+    refusal: dict[str, Any] = {"ok": False, "code": code, "message": message}
+    if retry is not None:
+        refusal["retry_ms"] = retry
+    send_error({**refusal, "event": name if event is None else event})
+    return refusal
 
 
 def register(sio: SocketIO, svc: Services) -> None:
@@ -99,8 +104,12 @@ def register(sio: SocketIO, svc: Services) -> None:
             svc.metrics.refused_busy.inc()
             raise SocketIORefused("server busy: try again in a minute", {"code": "busy"})
         ip = client_key(request.remote_addr)  # an IPv6 client's /64
-        if not svc.throttle.connect(ip):
-            raise SocketIORefused("too many connections; wait a minute", {"code": "rate_limited"})
+        try:
+            svc.throttle.connect(ip)
+        except Refused as exc:
+            raise SocketIORefused(
+                exc.message, {"code": exc.code, "retry_ms": exc.retry_ms}
+            ) from None
         svc.connect(request.sid)  # type: ignore[attr-defined]
         svc.throttle.opened(request.sid, ip)  # type: ignore[attr-defined]
         session["ip"] = ip

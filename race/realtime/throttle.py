@@ -21,6 +21,7 @@ client by its /64).
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -97,7 +98,8 @@ class Throttle:
         if bucket is None:
             bucket = self._buckets[sid] = TokenBucket(self._rate, self._burst, now)
         if not bucket.take(now):
-            raise Refused("rate_limited", "too many messages; slow down")
+            wait = (1 - bucket.tokens) / self._rate  # until one whole token is back
+            raise Refused("rate_limited", "too many messages; slow down", retry_ms=_ms(wait))
         ip = self._ip_of.get(sid)
         if ip is not None:
             self._ip_event(ip)
@@ -128,7 +130,11 @@ class Throttle:
             log.warning("IP event budget not checked: %s: %s", type(exc).__name__, exc)
             left = self._ip_lease
         if left <= 0:
-            raise Refused("rate_limited", "too many messages from your address; slow down")
+            raise Refused(
+                "rate_limited",
+                "too many messages from your address; slow down",
+                retry_ms=_ms(1 / self._ip_rate),
+            )
         self.leases += 1
         return left
 
@@ -145,24 +151,59 @@ class Throttle:
                 self._ip_tokens.pop(ip, None)
                 self._ip_locks.pop(ip, None)
 
-    def connect(self, ip: str) -> bool:
-        """Spend one connection of an IP's budget; False if it is spent."""
-        return self._shared.hit(self._item(self.budgets.connects_per_ip), "conn", ip)
+    def connect(self, ip: str) -> None:
+        """Spend one connection of an IP's budget."""
+        wait = self._windowed(self.budgets.connects_per_ip, "conn", ip)
+        if wait is not None:
+            raise _spent("too many connections from your address", wait)
 
     def join(self, ip: str) -> None:
         """Spend one join of an IP's budget."""
-        if not self._shared.hit(self._item(self.budgets.joins_per_ip), "join", ip):
-            raise Refused("rate_limited", "too many joins from your address; wait a minute")
+        wait = self._windowed(self.budgets.joins_per_ip, "join", ip)
+        if wait is not None:
+            raise _spent("too many joins from your address", wait)
 
     def new_room(self, ip: str) -> None:
         """Spend one room creation of an IP's budget."""
-        if not self._shared.hit(self._item(self.budgets.rooms_per_ip), "room", ip):
-            raise Refused("rate_limited", "too many new rooms from your address; wait a minute")
+        wait = self._windowed(self.budgets.rooms_per_ip, "room", ip)
+        if wait is not None:
+            raise _spent("too many new rooms from your address", wait)
 
     def restart(self, ip: str) -> None:
         """Spend one practice restart of an IP's budget."""
-        if not self._shared.hit(self._item(self.budgets.restarts_per_ip), "restart", ip):
-            raise Refused("rate_limited", "too many restarts from your address; wait a minute")
+        wait = self._windowed(self.budgets.restarts_per_ip, "restart", ip)
+        if wait is not None:
+            raise _spent("too many restarts from your address", wait)
+
+    def _windowed(self, spec: str, kind: str, ip: str) -> int | None:
+        """Spend one hit of a moving-window budget; None if taken, else the ms until its
+        oldest hit leaves the window (then one is free again)."""
+        item = self._item(spec)
+        if self._shared.hit(item, kind, ip):
+            return None
+        try:
+            # The window's storage times hits by the wall clock (``time.time``).
+            wait = self._shared.get_window_stats(item, kind, ip).reset_time - time.time()
+        except Exception as exc:  # the refusal stands; the wait is then the whole window
+            log.warning("rate limit window not read: %s: %s", type(exc).__name__, exc)
+            wait = float(item.get_expiry())
+        return _ms(wait)
+
+
+#: A refusal never asks for a wait shorter than this (ms): the answer's own trip.
+MIN_RETRY_MS = 50
+
+
+def _spent(what: str, wait_ms: int) -> Refused:
+    """Return the refusal of a spent budget: what, and when to try again."""
+    return Refused(
+        "rate_limited", f"{what}; try again in {math.ceil(wait_ms / 1000)} s", retry_ms=wait_ms
+    )
+
+
+def _ms(seconds: float) -> int:
+    """Return a wait in whole ms, rounded up and at least ``MIN_RETRY_MS``."""
+    return max(MIN_RETRY_MS, math.ceil(seconds * 1000))
 
 
 def _shared_storage(url: str, prefix: str) -> Storage:

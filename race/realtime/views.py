@@ -63,5 +63,7 @@ def _seat(seat: Seat, place: int | None) -> dict[str, Any]:
         "connected": seat.connected,
         "left": seat.left,
         "finished": seat.finish_ms is not None,
+        #: The server's time of the racer's finish (ms from the start), as standings say it.
+        "finish_ms": seat.finish_ms,
         "place": place,
     }

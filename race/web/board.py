@@ -218,6 +218,17 @@ def race_api(race_id: str) -> ResponseReturnValue:
     return jsonify(found)
 
 
+@bp.get("/api/races/<race_id>/stored")
+def race_stored_api(race_id: str) -> ResponseReturnValue:
+    """Say whether a race's results are stored yet: 200 either way, so a page waiting for
+    them polls without a string of 404s (``{"stored": false}`` for an unknown id too)."""
+    if not RACE_ID.match(race_id):
+        raise BadRequest("not a race id")
+    answer = jsonify({"stored": races.is_stored(db_session(), race_id)})
+    answer.headers["Cache-Control"] = "no-store"
+    return answer
+
+
 @bp.get("/api/races/<race_id>/trace")
 @per_ip("traces_per_ip")
 def trace_api(race_id: str) -> ResponseReturnValue:

@@ -122,9 +122,11 @@ def per_ip(budget: str) -> Callable[[F], F]:
 
 
 def too_many(exc: TooMany) -> ResponseReturnValue:
-    """Answer 429 with ``Retry-After``: JSON for the API, the site's page otherwise."""
+    """Answer 429 with ``Retry-After``: JSON for the API (with ``retry_ms``), the site's page
+    otherwise."""
     if request.path.startswith("/api/"):
-        body = {"error": {"code": "rate_limited", "message": exc.message}}
+        retry_ms = exc.retry_after * 1000  # as the socket's refusals say it
+        body = {"error": {"code": "rate_limited", "message": exc.message, "retry_ms": retry_ms}}
         return jsonify(body), 429, exc.headers
     page = render_template("error.html", title="Too many requests", message=exc.message)
     return page, 429, exc.headers

@@ -1,6 +1,7 @@
 // The race page's "what next" buttons: keep waiting, practise solo, race again, rematch.
 import { byId } from "./dom.js";
 import { notify } from "./status.js";
+import { patient } from "./wayon.js";
 
 /** Return the snippet pick that runs the same snippet again (custom code is sent back). */
 export function snippetPick(room) {
@@ -12,13 +13,15 @@ export function snippetPick(room) {
 /**
  * Wire the buttons. `getRoom()` returns the current room view; `adopt(room, you)` takes a
  * join answer (a new room replaces the page's room); `restart(next)` starts a practice
- * run again (on the next snippet if `next`).
+ * run again (on the next snippet if `next`); `way` shows a rate limit's countdown and
+ * tries again by itself when it runs out.
  */
-export function wireActions(conn, getRoom, adopt, restart) {
+export function wireActions(conn, getRoom, adopt, restart, way) {
   const go = async (event, payload) => {
-    const answer = await conn.request(event, payload);
+    const answer = await patient(conn, event, payload, way);
     if (answer.ok && answer.room) adopt(answer.room, answer.you);
-    else if (!answer.ok) notify(answer.message || "That did not work.", "error");
+    else if (!answer.ok && answer.code !== "superseded")
+      notify(answer.message || "That did not work.", "error");
   };
   byId("keep-waiting").addEventListener("click", () => {
     byId("lonely").hidden = true;
@@ -47,16 +50,27 @@ export function wireActions(conn, getRoom, adopt, restart) {
   );
 }
 
+//: After a race one button is the primary way on: the first of these on show (in practice
+//: the next snippet; the same one again is beside it).
+const PRIMARY_FIRST = ["rematch-btn", "next-btn", "again-btn", "practice-btn"];
+
+/** Make the first button on show of PRIMARY_FIRST the row's one primary button. */
+function markPrimary() {
+  const first = PRIMARY_FIRST.map((id) => byId(id)).find((button) => !button.hidden);
+  for (const button of byId("after-actions").querySelectorAll("button, a.button")) {
+    button.classList.toggle("primary", button === first);
+  }
+}
+
 /** Show the buttons that fit the room and this player once a race is over. */
 export function showActions(room, me, spectator) {
   const kind = room.kind;
   byId("again-btn").hidden = spectator || kind === "private";
   byId("again-btn").textContent = kind === "practice" ? "Practise again" : "Race again";
-  // In practice the next snippet is the way on; the same one again is beside it.
-  byId("again-btn").classList.toggle("primary", kind !== "practice");
   byId("next-btn").hidden = spectator || kind !== "practice" || room.snippet.id === "custom";
   const host = kind === "private" && room.host === me;
   byId("rematch-btn").hidden = !host;
   byId("rematch-lobby-btn").hidden = !host;
   byId("practice-btn").hidden = spectator || kind === "practice";
+  markPrimary();
 }

@@ -4,30 +4,28 @@ import { byId, reducedMotion } from "./dom.js";
 import { drawGhosts, showGhostResult } from "./ghost-race.js";
 import { sender } from "./keys.js";
 import { isCurrent, results, s, track } from "./race-state.js";
+import { whenStored } from "./stored.js";
 
-/** Fetch a finished round's per-racer series, missed keys and flags from the results API. */
+/** Fetch a finished round's per-racer series, missed keys and flags from the results API,
+ * once it is stored (null if it is not in time). */
 export async function storedDetails(room) {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      const res = await fetch(`/api/races/${encodeURIComponent(room.race_id)}`);
-      if (res.ok) {
-        const race = await res.json();
-        const details = {};
-        for (const st of race.standings) {
-          details[st.player_id] = {
-            series: st.series || [],
-            missed: st.missed || [],
-            reasons: (st.reasons || []).map((code) => ({ code, message: code })),
-          };
-        }
-        return details;
-      }
-    } catch {
-      /* offline: fall through to the next attempt */
+  if (!(await whenStored(room.race_id, () => isCurrent(room)))) return null;
+  try {
+    const res = await fetch(`/api/races/${encodeURIComponent(room.race_id)}`);
+    if (!res.ok) return null;
+    const race = await res.json();
+    const details = {};
+    for (const st of race.standings) {
+      details[st.player_id] = {
+        series: st.series || [],
+        missed: st.missed || [],
+        reasons: (st.reasons || []).map((code) => ({ code, message: code })),
+      };
     }
-    await new Promise((done) => setTimeout(done, 1500)); // stored a moment after the end
+    return details;
+  } catch {
+    return null; // offline: the live standings stand without the charts
   }
-  return null;
 }
 
 /** Show a round's standings: the results table and charts, the track's final places. */
@@ -61,27 +59,16 @@ export function clearAftermath() {
  * is away. */
 async function offerStored(room, mine) {
   const raceId = room.race_id;
+  if (!(await whenStored(raceId, () => isCurrent(room)))) return;
   const replay = byId("replay-btn");
   const ghost = byId("ghost-btn");
-  for (let attempt = 0; attempt < 20; attempt++) {
-    if (!isCurrent(room)) return;
-    try {
-      const res = await fetch(`/api/races/${encodeURIComponent(raceId)}`, { method: "HEAD" });
-      if (res.ok) {
-        replay.href = `/races/${encodeURIComponent(raceId)}`;
-        replay.hidden = false;
-        ghost.href = `/play/practice?ghost=${encodeURIComponent(`${raceId}:${s.me}`)}`;
-        ghost.hidden = !mine?.completed || mine.flagged || s.role !== "racer";
-        const stored = await loadAnalysis(raceId);
-        if (stored && isCurrent(room)) {
-          holdAnalysis(stored);
-          showAnalysis(byId("analysis"), results.selected, s.me);
-        }
-        return;
-      }
-    } catch {
-      /* offline: try again */
-    }
-    await new Promise((done) => setTimeout(done, attempt < 5 ? 1000 : 5000));
+  replay.href = `/races/${encodeURIComponent(raceId)}`;
+  replay.hidden = false;
+  ghost.href = `/play/practice?ghost=${encodeURIComponent(`${raceId}:${s.me}`)}`;
+  ghost.hidden = !mine?.completed || mine.flagged || s.role !== "racer";
+  const stored = await loadAnalysis(raceId);
+  if (stored && isCurrent(room)) {
+    holdAnalysis(stored);
+    showAnalysis(byId("analysis"), results.selected, s.me);
   }
 }

@@ -4,16 +4,16 @@ import { byId } from "./dom.js";
 import { moveGhost } from "./ghost-race.js";
 import { hintText } from "./hints.js";
 import { restartKey } from "./instant.js";
-import { PAUSE_AFTER_MS, input, waitingRun } from "./keys.js";
+import { input, sender, waitingRun } from "./keys.js";
 import { render } from "./paint.js";
 import { conn, s } from "./race-state.js";
-import { setNet, tickClock } from "./status.js";
+import { netState, setNet, tickClock } from "./status.js";
 
 let lastHint = null;
 
 export function frame() {
   const room = s.room;
-  tickClock(room, conn.serverNow());
+  tickClock(room, conn.serverNow(), s.role === "racer" ? s.me : null);
   const armed =
     !!room &&
     s.role === "racer" &&
@@ -21,8 +21,9 @@ export function frame() {
     !s.standings &&
     (room.phase === "countdown" || room.phase === "racing" || waitingRun(room)) &&
     !s.mirror.finished;
-  if (armed !== input.enabled) input.setEnabled(armed);
-  const net = netState(armed);
+  const paused = sender.paused;
+  if ((armed && !paused) !== input.enabled) input.setEnabled(armed && !paused);
+  const net = netState(conn, armed, paused);
   if (net !== byId("net-state").dataset.state) setNet(net);
   const text = hintText({
     room,
@@ -31,15 +32,9 @@ export function frame() {
     waiting: !!room && conn.serverNow() < room.starts_at,
     focused: input.focused,
     restart: restartKey(),
+    paused: paused && armed,
   });
   if (text !== lastHint) byId("hint").textContent = lastHint = text;
   moveGhost(render);
   requestAnimationFrame(frame);
-}
-
-function netState(armed) {
-  if (conn.connected) return "online";
-  if (!conn.player) return "connecting";
-  const paused = conn.downFor() > PAUSE_AFTER_MS;
-  return paused && armed ? "paused" : "down";
 }

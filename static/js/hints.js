@@ -3,10 +3,12 @@
 /**
  * Return the hint for this moment. `practice`: this tab races a practice room; `restart`:
  * its restart key; `waiting`: before the start; `finished`: this racer's run is done;
- * `focused`: the typing area has the keyboard.
+ * `focused`: the typing area has the keyboard; `paused`: the connection is down mid-run.
  */
-export function hintText({ room, spectator, finished, waiting, focused, restart }) {
+export function hintText({ room, spectator, finished, waiting, focused, restart, paused }) {
   if (!room) return "";
+  if (paused && !finished && !spectator && room.phase !== "finished")
+    return "Typing is paused while the connection is down; it resumes when you are back.";
   const practice = room.kind === "practice" && !spectator;
   const again = practice ? ` · ${restart} starts again` : "";
   if (room.phase === "finished" || (practice && finished)) {

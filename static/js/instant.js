@@ -3,8 +3,9 @@
 // keys work wherever the keyboard is on the page, so it is never stuck after a run.
 import { byId, reducedMotion } from "./dom.js";
 import { adopt } from "./joining.js";
-import { conn, s } from "./race-state.js";
+import { actWay, conn, s } from "./race-state.js";
 import { notify } from "./status.js";
+import { patient } from "./wayon.js";
 
 //: The restart keys a player may choose (settings.restartKey). Shift+Tab by default: Tab
 //: itself is a key of the code (typed where indentation is, out of habit, it is absorbed).
@@ -48,12 +49,13 @@ export async function restart(next = false) {
   try {
     for (let tries = 0; tries < SCORING_TRIES; tries++) {
       const payload = next ? { code: s.room.code, next: true } : { code: s.room.code };
-      const answer = await conn.request("restart", payload);
+      const answer = await patient(conn, "restart", payload, actWay); // waits out a rate limit
       if (answer.ok) {
         adopt(answer.room, answer.you);
         if (showing) byId("code").scrollIntoView({ behavior: motion(), block: "center" });
         return;
       }
+      if (answer.code === "superseded") return; // a newer click took over
       if (answer.code !== "scoring") {
         notify(answer.message || "Could not start again.", "error");
         return;

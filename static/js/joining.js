@@ -5,9 +5,10 @@ import { byId } from "./dom.js";
 import { dropUnfitGhost, loadGhost } from "./ghost-race.js";
 import { tellHostChange } from "./host-change.js";
 import { input, replay, sender } from "./keys.js";
+import { lostText } from "./sender.js";
 import { retryDelay } from "./net.js";
 import { render } from "./paint.js";
-import { conn, nowT, page, s, track, view } from "./race-state.js";
+import { conn, nowT, page, s, track, view, way } from "./race-state.js";
 import { GONE, notify, showGone } from "./status.js";
 import { Course, Mirror, indentUnit } from "./typing.js";
 
@@ -20,6 +21,7 @@ export async function enter() {
   s.entering = false;
   if (answer.ok) {
     s.busyTries = 0;
+    way.clear();
     adopt(answer.room, answer.you);
   } else if (GONE.has(answer.code)) leaveFor(answer.code);
   else if (answer.code === "busy") waitForRoom();
@@ -27,8 +29,7 @@ export async function enter() {
     notify(`The ghost's snippet was refused (${answer.message}): practising on your own.`);
     s.ghost = null;
     enter();
-  } else if (answer.code !== "offline")
-    notify(answer.message || "Could not join the room.", "error");
+  } else if (answer.code !== "offline") way.refused(answer, enter); // offline: "ready" enters
 }
 
 async function ask() {
@@ -126,8 +127,7 @@ function takeSeat(room, you, newRound) {
   } else {
     const { lost } = sender.resume(you, nowT());
     replay(you.pos, you.error_run);
-    if (lost)
-      notify(`${lost} keys typed while offline were too old to send; carry on from here.`, "error");
+    if (lost) notify(lostText(lost), "error");
   }
   view.setState(s.mirror.pos, s.mirror.errorRun);
 }

@@ -7,9 +7,6 @@ import { conn, isCurrent, s, view } from "./race-state.js";
 import { KeySender } from "./sender.js";
 import { notify } from "./status.js";
 
-//: After this long without a connection, keys are no longer taken (the server would flag them).
-export const PAUSE_AFTER_MS = 2000;
-
 export const sender = new KeySender(conn, { onAck, onRefused });
 export const input = new KeyInput(byId("type-input"), onKey);
 
@@ -42,7 +39,7 @@ export function replay(pos, errorRun) {
 function typingOpen() {
   const room = s.room;
   if (!room || s.gone || s.role !== "racer" || s.standings) return false;
-  if (!conn.connected && conn.downFor() > PAUSE_AFTER_MS) return false;
+  if (sender.paused) return false; // a key typed offline could not be sent in time
   if (waitingRun(room)) return !s.mirror.finished && (conn.connected || s.firstKeyAt !== null);
   if (!room.starts_at || (room.phase !== "countdown" && room.phase !== "racing")) return false;
   const now = conn.serverNow();

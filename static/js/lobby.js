@@ -4,6 +4,7 @@ import { byId, el, fill } from "./dom.js";
 import { languageName } from "./languages.js";
 import { checkName, savedName } from "./identity.js";
 import { PasteBox } from "./paste-box.js";
+import { patient } from "./wayon.js";
 
 //: The picker's entry for the host's pasted code, when it is what the room races.
 const PASTED = "custom";
@@ -18,10 +19,11 @@ function describe(snippet) {
 /** Fills the lobby panel from room views and sends the host's requests. */
 export class Lobby {
   constructor(conn, options) {
-    const { languages, customLanguages, difficulties, customMaxChars, lookalikes, notify } =
+    const { languages, customLanguages, difficulties, customMaxChars, lookalikes, notify, way } =
       options;
     this.conn = conn;
     this.notify = notify;
+    this.way = way;
     this.room = null;
     this.snippets = null;
     this.liveShown = null; // the live snippet the picker was last set to
@@ -142,8 +144,10 @@ export class Lobby {
 
   async #ask(event, payload) {
     if (!this.room) return { ok: false };
-    const answer = await this.conn.request(event, { code: this.room.code, ...payload });
-    if (!answer.ok) this.notify(answer.message || "That did not work.", "error");
+    // A rate-limited host action waits its turn (a countdown) and goes again by itself.
+    const answer = await patient(this.conn, event, { code: this.room.code, ...payload }, this.way);
+    if (!answer.ok && answer.code !== "superseded")
+      this.notify(answer.message || "That did not work.", "error");
     return answer;
   }
 

@@ -87,10 +87,15 @@ export class Connection extends EventTarget {
     this.#down();
     if (this.socket.active) return; // a transport error: the library reconnects by itself
     this.refusals = (this.refusals || 0) + 1;
-    const code = (err && err.data && err.data.code) || "refused";
+    const data = (err && err.data) || {};
+    const code = data.code || "refused";
     if (code === "busy") this.#rebalance(); // this worker is full: try for another
-    this.#fire("refused", { code, message: err && err.message });
-    setTimeout(() => this.socket.connect(), retryDelay(this.refusals, 1000));
+    // A rate limit says when it has room again; the first tries after it are spread a little.
+    const wait = Number.isFinite(data.retry_ms)
+      ? data.retry_ms + Math.random() * 250
+      : retryDelay(this.refusals, 1000);
+    this.#fire("refused", { code, message: err && err.message, retry_ms: wait });
+    setTimeout(() => this.socket.connect(), wait);
   }
 
   // The server closes a socket whose identity it could not check at the handshake and

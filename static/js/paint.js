@@ -35,8 +35,9 @@ export function render() {
   if (room.phase === "finished" && !s.standings && room.standings) {
     setTimeout(async () => {
       if (s.standings || s.room !== room) return;
+      showResults(room.standings, null); // the figures now, the charts once stored
       const details = await storedDetails(room);
-      if (!s.standings && s.room === room) showResults(room.standings, details);
+      if (details && !s.standings && s.room === room) showResults(room.standings, details);
     }, STORED_AFTER_MS);
   }
   showActions(room, s.me, spectator);

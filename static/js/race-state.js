@@ -7,12 +7,17 @@ import { CodeView } from "./render.js";
 import { Results } from "./results.js";
 import { notify } from "./status.js";
 import { Track } from "./track.js";
+import { WayOn } from "./wayon.js";
 
 export const page = JSON.parse(byId("page-data").textContent);
 export const conn = new Connection();
 export const view = new CodeView(byId("code"));
 export const track = new Track(byId("track"));
 export const results = new Results();
+//: Where a refused join shows its way on (wayon.js); refused buttons (after a race, the
+//: host's) show theirs apart, so a newer click never stops the page getting into its room.
+export const way = new WayOn(byId("wayon"), { title: byId("snippet-title") });
+export const actWay = new WayOn(byId("act-wayon"));
 export const lobby = new Lobby(conn, {
   languages: page.languages,
   customLanguages: page.custom_languages,
@@ -20,6 +25,7 @@ export const lobby = new Lobby(conn, {
   customMaxChars: page.custom_max_chars,
   lookalikes: page.lookalikes,
   notify,
+  way: actWay,
 });
 
 export const s = {

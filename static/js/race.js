@@ -8,8 +8,9 @@ import { frame } from "./frame.js";
 import { restart, wireInstantKeys } from "./instant.js";
 import { input, onRejoin, sender } from "./keys.js";
 import { adopt, applyRoom, enter, leaveFor } from "./joining.js";
-import { conn, s, track, view } from "./race-state.js";
+import { actWay, conn, s, track, view, way } from "./race-state.js";
 import { notify } from "./status.js";
+import { reasonOf } from "./wayon.js";
 
 const handlers = {
   room(room) {
@@ -64,15 +65,14 @@ conn.addEventListener("revoked", (e) => {
   notify(`${e.detail.message} Reloading as a guest…`, "error");
 });
 conn.addEventListener("refused", (e) => {
-  const busy = e.detail.code === "busy" || e.detail.code === "rate_limited";
-  notify(
-    busy ? "The server is busy; trying again shortly…" : "Could not connect; trying again…",
-    "error",
-  );
+  // The connection tries again by itself after `retry_ms`; the panel counts it down.
+  if (e.detail.code === "rate_limited") way.countdown(reasonOf(e.detail), e.detail.retry_ms);
+  else if (e.detail.code === "busy") notify("The server is busy; trying again shortly…", "error");
+  else notify("Could not connect; trying again…", "error");
 });
 
 onRejoin(enter, applyRoom);
-wireActions(conn, () => s.room, adopt, restart);
+wireActions(conn, () => s.room, adopt, restart, actWay);
 wireInstantKeys();
 byId("code").addEventListener("focus", () => input.enabled && input.focus());
 window.addEventListener("resize", () => view.relayout());

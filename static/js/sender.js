@@ -9,7 +9,9 @@ const MAX_KEYS = 256;
 const RETRY_MS = 150;
 const ACK_TIMEOUT_MS = 2000;
 //: Keys older than this when the connection comes back are dropped: the server would flag
-//: them as stale (it accepts keys up to 5 s after their own time).
+//: them as stale (it takes keys up to 5 s after their own time). No key is taken while the
+//: connection is known to be down (`paused`), so only keys typed in the moment before the
+//: page learnt of a drop can be this old, and the page says so when it drops them.
 const STALE_MS = 4500;
 //: Refusals worth sending the same batch again for, a little later.
 const RETRY = new Set(["not_started", "busy", "unavailable", "rate_limited"]);
@@ -73,6 +75,12 @@ export class KeySender {
   release() {
     this.starting = false;
     this.flush();
+  }
+
+  /** Tell whether typing is paused: the connection is down, or back but the server's state
+   * of this seat not taken yet (`resume`). A key typed now could not be sent in time. */
+  get paused() {
+    return this.held || !this.conn.connected;
   }
 
   /** Start (or restart) sending for a round, from the server's batch count. */
@@ -166,11 +174,12 @@ export class KeySender {
       batch.sent = false;
       this.conn.reconnectNow();
     } else if (RETRY.has(ack.code)) {
+      const wait = Number.isFinite(ack.retry_ms) ? ack.retry_ms : RETRY_MS * 4;
       setTimeout(
         () => {
           if (this.inflight === batch) batch.sent = false;
         },
-        ack.code === "not_started" ? RETRY_MS : RETRY_MS * 4,
+        ack.code === "not_started" ? RETRY_MS : wait,
       );
     } else if (FINAL.has(ack.code)) {
       this.stop();
@@ -203,4 +212,14 @@ export class KeySender {
     this.queue = items;
     return { items, lost };
   }
+}
+
+/** Say what became of `lost` keys that `resume` dropped (typed just before the page knew
+ * the connection had dropped, and too old by the time it was back). */
+export function lostText(lost) {
+  const keys = lost === 1 ? "1 key" : `${lost} keys`;
+  return (
+    `${keys} typed just before the connection dropped arrived too late to count; ` +
+    "carry on from the caret."
+  );
 }

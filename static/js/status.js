@@ -29,17 +29,31 @@ export function notify(message, kind = "info") {
   }, 4500);
 }
 
-/** Show the connection state: "online", "down" (reconnecting) or "paused" (typing stopped). */
+//: What the banner says, word for word what happens: no key is taken while the connection
+//: is down, so none is promised.
+export const NET_TEXT = {
+  paused: "Connection lost — typing paused; it resumes when you are back.",
+  down: "Connection lost — reconnecting…",
+};
+
+/** Show the connection state: "online", "connecting", "down" (reconnecting, nothing to
+ * type) or "paused" (reconnecting mid-race: typing is paused until the server has us). */
 export function setNet(state) {
   const badge = byId("net-state");
   badge.dataset.state = state;
   badge.querySelector(".net-label").textContent =
     state === "online" ? "Online" : state === "connecting" ? "Connecting…" : "Reconnecting…";
   show(byId("net-banner"), state === "down" || state === "paused");
-  byId("net-detail").textContent =
-    state === "paused"
-      ? "Typing is paused until the connection is back; your progress is kept."
-      : "Reconnecting… keep typing, your keys will be sent.";
+  byId("net-detail").textContent = NET_TEXT[state] || "";
+}
+
+/** Return the connection state to show: typing is paused whenever `paused` (the socket is
+ * down, or back but the server's state of this seat not yet taken) and the seat types. */
+export function netState(conn, armed, paused) {
+  if (conn.connected && !paused) return "online";
+  if (!conn.player) return "connecting";
+  if (armed && paused) return "paused";
+  return conn.connected ? "online" : "down";
 }
 
 /** Fill the header from a room view. */
@@ -61,16 +75,19 @@ export function setHeader(room, spectator) {
 
 let shownCount = null;
 
-/** Draw the countdown and the race clock for the server time `now`. */
-export function tickClock(room, now) {
+/** Draw the countdown and the race clock for the server time `now`; once this racer
+ * (`me`) is done, the clock gives the server's time of their run, as the results do. */
+export function tickClock(room, now, me = null) {
   const countdown = byId("countdown");
   const clock = byId("clock");
-  if (!room || !room.starts_at || room.phase === "lobby" || room.phase === "finished") {
+  const done = room && me ? runTime(room, me) : null;
+  if (!room || !room.starts_at || room.phase === "lobby" || room.phase === "finished" || done) {
     countdown.hidden = true;
     clock.textContent =
-      room && room.phase === "finished" && room.finished_at && room.starts_at
+      done ||
+      (room && room.phase === "finished" && room.finished_at && room.starts_at
         ? `race lasted ${duration(Math.min(room.finished_at, room.ends_at) - room.starts_at)}`
-        : "";
+        : "");
     shownCount = null;
     return;
   }
@@ -91,6 +108,15 @@ export function tickClock(room, now) {
     toStart > 0
       ? `starts in ${Math.ceil(toStart / 1000)}s`
       : `${duration(Math.max(0, room.ends_at - now))} left`;
+}
+
+/** Return "your time 12.3s" once racer `me` is done, from the server's figures (the
+ * standing's duration, or the finish the room view gives before the standings); else null. */
+function runTime(room, me) {
+  const mine = room.phase === "finished" && room.standings?.find((r) => r.player_id === me);
+  if (mine) return `your time ${duration(mine.duration_ms)}`;
+  const seat = room.racers.find((r) => r.id === me);
+  return seat && seat.finish_ms != null ? `your time ${duration(seat.finish_ms)}` : null;
 }
 
 /** Show why this tab is not in the room (kicked, locked, ...) instead of the race. */

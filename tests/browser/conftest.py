@@ -168,6 +168,9 @@ class Player:
     page: Page
     dialogs: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    #: Every console error, failed loads included ("... status of 404 ..."): a test that
+    #: wants a quiet console asserts on it (going offline logs errors of its own).
+    console: list[str] = field(default_factory=list)
 
     def shot(self, name: str) -> Path:
         """Save a screenshot of the whole page under artifacts/screenshots/."""
@@ -207,6 +210,8 @@ def player(browser: Browser, live: Server) -> Iterator[Callable[..., Player]]:
             one.errors.append(str(error))
 
         def on_console(message: ConsoleMessage) -> None:
+            if message.type == "error":
+                one.console.append(message.text)
             # A script, style or socket the Content-Security-Policy blocked is an error too.
             if message.type == "error" and "Content Security Policy" in message.text:
                 one.errors.append(message.text)

@@ -1,4 +1,5 @@
-"""Races in a real Chromium: quick race, practice with its chart, a dropped network, lonely."""
+"""Races in a real Chromium: quick race, practice with its chart, lonely (a dropped network:
+test_network.py)."""
 
 from __future__ import annotations
 
@@ -162,34 +163,6 @@ def test_paste_and_modifier_keys_type_nothing_and_tab_indents(
     assert solo.page.evaluate("document.activeElement.id") == "type-input"
     solo.page.keyboard.press("Control+Backspace")
     expect(solo.page.locator("#code .err-run")).to_have_count(0)
-
-
-def test_racer_whose_network_drops_resumes_and_finishes(player: Callable[..., Player]) -> None:
-    ann = player("Ann")
-    practice(ann)
-    keys = ann.snippet_keys()
-    third = len(keys) // 3
-    type_together([(ann.page, keys[:third])], seed=11)
-
-    ann.context.set_offline(True)
-    expect(ann.page.locator("#net-banner")).to_be_visible()
-    type_together([(ann.page, keys[third : third + 3])], seed=12)  # kept and sent later
-    shown = done_chars(ann)
-    time.sleep(2.3)
-    expect(ann.page.locator("#net-detail")).to_contain_text("paused")
-    press(ann.page, keys[third + 3])  # too long offline: not taken
-    assert done_chars(ann) == shown
-    ann.context.set_offline(False)
-    expect(ann.page.locator("#net-banner")).to_be_hidden()
-    expect(ann.page.locator("#net-state")).to_have_attribute("data-state", "online")
-    assert done_chars(ann) == shown
-
-    type_together([(ann.page, keys[third + 3 :])], seed=13)
-    expect(ann.page.locator("#results")).to_be_visible()
-    row = ann.page.locator("#standings-body tr").first
-    expect(row).not_to_contain_text("DNF")
-    expect(ann.page.locator(".flag-tag")).to_have_count(0)
-    assert not ann.errors
 
 
 @pytest.mark.parametrize("live", [replace(TIMING, lonely_after_ms=1500)], indirect=True)

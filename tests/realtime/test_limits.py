@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 import pytest
@@ -71,10 +72,66 @@ def test_joins_and_room_codes_are_limited_per_ip(server_factory: Callable[..., S
         # Guessing codes spends the same budget as joining, from any connection of the IP.
         assert b.call("join", {"code": "Z" * 16})["code"] == "no_such_room"
         answer = b.call("join", {"code": code})
-        assert answer["code"] == "rate_limited" and "wait a minute" in answer["message"]
+        assert answer["code"] == "rate_limited" and "try again in" in answer["message"]
+        assert 0 < answer["retry_ms"] <= 60_000
     finally:
         a.close()
         b.close()
+
+
+def test_a_spent_room_budget_says_when_it_has_room_again(
+    server_factory: Callable[..., Server],
+) -> None:
+    srv = server_factory(RATE_LIMITS=Budgets(rooms_per_ip="2/3 seconds"))
+    client = Client(srv.url)
+    try:
+        assert client.call("create", {})["ok"]
+        assert client.call("practice", {})["ok"]
+        refused = client.call("practice", {})
+        assert refused["code"] == "rate_limited"
+        assert refused["message"].startswith("too many new rooms from your address; try again in")
+        assert 0 < refused["retry_ms"] <= 3000
+        error = client.wait("error", lambda e: e["event"] == "practice")
+        assert error["retry_ms"] == refused["retry_ms"]
+        # Not before: the window still holds both rooms a little earlier.
+        time.sleep(max(0, refused["retry_ms"] - 400) / 1000)
+        early = client.call("practice", {})
+        assert early["code"] == "rate_limited" and early["retry_ms"] <= refused["retry_ms"]
+        time.sleep(early["retry_ms"] / 1000 + 0.05)
+        assert client.call("practice", {})["ok"]  # the oldest room has left the window
+    finally:
+        client.close()
+
+
+def test_a_spent_restart_budget_says_when_it_has_room_again(
+    server_factory: Callable[..., Server],
+) -> None:
+    srv = server_factory(RATE_LIMITS=Budgets(restarts_per_ip="1/3 seconds"))
+    client = Client(srv.url)
+    try:
+        code = client.ok("practice", {"snippet_id": "py-short"})["room"]["code"]
+        assert client.call("restart", {"code": code})["ok"]
+        refused = client.call("restart", {"code": code})
+        assert refused["code"] == "rate_limited"
+        assert refused["message"].startswith("too many restarts from your address; try again")
+        assert 0 < refused["retry_ms"] <= 3000
+    finally:
+        client.close()
+
+
+def test_a_flooding_connection_is_told_how_long_to_wait(
+    server_factory: Callable[..., Server],
+) -> None:
+    srv = server_factory(RATE_LIMITS=Budgets(events_per_connection="4/second"))
+    flood = Client(srv.url)
+    try:
+        answers = [flood.call("sync", {"c": 1.0}) for _ in range(8)]
+        waits = [a["retry_ms"] for a in answers if not a["ok"]]
+        assert waits and all(0 < w <= 250 for w in waits)  # one token is back in 1/4 s
+        time.sleep(max(waits) / 1000 + 0.05)
+        assert flood.call("sync", {"c": 1.0})["ok"]
+    finally:
+        flood.close()
 
 
 def test_a_player_refused_busy_spends_no_room_of_the_budget(
@@ -100,9 +157,11 @@ def test_connections_are_limited_per_ip(server_factory: Callable[..., Server]) -
     try:
         with pytest.raises(socketio.exceptions.ConnectionError):
             raw.connect(srv.url, transports=["websocket"], wait_timeout=5)
-        assert refusals == [
-            {"message": "too many connections; wait a minute", "data": {"code": "rate_limited"}}
-        ]
+        [refusal] = refusals
+        assert isinstance(refusal, dict)
+        assert refusal["message"].startswith("too many connections from your address; try again")
+        assert refusal["data"]["code"] == "rate_limited"
+        assert 0 < refusal["data"]["retry_ms"] <= 60_000
     finally:
         for c in clients:
             c.close()

@@ -64,6 +64,9 @@ def test_three_player_quick_race_to_standings(
     sink: MemorySink = server.app.extensions["coderace"].sink
     ended = b.wait("room", lambda r: r["phase"] == "finished")
     assert RACE_ID.match(ended["race_id"]) and a.code not in ended["race_id"]
+    # Every racer's finish time in the room view is the standings' duration, to the ms.
+    finishes = {r["id"]: r["finish_ms"] for r in ended["racers"]}
+    assert finishes == {s["player_id"]: s["duration_ms"] for s in standings}
     record = _wait_for_record(sink, ended["race_id"])
     assert [s["player_id"] for s in record["standings"]] == [s["player_id"] for s in standings]
     assert set(record["logs"]) == {a.id, b.id, c.id}

@@ -130,6 +130,18 @@ def test_race_page_api_and_log(app: Flask, client: FlaskClient) -> None:
     assert client.get(f"/api/races/AAAAAAAAAAAAAAAAAAAAA1/log/{pid(9)}").status_code == 404
 
 
+def test_whether_a_race_is_stored_is_answered_without_a_404(
+    app: Flask, client: FlaskClient
+) -> None:
+    history(app)
+    stored = client.get("/api/races/AAAAAAAAAAAAAAAAAAAAA1/stored")
+    assert stored.status_code == 200 and stored.get_json() == {"stored": True}
+    assert stored.headers["Cache-Control"] == "no-store"
+    waiting = client.get("/api/races/AAAAAAAAAAAAAAAAAAAAA9/stored")
+    assert waiting.status_code == 200 and waiting.get_json() == {"stored": False}
+    assert client.get("/api/races/not-a-race/stored").status_code == 400
+
+
 def test_an_unreadable_log_leaves_the_others_replayable(app: Flask, client: FlaskClient) -> None:
     history(app)
     with database(app).sessions() as session:
@@ -177,6 +189,7 @@ def test_a_finished_race_reaches_its_page(app: Flask, client: FlaskClient) -> No
         assert time.monotonic() < deadline
         track.heartbeat.drain_outbox()
         time.sleep(0.02)
+    assert client.get(f"/api/races/{race_id}/stored").get_json() == {"stored": True}
     body = client.get(f"/api/races/{race_id}").get_json()
     assert body["mode"] == "practice" and body["standings"][0]["name"] == "Dee"
     assert body["standings"][0]["completed"] is True

@@ -222,6 +222,7 @@ def test_heavy_endpoints_are_limited_per_address(
         if refused.request.path.startswith("/api/"):
             error = refused.get_json()["error"]
             assert error["code"] == "rate_limited" and "try again in" in error["message"]
+            assert error["retry_ms"] == 1000 * (60 // budget)
         else:
             assert "too many requests from your address" in refused.get_data(as_text=True)
     # Another /64 has its own budget; the other kind of endpoint is not spent.
