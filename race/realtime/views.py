@@ -64,4 +64,5 @@ def _seat(seat: Seat, place: int | None) -> dict[str, Any]:
         "left": seat.left,
         "finished": seat.finish_ms is not None,
         "place": place,
+        "own_indent": seat.own_indent,
     }
