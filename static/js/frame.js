@@ -31,6 +31,7 @@ export function frame() {
     waiting: !!room && conn.serverNow() < room.starts_at,
     focused: input.focused,
     restart: restartKey(),
+    skipIndent: s.course?.skipIndent, // off for a racer who types their own indentation
   });
   if (text !== lastHint) byId("hint").textContent = lastHint = text;
   moveGhost(render);

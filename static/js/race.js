@@ -1,5 +1,6 @@
 // The race page: the server's events move the state (joining.js takes room views, the
 // handlers below take ticks and standings); paint.js and frame.js draw it.
+import { seatFields, syncIndent, wirePanel } from "./settings.js";
 import { wireActions } from "./actions.js";
 import { showResults } from "./aftermath.js";
 import { byId } from "./dom.js";
@@ -72,6 +73,11 @@ conn.addEventListener("refused", (e) => {
 });
 
 onRejoin(enter, applyRoom);
+conn.seating = seatFields; // every seating request says whether this player types indentation
+wirePanel(() => {
+  byId("set-indent-note").textContent = syncIndent(conn, s.room, s.me);
+});
+window.addEventListener("coderace:settings", () => view.relayout()); // the code's size changed
 wireActions(conn, () => s.room, adopt, restart);
 wireInstantKeys();
 byId("code").addEventListener("focus", () => input.enabled && input.focus());

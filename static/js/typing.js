@@ -13,6 +13,12 @@ export function indentUnit(indent) {
   return " ".repeat(match ? Number(match[1]) : 4);
 }
 
+/** Return the rules a racer types a room's round under: own indentation turns auto-indent off. */
+export function seatRules(room, playerId) {
+  const seat = room.racers.find((r) => r.id === playerId);
+  return seat?.own_indent ? { ...room.rules, skip_indent: false } : room.rules;
+}
+
 /** A snippet prepared for typing: its characters and the auto-indentation tables. */
 export class Course {
   constructor(text, rules = {}, unit = "    ") {
