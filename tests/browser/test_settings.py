@@ -222,3 +222,21 @@ def test_untyped_code_is_readable_and_the_countdown_leaves_it_alone(
     assert not covered, "something is drawn over the middle of the code"
     host.shot(f"countdown-{scheme}")
     assert not host.errors
+
+
+def test_own_indentation_chosen_in_the_lobby_reaches_the_seat(
+    player: Callable[..., Player],
+) -> None:
+    host = player("Lobbyist")
+    open_room(host, "python")
+    page = host.page
+    expect(page.locator("#code .ch.auto")).not_to_have_count(0)
+    page.click("#settings summary")
+    page.check("#set-own-indent")
+    # The code is redrawn from the room view the server sends once the seat has the
+    # setting: nothing is filled in for this racer any more.
+    expect(page.locator("#code .ch.auto")).to_have_count(0)
+    expect(page.locator("#set-indent-note")).to_have_text("")
+    page.uncheck("#set-own-indent")
+    expect(page.locator("#code .ch.auto")).not_to_have_count(0)
+    assert not host.errors

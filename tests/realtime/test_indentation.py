@@ -4,10 +4,12 @@ scored as typed, the setting fixed for a round, the stored log naming the rules 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import pytest
 
 from race.core.course import Course
+from race.core.course import ideal_keys
 from race.core.keylog import parse_log
 from race.core.keys import ENTER
 from race.core.keys import Key
@@ -15,10 +17,14 @@ from race.core.review import review
 from race.core.room import Refused
 from race.core.room import Room
 from race.core.rules import CURRENT_RULES
+from race.core.rules import Rules
 from race.core.snippet import custom_snippet
 from race.store.base import wall_ms
 from race.store.memory import MemoryStore
 from tests.core.habits import habitual_keys
+from tests.realtime.harness import Client
+from tests.realtime.harness import human_gaps
+from tests.realtime.harness import type_keys
 from tests.realtime.test_ingest import HOST
 from tests.realtime.test_ingest import Worker
 from tests.realtime.test_ingest import batches
@@ -93,3 +99,35 @@ def test_the_setting_changes_in_the_lobby() -> None:
     w.engine.own_indent(room.code, HOST, True)
     changed = w.store.get_room(room.code)
     assert changed is not None and changed.rules_for(HOST.id).skip_indent is False
+
+
+def test_two_racers_over_sockets_one_habitual_one_typing_their_own(
+    connect: Callable[..., Client],
+) -> None:
+    ada, bob = connect("Ada"), connect("Bob")
+    code = ada.ok("create", {"snippet_id": "py-short"})["room"]["code"]
+    joined = bob.ok("join", {"code": code, "own_indent": True})["room"]
+    assert [r["own_indent"] for r in joined["racers"]] == [False, True]
+    bob.ok("own_indent", {"code": code, "own": False})
+    bob.ok("own_indent", {"code": code, "own": True})  # changed back in the lobby
+    ada.ok("start", {"code": code})
+    room = ada.wait("room", lambda r: r["phase"] == "countdown")
+    assert [r["own_indent"] for r in room["racers"]] == [False, True]
+    locked = bob.call("own_indent", {"code": code, "own": False})
+    assert locked["code"] == "indent_locked" and "next one" in locked["message"]
+    text = room["snippet"]["text"]
+    habit = habitual_keys(Course(text, Rules.from_mapping(room["rules"])), "tabs")
+    own = [ENTER if c == "\n" else c for c in text]
+    acks = {}
+    for client, keys, seed in ((ada, habit, 1), (bob, own, 2)):
+        gaps = human_gaps(len(keys), seed=seed)
+        acks[client.id] = type_keys(client, keys, room["starts_at"], gaps)
+    assert not any(a["error_run"] for a in acks[ada.id] + acks[bob.id])
+    final = ada.wait("standings")
+    assert {s["player_id"]: s["accuracy"] for s in final["standings"]} == {
+        ada.id: 100.0,
+        bob.id: 100.0,
+    }
+    details = final["details"]
+    assert details[ada.id]["correct"] == len(ideal_keys(Course(text)))  # Tabs not counted
+    assert details[bob.id]["correct"] == len(text)  # every blank typed and counted
