@@ -67,6 +67,7 @@ async function offerStored(room, mine) {
     if (!isCurrent(room)) return;
     try {
       const res = await fetch(`/api/races/${encodeURIComponent(raceId)}`, { method: "HEAD" });
+      if (!isCurrent(room)) return; // the page moved on (a restart) while this was asked
       if (res.ok) {
         replay.href = `/races/${encodeURIComponent(raceId)}`;
         replay.hidden = false;

@@ -19,6 +19,7 @@ from tests.browser.conftest import Player
 from tests.browser.conftest import playwright_expect
 from tests.browser.conftest import type_together
 from tests.browser.conftest import wait_phase
+from tests.browser.conftest import wait_typing
 from tests.browser.test_race import practice
 from tests.browser.test_rooms import open_room
 from tests.core.habits import habitual_keys
@@ -102,17 +103,22 @@ def test_own_indentation_is_typed_and_the_setting_waits_for_the_next_round(
 ) -> None:
     solo = player("Own")
     practice(solo)
+    keys = solo.snippet_keys()
+    type_together([(solo.page, keys[:3])], seed=4)  # the first key started the run
+    wait_phase(solo.page, "racing")
     solo.page.click("#settings summary")
     solo.page.check("#set-own-indent")  # mid-run: the server keeps this run as it began
     expect(solo.page.locator("#set-indent-note")).to_have_text("Applies from the next round.")
     expect(solo.page.locator("#code .ch.auto")).not_to_have_count(0)
     solo.page.click("#code")  # back to the code: the keyboard types again
     solo.page.wait_for_function("document.activeElement.id === 'type-input'")
-    type_together([(solo.page, solo.snippet_keys())], seed=5)
+    type_together([(solo.page, keys[3:])], seed=5)
     expect(solo.page.locator("#results")).to_be_visible()
-    solo.page.click("#again-btn")  # the next run is asked for with the setting
-    wait_phase(solo.page, "racing")
+    first_race, _ = finished_race(solo)
+    solo.page.click("#again-btn")  # the next run's lobby takes the setting to the seat
+    wait_typing(solo.page)
     expect(solo.page.locator("#code .ch.auto")).to_have_count(0)
+    expect(solo.page.locator("#set-indent-note")).to_have_text("")
     expect(solo.page.locator("#hint")).to_contain_text("Tab indents")
     text = solo.snippet_text()
     first = text.index("\n") + 1
@@ -131,6 +137,7 @@ def test_own_indentation_is_typed_and_the_setting_waits_for_the_next_round(
     type_together([(solo.page, stream)], seed=7)
     expect(solo.page.locator("#results")).to_be_visible()
     race_id, race = finished_race(solo)
+    assert race_id != first_race
     (standing,) = race["standings"]
     assert standing["accuracy"] == 100.0 and standing["completed"]
     log = race_page_api(solo, f"/api/races/{race_id}/log/{standing['player_id']}")
@@ -157,7 +164,7 @@ def test_settings_are_kept_across_a_reload_and_checked_on_read(
         "restartKey": "Shift+Tab",
     }
     page.reload()
-    wait_phase(page, "racing")
+    wait_typing(page)
     page.click("#settings summary")
     expect(page.locator("#set-size")).to_have_value("20")
     expect(page.locator("#set-smooth")).not_to_be_checked()
@@ -172,14 +179,14 @@ def test_settings_are_kept_across_a_reload_and_checked_on_read(
         "{fontSize: 999, smoothCaret: 'no', ownIndent: true, extra: 1}))"
     )
     page.reload()
-    wait_phase(page, "racing")
+    wait_typing(page)
     page.click("#settings summary")
     expect(page.locator("#set-size")).to_have_value("")
     expect(page.locator("#set-smooth")).to_be_checked()
     expect(page.locator("#set-own-indent")).to_be_checked()
     page.evaluate("localStorage.setItem('coderace.settings', '[not json')")
     page.reload()
-    wait_phase(page, "racing")
+    wait_typing(page)
     expect(page.locator("#set-own-indent")).not_to_be_checked()
     assert page.evaluate("getComputedStyle(document.getElementById('code')).fontSize") == "16px"
     assert not one.errors
