@@ -60,6 +60,54 @@ CONTRASTS = """
 """
 
 
+#: Every token class the code's colors are given for (static/css/app.css), drawn as an
+#: untyped character in the code box, so a color no test snippet shows is measured too.
+TOKEN_CLASSES = [
+    "attr",
+    "attribute",
+    "built_in",
+    "bullet",
+    "comment",
+    "doctag",
+    "keyword",
+    "literal",
+    "meta",
+    "name",
+    "number",
+    "params",
+    "property",
+    "quote",
+    "regexp",
+    "section",
+    "selector-tag",
+    "string",
+    "subst",
+    "symbol",
+    "tag",
+    "template-variable",
+    "title",
+    "type",
+    "variable",
+]
+PROBE = """
+(classes) => {
+  const code = document.querySelector("#code code");
+  const probe = document.createElement("span");
+  for (const c of classes) {
+    const token = document.createElement("span");
+    token.className = "hljs-" + c;
+    const ch = document.createElement("span");
+    ch.className = "ch";
+    ch.textContent = "x";
+    token.append(ch);
+    probe.append(token);
+  }
+  probe.id = "probe";
+  code.append(probe);
+}
+"""
+
+
 def race_page_api(one: Player, path: str) -> Any:
     answer = one.page.request.get(path)
     assert answer.ok, path
@@ -205,6 +253,12 @@ def test_untyped_code_is_readable_and_the_countdown_leaves_it_alone(
     assert len(lobby) > 20
     worst = min(lobby, key=lambda c: c["ratio"])
     assert worst["ratio"] >= 4.5, f"{scheme}: {worst}"
+    page.evaluate(PROBE, TOKEN_CLASSES)
+    tokens = page.evaluate(CONTRASTS)[len(lobby) :]
+    page.evaluate("document.getElementById('probe').remove()")
+    assert len(tokens) == len(TOKEN_CLASSES)
+    low = [(c, t["ratio"]) for c, t in zip(TOKEN_CLASSES, tokens, strict=True) if t["ratio"] < 4.5]
+    assert not low, f"{scheme}: token colors under 4.5:1: {low}"
     page.click("#start-btn")
     wait_phase(page, "countdown")
     countdown = page.locator("#countdown")
