@@ -14,6 +14,8 @@ import pytest
 
 from race.core.course import Course
 from race.core.rules import CURRENT_RULES
+from tests.browser.conftest import DESKTOP
+from tests.browser.conftest import PHONE
 from tests.browser.conftest import TIMING
 from tests.browser.conftest import Player
 from tests.browser.conftest import playwright_expect
@@ -240,12 +242,14 @@ def test_settings_are_kept_across_a_reload_and_checked_on_read(
     assert not one.errors
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize(
+    ("scheme", "width"), [("light", "desktop"), ("dark", "desktop"), ("dark", "phone")]
+)
 @pytest.mark.parametrize("live", [replace(TIMING, private_countdown_ms=6000)], indirect=True)
 def test_untyped_code_is_readable_and_the_countdown_leaves_it_alone(
-    player: Callable[..., Player], scheme: str
+    player: Callable[..., Player], scheme: str, width: str
 ) -> None:
-    host = player("Host", color_scheme=scheme)
+    host = player("Host", color_scheme=scheme, viewport=PHONE if width == "phone" else DESKTOP)
     open_room(host, "python")
     page = host.page
     page.wait_for_selector("#code .hljs-keyword, #code [class^=hljs-]")  # highlighted
@@ -281,7 +285,13 @@ def test_untyped_code_is_readable_and_the_countdown_leaves_it_alone(
         list(middle),
     )
     assert not covered, "something is drawn over the middle of the code"
-    host.shot(f"countdown-{scheme}")
+    page.click("#settings summary")
+    sticking_out = page.evaluate(
+        "[...document.querySelectorAll('#countdown, #settings, #settings *')]"
+        ".filter((e) => e.getBoundingClientRect().right > window.innerWidth).map((e) => e.id)"
+    )
+    assert not sticking_out, f"past the {width} screen's edge: {sticking_out}"
+    host.shot(f"countdown-{scheme}-{width}")
     assert not host.errors
 
 
