@@ -180,10 +180,6 @@ class Engine:
         )  # fmt: skip
         return after
 
-    def own_indent(self, code: str, player: Player, own: bool) -> None:
-        """Say whether the player types their own indentation from this round on."""
-        self.update(code, lambda r: members.set_own_indent(r, player.id, own))
-
     def quick(
         self, player: Player, language: str | None, conn: str = "", own_indent: bool = False
     ) -> Room:

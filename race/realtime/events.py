@@ -212,7 +212,7 @@ def keep_waiting(svc: Services, who: Player, msg: s.InRoom) -> Answer:
 
 
 def own_indent(svc: Services, who: Player, msg: s.OwnIndent) -> Answer:
-    svc.engine.own_indent(msg.code, who, msg.own)
+    svc.engine.update(msg.code, lambda r: members.set_own_indent(r, who.id, msg.own))
     return None
 
 

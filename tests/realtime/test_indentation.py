@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
+from race.core import members
 from race.core.course import Course
 from race.core.course import ideal_keys
 from race.core.keylog import parse_log
@@ -81,7 +82,7 @@ def test_own_indentation_is_typed_and_scored_as_typed() -> None:
     clock[0] = started.starts_at
     w.heartbeat.beat()
     with pytest.raises(Refused) as locked:
-        w.engine.own_indent(room.code, HOST, False)
+        w.engine.update(room.code, lambda r: members.set_own_indent(r, HOST.id, False))
     assert locked.value.code == "indent_locked"
     racing = w.store.get_room(room.code)
     assert racing is not None
@@ -96,7 +97,7 @@ def test_the_setting_changes_in_the_lobby() -> None:
     clock = [wall_ms()]
     w = Worker(MemoryStore(lambda: clock[0]), clock)
     room = w.engine.create_private(HOST, SNIPPET, 600_000)
-    w.engine.own_indent(room.code, HOST, True)
+    w.engine.update(room.code, lambda r: members.set_own_indent(r, HOST.id, True))
     changed = w.store.get_room(room.code)
     assert changed is not None and changed.rules_for(HOST.id).skip_indent is False
 
