@@ -96,6 +96,8 @@ export function applyRoom(room, you = null) {
   dropUnfitGhost(room, newSnippet);
   if (newSnippet) {
     s.course = new Course(sn.text, rules, indentUnit(sn.indent));
+    s.roomCourse =
+      rules === room.rules ? s.course : new Course(sn.text, room.rules, indentUnit(sn.indent));
     s.mirror = new Mirror(s.course);
     view.show(sn, s.course, page.grammars);
     view.setState(s.mirror.pos, "");

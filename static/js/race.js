@@ -21,7 +21,7 @@ const handlers = {
     if (!room || tick.code !== room.code || tick.round !== room.round || s.standings) return;
     // Opponents' carets and bars glide to each tick over one tick period (race.css).
     if (tick.every) document.documentElement.style.setProperty("--tick", `${tick.every}ms`);
-    track.setTick(tick, s.course);
+    track.setTick(tick, s.roomCourse);
     const names = new Map(room.racers.map((r) => [r.id, r.name]));
     const others = tick.players.filter((p) => p.id !== s.me || s.role === "spectator");
     s.others = others.map((p) => ({

@@ -175,6 +175,12 @@ def test_own_indentation_is_typed_and_the_setting_waits_for_the_next_round(
     line = ["Enter" if c == "\n" else c for c in text[:first]]
     type_together([(solo.page, line)], seed=6)
     expect(solo.page.locator("#code .ch.done")).to_have_count(first)  # nothing filled in
+    # The bar measures progress on the room's rules, as every other viewer's page does.
+    room_course = Course(text, CURRENT_RULES)
+    share = round(100 * (first - room_course.auto_before[first]) / room_course.typeable)
+    expect(solo.page.locator("#track [aria-valuenow]")).to_have_attribute(
+        "aria-valuenow", str(share)
+    )
     rest = text[first:]
     keys = ["Tab" if rest.startswith("    ", i) else c for i, c in enumerate(rest)]
     stream, skip = [], 0
