@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
+from race.core.analysis import analyse
 from race.core.course import Course
 from race.core.course import ideal_keys
 from race.core.figures import figures
@@ -198,3 +199,15 @@ def test_absorbing_never_types_and_never_errs(text: str, seed: int) -> None:
             assert (after.correct, after.incorrect) == (before.correct, before.incorrect)
         assert 0 <= after.absorb <= after.pos
         assert all(course.is_auto[j] for j in range(after.pos - after.absorb, after.pos))
+
+
+def test_the_error_analysis_sees_no_mistake_in_absorbed_indentation() -> None:
+    course = Course(CODE, CURRENT_RULES)
+    habit = analyse(course, None, timed(habitual_keys(course, "tabs")))
+    ideal = analyse(course, None, timed(ideal_keys(course)))
+    assert habit.mistake_count == 0 == ideal.mistake_count
+    assert sum(t.chars for t in habit.by_class.values()) == sum(
+        t.chars for t in ideal.by_class.values()
+    )
+    old = analyse(Course(CODE, Rules()), None, timed(habitual_keys(course, "spaces")))
+    assert old.mistake_count > 0  # under the old rules the same keys were mistakes
