@@ -68,3 +68,25 @@ def test_a_malformed_log_names_file_and_line_and_the_rest_are_verified(tmp_path:
     assert f"race verify: {missing}:0: cannot read" in result.stderr
     verdicts = [json.loads(line) for line in result.stdout.splitlines()]
     assert [v["file"] for v in verdicts] == [str(good)]
+
+
+def test_a_log_from_before_absorbed_indentation_verifies_as_it_was_scored(tmp_path: Path) -> None:
+    from race.core.rules import CURRENT_RULES
+    from tests.core.habits import habitual_keys
+
+    keys = habitual_keys(Course(TEXT, CURRENT_RULES), "spaces")
+    paths = []
+    for rules in (Rules(), CURRENT_RULES):  # stored before the rule, and after it
+        t, stamped = 0, []
+        for i, key in enumerate(keys):
+            t += 140 + (i * 37) % 90
+            stamped.append((t, key))
+        batches = tuple(Batch(stamped[i : i + 4][-1][0] + 50, tuple(stamped[i : i + 4])) for i in range(0, len(stamped), 4))  # fmt: skip  # noqa: E501
+        path = tmp_path / f"{rules.absorb_indent}.jsonl"
+        path.write_text("\n".join(dump_log(KeyLog(TEXT, rules, "spaces:4", 60_000, batches))))
+        paths.append(str(path))
+    assert '"rules":{}' in Path(paths[0]).read_text()  # what an old log's header says
+    result = CliRunner().invoke(main, ["verify", *paths])
+    old, new = (json.loads(line) for line in result.output.splitlines())
+    assert old["accuracy"] < 100.0  # four errors, as then
+    assert new["accuracy"] == 100.0 and new["completed"]

@@ -4,6 +4,8 @@ move the cursor (Backspace over indentation, Tab, Ctrl+Backspace), and the keys 
 ``Course`` is computed once per snippet and rules; the scorer (``race.core.scorer``) folds
 keys over it. With ``skip_indent`` on, a line's leading blanks are filled in after Enter:
 the tables say which characters are auto-filled and where the cursor lands past them.
+With ``absorb_indent`` also on, spaces and Tabs typed over that filled-in indentation
+are taken in silently (``absorb_tab`` says how far a Tab reaches).
 """
 
 from __future__ import annotations
@@ -18,12 +20,24 @@ _WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012345678
 class Course:
     """A snippet prepared for scoring: the text, the rules and the auto-indentation tables."""
 
-    __slots__ = ("auto_before", "is_auto", "length", "rules", "skip_to", "text", "typeable", "unit")
+    __slots__ = (
+        "absorbs",
+        "auto_before",
+        "is_auto",
+        "length",
+        "rules",
+        "skip_to",
+        "text",
+        "typeable",
+        "unit",
+    )
 
     def __init__(self, text: str, rules: Rules | None = None, indent_unit: str = "    ") -> None:
         self.text = text
         self.rules = rules or Rules()
         self.unit = indent_unit
+        #: Keys typed over filled-in indentation are absorbed (``Typist.absorb``).
+        self.absorbs = self.rules.skip_indent and self.rules.absorb_indent
         n = self.length = len(text)
         is_auto = [False] * (n + 1)
         skip_to = list(range(n + 1))
@@ -60,6 +74,14 @@ class Course:
         while pos > 0 and is_auto[pos]:
             pos -= 1
         return max(pos, self.start)
+
+    def absorb_tab(self, pos: int, left: int) -> int:
+        """Return how many of the ``left`` filled-in indentation characters before ``pos``
+        one Tab absorbs: the Tab's own text where the player's typing of it reached, if
+        the indentation goes on with exactly that text; else 0 (the Tab is typed)."""
+        at = pos - left
+        unit = self.tab_text(self.text[self.text.rfind("\n", 0, at) + 1 : at])
+        return len(unit) if len(unit) <= left and self.text.startswith(unit, at) else 0
 
     def tab_text(self, typed: str) -> str:
         """Return what Tab types after ``typed``: one indent unit (to the next stop for spaces)."""

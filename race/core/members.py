@@ -29,15 +29,19 @@ def join(
     *,
     browser: str = "",
     conn: str = "",
+    own_indent: bool = False,
 ) -> Room:
     """Seat a player (or reconnect one already seated); may start a quick countdown.
 
     ``browser`` is the id of the browser the player joins from ("" if unknown): one that
     a kicked player joined from is refused too, whatever player it now plays as. ``conn``
-    is the connection joining: the seat is held by it (``disconnect``)."""
+    is the connection joining: the seat is held by it (``disconnect``). ``own_indent``:
+    the player types their own indentation (for a seat kept from earlier, only in the
+    lobby: a round's rules do not change once it is under way)."""
     seat = room.seat(player_id)
     if seat is not None:
-        resumed = replace(seat, connected=True, name=name, conn=conn)
+        own = own_indent if room.phase == "lobby" else seat.own_indent
+        resumed = replace(seat, connected=True, name=name, conn=conn, own_indent=own)
         room = replace_seat(room, resumed)
         if room.host_id is None:  # everyone had gone: the first one back hosts
             room = replace(room, host_id=_host_for(room.kind, player_id))
@@ -53,7 +57,8 @@ def join(
         if not room.joining_open(now):
             raise Refused("race_started", "this race has started; you can watch it as a spectator")
         raise Refused("room_full", "this room has no free racing seat")
-    seats = (*room.seats, Seat(player_id, name, role, now, browser=browser, conn=conn))
+    seat = Seat(player_id, name, role, now, browser=browser, conn=conn, own_indent=own_indent)
+    seats = (*room.seats, seat)
     room = replace(room, seats=seats, host_id=room.host_id or _host_for(room.kind, player_id))
     return _quick_start(room, now)
 
@@ -76,6 +81,22 @@ def rename(room: Room, player_id: str, name: str) -> Room:
     if seat is None or seat.name == name:
         return room
     return replace_seat(room, replace(seat, name=name))
+
+
+def set_own_indent(room: Room, player_id: str, own: bool) -> Room:
+    """Say whether a player types their own indentation, from this round on: in the lobby
+    only, so the rules a round is scored under stay those it was typed under."""
+    seat = room.seat(player_id)
+    if seat is None:
+        raise Refused("not_in_room", "you are not in that room")
+    if seat.own_indent == own:
+        return room
+    if room.phase != "lobby":
+        raise Refused(
+            "indent_locked",
+            "the indentation setting cannot change during a round; it applies from the next one",
+        )
+    return replace_seat(room, replace(seat, own_indent=own))
 
 
 def disconnect(room: Room, player_id: str, conn: str = "") -> Room:

@@ -49,7 +49,8 @@ class Reviewed:
 
 def review_racer(room: Room, player_id: str, lines: Sequence[str], end_ms: int) -> Reviewed:
     """Replay one racer's stored lines of the room's round and judge them."""
-    header = dump_log(KeyLog(room.snippet.text, room.rules, room.snippet.indent, room.limit_ms))
+    rules = room.rules_for(player_id)
+    header = dump_log(KeyLog(room.snippet.text, rules, room.snippet.indent, room.limit_ms))
     full = [*header, *lines]
     keylog = parse_log(full, f"{room.code}/{player_id}")
     signature = base64.b64encode(pack(rhythm(keylog.batches))).decode()

@@ -14,6 +14,7 @@ from dataclasses import field
 from dataclasses import replace
 from typing import Literal
 
+from race.core.rules import CURRENT_RULES
 from race.core.rules import Rules
 from race.core.snippet import Snippet
 from race.core.timing import MAX_LIMIT_MS
@@ -63,6 +64,8 @@ class Seat:
     #: the seat only if it comes from this one, so a reconnect is never undone by the
     #: close of the connection it replaced.
     conn: str = ""
+    #: The player types their own indentation (none is filled in after Enter for them).
+    own_indent: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +104,7 @@ class Room:
     #: The results are listed on boards and strangers' views of profiles (the host's
     #: setting in a private room; see ``lists_results``).
     public_results: bool = False
-    rules: Rules = field(default_factory=Rules)
+    rules: Rules = CURRENT_RULES
     timing: Timing = field(default_factory=Timing)
     #: The host set the time limit: it stays when the snippet changes. Otherwise it
     #: follows the snippet (``default_limit_ms``), recomputed with every new one.
@@ -125,6 +128,11 @@ class Room:
     def seat(self, player_id: str) -> Seat | None:
         """Return the player's seat, or None."""
         return next((s for s in self.seats if s.player_id == player_id), None)
+
+    def rules_for(self, player_id: str) -> Rules:
+        """Return the rules a player types this round under (their own indentation or not)."""
+        seat = self.seat(player_id)
+        return self.rules.own_indentation() if seat and seat.own_indent else self.rules
 
     @property
     def racers(self) -> tuple[Seat, ...]:
@@ -216,7 +224,7 @@ def new_room(
         lobby=lobby,
         public_results=lists_results(kind, snippet),
         limit_set=limit_ms is not None,
-        rules=rules or Rules(),
+        rules=rules or CURRENT_RULES,
         timing=timing or Timing(),
     )
 

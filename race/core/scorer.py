@@ -4,6 +4,13 @@
 per rules, and where each editing key moves the cursor). The fold only looks at keys,
 never at how they were batched, so any re-batching of a stream gives the same state.
 Timestamps that go backwards are clamped forward here (the verdict is where they are judged).
+
+Absorbed indentation (``Rules.absorb_indent``): after a correct Enter, ``absorb`` holds
+how many filled-in indentation characters before the cursor the player may still type
+over; with no error run, a space (or Tab) matching them is taken in without counting. A
+wrong key and its Backspace leave the window as it was; a key that moves the cursor
+closes it. The window is part of the state (``Progress.absorb``), so a browser reset to
+the server's state resumes it exactly.
 """
 
 from __future__ import annotations
@@ -43,6 +50,8 @@ class Progress:
     #: Timestamp of the last key folded (0 before any key).
     last_ms: int
     keys: int
+    #: Filled-in indentation before ``pos`` that spaces or Tab may still be typed over.
+    absorb: int = 0
 
 
 class Typist:
@@ -52,6 +61,7 @@ class Typist:
         "_sec",
         "_sec_err",
         "_sec_typed",
+        "absorb",
         "backspaces",
         "correct",
         "corrected",
@@ -71,6 +81,7 @@ class Typist:
     def __init__(self, course: Course) -> None:
         self.course = course
         self.pos = course.start
+        self.absorb = course.start if course.absorbs else 0
         self.error_run = ""
         self.correct = self.incorrect = self.corrected = self.backspaces = self.keys = 0
         self.finish_ms: int | None = None
@@ -99,7 +110,9 @@ class Typist:
         n = course.length
         skip_to = course.skip_to
         cap = course.rules.max_error_run
+        absorbs = course.absorbs
         pos = self.pos
+        left = self.absorb
         err = self.error_run
         correct = self.correct
         incorrect = self.incorrect
@@ -122,13 +135,20 @@ class Typist:
                     sec = s
                     sec_typed = sec_err = 0
             if len(key) == 1 or key == ENTER:
+                if left and key == " " and not err and text[pos - left] == " ":
+                    left -= 1
+                    continue
                 ch = "\n" if key == ENTER else key
                 sec_typed += 1
                 if not err and pos < n and text[pos] == ch:
                     correct += 1
                     pos += 1
+                    left = 0
                     if ch == "\n":
-                        pos = skip_to[pos]
+                        landed = skip_to[pos]
+                        if absorbs:
+                            left = landed - pos
+                        pos = landed
                     if pos == n:
                         self.finish_ms = last
                         break
@@ -143,6 +163,7 @@ class Typist:
                 continue
             # Rare keys leave the fast path: sync the locals, apply, reload.
             self.pos, self.error_run, self.correct, self.incorrect = pos, err, correct, incorrect
+            self.absorb = left
             if key == BACKSPACE:
                 self._backspace()
             elif key == WORD_BACKSPACE:
@@ -152,9 +173,11 @@ class Typist:
                 sec_typed += typed
                 sec_err += wrong
             pos, err, correct, incorrect = self.pos, self.error_run, self.correct, self.incorrect
+            left = self.absorb
             if self.finished:  # Tab can type the last characters
                 break
         self.pos, self.error_run, self.correct, self.incorrect = pos, err, correct, incorrect
+        self.absorb = left
         self.last_ms = last
         self.keys += count
         self._sec, self._sec_typed, self._sec_err = sec, sec_typed, sec_err
@@ -179,6 +202,7 @@ class Typist:
             self.corrected += 1
         elif self.pos > self.course.start:
             self.pos = self.course.back_over_indent(self.pos - 1)
+            self.absorb = 0
 
     def _word_backspace(self) -> None:
         self.backspaces += 1
@@ -190,6 +214,7 @@ class Typist:
             and (course.text[pos - 1] == "\n" or course.is_auto[pos - 1])
         ):
             self.pos = self.course.back_over_indent(pos - 1)
+            self.absorb = 0
             return
         typed = course.text[:pos] + err
         cut = word_cut(typed)
@@ -200,9 +225,17 @@ class Typist:
             self.corrected += len(err)
             self.error_run = ""
             self.pos = max(course.skip_to[cut], course.start)
+            if self.pos != pos:
+                self.absorb = 0
 
     def _tab(self, t: int) -> tuple[int, int]:
-        """Type one indentation unit (to the next tab stop for spaces); return typed, wrong."""
+        """Type one indentation unit (to the next tab stop for spaces); return typed, wrong.
+        Over filled-in indentation it is absorbed instead, typing nothing."""
+        if self.absorb and not self.error_run:
+            reach = self.course.absorb_tab(self.pos, self.absorb)
+            if reach:
+                self.absorb -= reach
+                return 0, 0
         unit = self.course.tab_text(self.course.text[: self.pos] + self.error_run)
         before = self.incorrect
         for ch in unit:
@@ -218,6 +251,7 @@ class Typist:
         if not self.error_run and pos < course.length and course.text[pos] == ch:
             self.correct += 1
             self.pos = pos + 1
+            self.absorb = 0
             if self.pos == course.length:
                 self.finish_ms = t
             return
@@ -254,6 +288,7 @@ class Typist:
             finish_ms=self.finish_ms,
             last_ms=self.last_ms,
             keys=self.keys,
+            absorb=self.absorb,
         )
 
     def seconds(self) -> tuple[list[int], list[int], list[int]]:

@@ -158,33 +158,44 @@ class Engine:
     # --- joining -------------------------------------------------------------------------
 
     def join(
-        self, code: str, player: Player, role: Role, browser: str = "", conn: str = ""
+        self,
+        code: str,
+        player: Player,
+        role: Role,
+        browser: str = "",
+        conn: str = "",
+        *,
+        own_indent: bool = False,
     ) -> Room:
         """Seat a player in a room (or resume their seat); ``browser``: where they join
-        from, ``conn``: the connection joining (only its close disconnects the seat)."""
+        from, ``conn``: the connection joining (only its close disconnects the seat),
+        ``own_indent``: they type their own indentation (``members.join``)."""
         now = self.clock()
         _, after = self.update(
             code,
             lambda r: members.join(
-                r, player.id, player.name, role, now, browser=browser, conn=conn
+                r, player.id, player.name, role, now, browser=browser, conn=conn,
+                own_indent=own_indent,
             ),
-        )
+        )  # fmt: skip
         return after
 
-    def quick(self, player: Player, language: str | None, conn: str = "") -> Room:
+    def quick(
+        self, player: Player, language: str | None, conn: str = "", own_indent: bool = False
+    ) -> Room:
         """Put a player in the open quick-race lobby for a language, or open a new one."""
         key = language or "any"
         for _ in range(8):
             code = self.store.get_lobby(key)
             if code is None:
                 room = self._create("quick", self.pick_snippet(language=language), lobby=key)
-                room = self.join(room.code, player, "racer", conn=conn)
+                room = self.join(room.code, player, "racer", conn=conn, own_indent=own_indent)
                 if self.store.swap_lobby(key, None, room.code):
                     return room
                 self.store.delete_room(room.code)
                 continue
             try:
-                return self.join(code, player, "racer", conn=conn)
+                return self.join(code, player, "racer", conn=conn, own_indent=own_indent)
             except Refused as refused:
                 if refused.code not in ("room_full", "race_started", "no_such_room", "kicked"):
                     raise
@@ -198,18 +209,26 @@ class Engine:
         limit_ms: int | None,
         rules: Rules | None = None,
         conn: str = "",
+        *,
+        own_indent: bool = False,
     ) -> Room:
         """Open a private room with this player as host."""
         room = self._create("private", snippet, limit_ms=limit_ms, rules=rules)
-        return self.join(room.code, player, "racer", conn=conn)
+        return self.join(room.code, player, "racer", conn=conn, own_indent=own_indent)
 
     def practice(
-        self, player: Player, snippet: Snippet, conn: str = "", ready: bool = False
+        self,
+        player: Player,
+        snippet: Snippet,
+        conn: str = "",
+        ready: bool = False,
+        *,
+        own_indent: bool = False,
     ) -> Room:
         """Open a room of one and start it at once, or (``ready``) leave it waiting for
         its first key (``race.realtime.runs``)."""
         room = self._create("practice", snippet)
-        joined = self.join(room.code, player, "racer", conn=conn)
+        joined = self.join(room.code, player, "racer", conn=conn, own_indent=own_indent)
         if ready:
             return joined
         now = self.clock()

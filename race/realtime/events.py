@@ -157,7 +157,8 @@ def quick(svc: Services, who: Player, msg: s.Quick) -> Answer:
     _throttle_join()
     language = None if msg.language == "any" else msg.language
     with _seat():
-        return _enter(svc, who, svc.engine.quick(who, language, conn=_sid()).code)
+        room = svc.engine.quick(who, language, conn=_sid(), own_indent=msg.own_indent)
+        return _enter(svc, who, room.code)
 
 
 def create(svc: Services, who: Player, msg: s.Create) -> Answer:
@@ -165,7 +166,9 @@ def create(svc: Services, who: Player, msg: s.Create) -> Answer:
     snippet = _snippet(msg) or svc.engine.pick_snippet()
     with _seat():
         _throttle_room()
-        room = svc.engine.create_private(who, snippet, _limit(msg.limit_s), conn=_sid())
+        room = svc.engine.create_private(
+            who, snippet, _limit(msg.limit_s), conn=_sid(), own_indent=msg.own_indent
+        )
         return _enter(svc, who, room.code)
 
 
@@ -174,7 +177,9 @@ def practice(svc: Services, who: Player, msg: s.Practice) -> Answer:
     snippet = _snippet(msg) or svc.engine.pick_snippet()
     with _seat():
         _throttle_room()
-        room = svc.engine.practice(who, snippet, conn=_sid(), ready=msg.ready)
+        room = svc.engine.practice(
+            who, snippet, conn=_sid(), ready=msg.ready, own_indent=msg.own_indent
+        )
         return _enter(svc, who, room.code)
 
 
@@ -182,7 +187,8 @@ def join(svc: Services, who: Player, msg: s.Join) -> Answer:
     _throttle_join()  # every attempt counts: room codes cannot be guessed fast
     returning = svc.engine.room(msg.code).seat(who.id) is not None
     with _seat(msg.code, returning):
-        svc.engine.join(msg.code, who, msg.role, session.get("browser") or "", conn=_sid())
+        browser = session.get("browser") or ""
+        svc.engine.join(msg.code, who, msg.role, browser, conn=_sid(), own_indent=msg.own_indent)
         return _enter(svc, who, msg.code)
 
 
@@ -202,6 +208,11 @@ def keys(svc: Services, who: Player, msg: s.Keys) -> Answer:
 
 def keep_waiting(svc: Services, who: Player, msg: s.InRoom) -> Answer:
     svc.engine.keep_waiting(msg.code, who)
+    return None
+
+
+def own_indent(svc: Services, who: Player, msg: s.OwnIndent) -> Answer:
+    svc.engine.update(msg.code, lambda r: members.set_own_indent(r, who.id, msg.own))
     return None
 
 
@@ -265,6 +276,7 @@ EVENTS: dict[str, Event] = {
     "leave": Event(s.InRoom, leave),
     "keys": Event(s.Keys, keys, context=False),
     "keep_waiting": Event(s.InRoom, keep_waiting),
+    "own_indent": Event(s.OwnIndent, own_indent),
     "configure": Event(s.Configure, configure),
     "lock": Event(s.Lock, lock),
     "kick": Event(s.Kick, kick),

@@ -60,24 +60,26 @@ class Ingest:
         self.engine = engine
         self.store = engine.store
         self._folded: OrderedDict[tuple[str, int, str], Folded] = OrderedDict()
-        self._courses: dict[tuple[str, int], Course] = {}
+        self._courses: dict[tuple[str, int, bool], Course] = {}
         #: Rooms as last read by the keys path: code -> (when, room).
         self._rooms: dict[str, tuple[int, Room]] = {}
 
-    def course(self, room: Room) -> Course:
-        """Return the prepared snippet of a room's round (rebuilt if the host changed it)."""
-        key = (room.code, room.round)
+    def course(self, room: Room, player_id: str) -> Course:
+        """Return the prepared snippet of a room's round as a player types it (rebuilt if
+        the host changed it); one per round and indentation setting."""
+        rules = room.rules_for(player_id)
+        key = (room.code, room.round, not rules.skip_indent)
         course = self._courses.get(key)
         snippet = room.snippet
         if (
             course is None
             or course.text != snippet.text
-            or course.rules != room.rules
+            or course.rules != rules
             or course.unit != snippet.indent_unit
         ):
             if len(self._courses) > CACHE_SIZE:
                 self._courses.clear()
-            course = Course(snippet.text, room.rules, snippet.indent_unit)
+            course = Course(snippet.text, rules, snippet.indent_unit)
             self._courses[key] = course
         return course
 
@@ -85,7 +87,7 @@ class Ingest:
         """Return the player's round after ``batches`` batches (all the log holds if None),
         from the cache when it is there, else replayed from the log."""
         key = (room.code, room.round, player_id)
-        course = self.course(room)
+        course = self.course(room, player_id)
         lines = None
         if batches is None:
             lines = self.store.read_log(room.code, room.round, player_id)
@@ -117,7 +119,8 @@ class Ingest:
         """Drop what the cache holds of a room's round (it has ended)."""
         for seat in room.racers:
             self._folded.pop((room.code, room.round, seat.player_id), None)
-        self._courses.pop((room.code, room.round), None)
+        for own in (False, True):
+            self._courses.pop((room.code, room.round, own), None)
         self._rooms.pop(room.code, None)
 
     def you(self, room: Room, player_id: str) -> dict[str, Any]:
@@ -131,6 +134,7 @@ class Ingest:
             "seq": folded.batches,
             "pos": progress.pos,
             "error_run": progress.error_run,
+            "absorb": progress.absorb,
             "finished": progress.finished,
         }
 
@@ -170,7 +174,7 @@ class Ingest:
             )
         key = (code, round_, player.id)
         cached = self._folded.get(key)
-        course = self.course(room)
+        course = self.course(room, player.id)
         if cached is not None and cached.batches == seq and cached.typist.course is course:
             base = cached
         else:
@@ -232,6 +236,7 @@ class Ingest:
             "seq": stored["n"],
             "pos": stored["pos"],
             "error_run": stored["run"],
+            "absorb": 0,
             "finished": stored["fin"] is not None,
             "duplicate": True,
         }
@@ -262,6 +267,7 @@ def _ack(typist: Typist, next_seq: int, duplicate: bool) -> dict[str, Any]:
         "seq": next_seq,
         "pos": progress.pos,
         "error_run": progress.error_run,
+        "absorb": progress.absorb,
         "finished": progress.finished,
         "duplicate": duplicate,
     }

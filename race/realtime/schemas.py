@@ -54,7 +54,13 @@ class SetName(Message):
     name: Annotated[str, Field(max_length=64)]
 
 
-class Quick(Message):
+class Seating(Message):
+    """A request that seats the player: whether they type their own indentation."""
+
+    own_indent: bool = False
+
+
+class Quick(Seating):
     """Join the open quick race for a language (or any)."""
 
     language: Language | Literal["any"] = "any"
@@ -78,20 +84,20 @@ class Pick(Message):
     custom: Custom | None = None
 
 
-class Create(Pick):
+class Create(Pick, Seating):
     """Open a private room."""
 
     limit_s: LimitS | None = None
 
 
-class Practice(Pick):
+class Practice(Pick, Seating):
     """Start a solo practice run: at once after a short countdown, or (``ready``) when
     its first key is typed (``go``)."""
 
     ready: bool = False
 
 
-class Join(Message):
+class Join(Seating):
     """Join a room by code, to race or to watch."""
 
     code: Code
@@ -126,6 +132,12 @@ class Configure(InRoom, Pick):
     limit_s: LimitS | None = None
     auto_limit: bool = False
     public_results: bool | None = None
+
+
+class OwnIndent(InRoom):
+    """Type my own indentation (no auto-indent) from this round on, or not."""
+
+    own: bool
 
 
 class Lock(InRoom):

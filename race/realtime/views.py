@@ -66,4 +66,5 @@ def _seat(seat: Seat, place: int | None) -> dict[str, Any]:
         #: The server's time of the racer's finish (ms from the start), as standings say it.
         "finish_ms": seat.finish_ms,
         "place": place,
+        "own_indent": seat.own_indent,
     }

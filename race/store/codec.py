@@ -45,7 +45,9 @@ def decode_room(raw: str | bytes) -> Room:
     data.setdefault("public_results", lists_results(data["kind"], data["snippet"]))
     # Before limits followed the snippet, a private room's limit stayed as it was.
     data.setdefault("limit_set", data["kind"] == "private")
-    data["rules"] = Rules(**data["rules"])
+    # A rule this worker does not know is dropped; one the room's writer did not know
+    # takes its default, the rule as it was before (``race.core.rules``).
+    data["rules"] = Rules(**_known(Rules, data["rules"]))
     data["timing"] = Timing(**data["timing"])
     data["seats"] = tuple(Seat(**_known(Seat, s)) for s in data["seats"])
     data["banned"] = tuple(data["banned"])

@@ -59,7 +59,8 @@ export function clearAftermath() {
  * is away. */
 async function offerStored(room, mine) {
   const raceId = room.race_id;
-  if (!(await whenStored(raceId, () => isCurrent(room)))) return;
+  // The page may have moved on (a restart) while this was asked.
+  if (!(await whenStored(raceId, () => isCurrent(room))) || !isCurrent(room)) return;
   const replay = byId("replay-btn");
   const ghost = byId("ghost-btn");
   replay.href = `/races/${encodeURIComponent(raceId)}`;

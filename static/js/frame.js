@@ -33,6 +33,7 @@ export function frame() {
     focused: input.focused,
     restart: restartKey(),
     paused: paused && armed,
+    skipIndent: s.course?.skipIndent, // off for a racer who types their own indentation
   });
   if (text !== lastHint) byId("hint").textContent = lastHint = text;
   moveGhost(render);

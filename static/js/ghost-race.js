@@ -59,7 +59,7 @@ export function moveGhost(redraw) {
   if (was && was.pos === at.pos && was.done === at.done && was.wpm === at.wpm) return;
   s.ghostAt = at;
   if (!was || was.done !== at.done) redraw();
-  track.setTick({ players: [at] }, s.course);
+  track.setTick({ players: [at] }, s.roomCourse);
   drawGhosts();
 }
 

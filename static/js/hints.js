@@ -3,9 +3,20 @@
 /**
  * Return the hint for this moment. `practice`: this tab races a practice room; `restart`:
  * its restart key; `waiting`: before the start; `finished`: this racer's run is done;
- * `focused`: the typing area has the keyboard; `paused`: the connection is down mid-run.
+ * `focused`: the typing area has the keyboard; `paused`: the connection is down mid-run;
+ * `skipIndent`: Enter fills in indentation for this racer (off when they type their own;
+ * the room's rules if not given).
  */
-export function hintText({ room, spectator, finished, waiting, focused, restart, paused }) {
+export function hintText({
+  room,
+  spectator,
+  finished,
+  waiting,
+  focused,
+  restart,
+  paused,
+  skipIndent,
+}) {
   if (!room) return "";
   if (paused && !finished && !spectator && room.phase !== "finished")
     return "Typing is paused while the connection is down; it resumes when you are back.";
@@ -20,9 +31,9 @@ export function hintText({ room, spectator, finished, waiting, focused, restart,
     return room.kind === "quick" ? "Enter: race again" : "";
   }
   if (spectator) return "You are watching: the colored carets show where each racer is.";
-  // With skip_indent (the default) Enter types the next line's indentation too, so Tab
-  // there would be wrong; without it, Tab types one level.
-  const filled = room.rules?.skip_indent !== false;
+  // With skip_indent (the default) Enter types the next line's indentation too (typing it
+  // anyway costs nothing: it is absorbed); without it (own indentation), Tab types one level.
+  const filled = skipIndent ?? room.rules?.skip_indent !== false;
   const keys = filled ? "Enter ends a line and indents the next" : "Enter ends a line · Tab indents";
   if (practice && room.phase === "lobby")
     return `Start typing: the clock starts with your first key · ${keys}${again}`;

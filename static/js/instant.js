@@ -4,25 +4,18 @@
 import { byId, reducedMotion } from "./dom.js";
 import { adopt } from "./joining.js";
 import { actWay, conn, s } from "./race-state.js";
+import { RESTART_KEYS, settings } from "./settings.js";
 import { notify } from "./status.js";
 import { patient } from "./wayon.js";
 
-//: The restart keys a player may choose (settings.restartKey). Shift+Tab by default: Tab
-//: itself is a key of the code (typed where indentation is, out of habit, it is absorbed).
-export const RESTART_KEYS = ["Shift+Tab", "Tab"];
-const SETTINGS_KEY = "coderace.settings";
+export { RESTART_KEYS };
 //: A run just finished is being scored: ask again this often, this many times.
 const SCORING_RETRY_MS = 300;
 const SCORING_TRIES = 10;
 
-/** Return the restart key this browser chose (stored settings), or the default. */
+/** Return the restart key this browser chose (settings.js checked it), or the default. */
 export function restartKey() {
-  try {
-    const chosen = JSON.parse(localStorage.getItem(SETTINGS_KEY) || "{}").restartKey;
-    return RESTART_KEYS.includes(chosen) ? chosen : RESTART_KEYS[0];
-  } catch {
-    return RESTART_KEYS[0]; // unreadable settings, or no storage: the default
-  }
+  return settings.restartKey;
 }
 
 function isRestart(e) {

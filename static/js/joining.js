@@ -10,7 +10,8 @@ import { retryDelay } from "./net.js";
 import { render } from "./paint.js";
 import { conn, nowT, page, s, track, view, way } from "./race-state.js";
 import { GONE, notify, showGone } from "./status.js";
-import { Course, Mirror, indentUnit } from "./typing.js";
+import { syncIndent } from "./settings.js";
+import { Course, Mirror, indentUnit, seatRules } from "./typing.js";
 
 /** Ask the server for this page's room, by its code or its mode, and take the answer. */
 export async function enter() {
@@ -84,20 +85,25 @@ export function applyRoom(room, you = null) {
   const old = s.room;
   const newRound = !old || old.code !== room.code || old.round !== room.round;
   const sn = room.snippet;
+  const rules = seatRules(room, you?.id || s.me);
   const newSnippet =
     newRound ||
     old.snippet.text !== sn.text ||
     old.snippet.indent !== sn.indent ||
-    old.snippet.language !== sn.language;
+    old.snippet.language !== sn.language ||
+    s.course.skipIndent !== (rules.skip_indent !== false); // own indentation turned on or off
   s.room = room;
   tellHostChange(old, room, s.me);
   dropUnfitGhost(room, newSnippet);
   if (newSnippet) {
-    s.course = new Course(sn.text, room.rules, indentUnit(sn.indent));
+    s.course = new Course(sn.text, rules, indentUnit(sn.indent));
+    s.roomCourse =
+      rules === room.rules ? s.course : new Course(sn.text, room.rules, indentUnit(sn.indent));
     s.mirror = new Mirror(s.course);
     view.show(sn, s.course, page.grammars);
     view.setState(s.mirror.pos, "");
   }
+  byId("set-indent-note").textContent = syncIndent(conn, room, you?.id || s.me);
   if (newRound) openRound();
   if (you && s.role === "racer") takeSeat(room, you, newRound);
   else if (newRound && s.role === "racer") sender.begin(room.code, room.round, 0);
@@ -122,11 +128,11 @@ function openRound() {
 function takeSeat(room, you, newRound) {
   sender.pace(you.every);
   if (newRound || !sender.active) {
-    s.mirror.reset(you.pos, you.error_run);
+    s.mirror.reset(you.pos, you.error_run, you.absorb ?? 0);
     sender.begin(room.code, room.round, you.seq);
   } else {
     const { lost } = sender.resume(you, nowT());
-    replay(you.pos, you.error_run);
+    replay(you.pos, you.error_run, you.absorb ?? 0);
     if (lost) notify(lostText(lost), "error");
   }
   view.setState(s.mirror.pos, s.mirror.errorRun);

@@ -26,12 +26,13 @@ export function waitingRun(room) {
 }
 
 /** Reset the mirror to the server's state and replay the keys it has not acknowledged yet. */
-export function replay(pos, errorRun) {
-  s.mirror.reset(pos, errorRun);
+export function replay(pos, errorRun, absorb = 0) {
+  s.mirror.reset(pos, errorRun, absorb);
   for (const item of sender.pending()) {
     s.mirror.feed(item.key);
     item.pos = s.mirror.pos;
     item.err = s.mirror.errorRun;
+    item.ab = s.mirror.absorb;
   }
   view.setState(s.mirror.pos, s.mirror.errorRun);
 }
@@ -55,7 +56,7 @@ function onKey(key) {
   s.lastT = t;
   const before = s.mirror.errorRun;
   s.mirror.feed(key);
-  sender.push({ t, key, pos: s.mirror.pos, err: s.mirror.errorRun });
+  sender.push({ t, key, pos: s.mirror.pos, err: s.mirror.errorRun, ab: s.mirror.absorb });
   view.setState(s.mirror.pos, s.mirror.errorRun);
   if (before && before === s.mirror.errorRun && !key.endsWith("Backspace")) {
     // The error run is as long as the rules keep: this key was not taken.
@@ -67,7 +68,9 @@ function onKey(key) {
 
 function onAck(ack, batch) {
   const last = batch.items[batch.items.length - 1];
-  if (ack.pos !== last.pos || ack.error_run !== last.err) replay(ack.pos, ack.error_run);
+  const absorb = ack.absorb ?? 0; // the indentation still open to habitual spaces (typing.js)
+  if (ack.pos !== last.pos || ack.error_run !== last.err || absorb !== last.ab)
+    replay(ack.pos, ack.error_run, absorb);
 }
 
 async function onRefused(answer) {

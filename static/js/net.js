@@ -4,6 +4,8 @@ import * as identity from "./identity.js";
 
 const PROBES = 5;
 const REQUEST_TIMEOUT_MS = 5000;
+//: Requests that seat the player: each carries `seating` (the seat's settings, settings.js).
+const SEATING = new Set(["quick", "create", "practice", "join"]);
 /** How long the page shows that its session ended before it reloads as a guest. */
 const REVOKED_RELOAD_MS = 3000;
 
@@ -34,6 +36,7 @@ export class Connection extends EventTarget {
     this.connected = false;
     this.refusals = 0;
     this.downSince = null;
+    this.seating = {};
     this.socket = io({
       auth: (cb) => cb(this.#auth()),
       transports: ["websocket", "polling"],
@@ -194,6 +197,7 @@ export class Connection extends EventTarget {
    * message}), or {ok: false, code: "offline" | "timeout"} when no answer can come.
    */
   request(event, payload, timeoutMs = REQUEST_TIMEOUT_MS) {
+    if (SEATING.has(event)) payload = { ...payload, ...this.seating };
     return new Promise((resolve) => {
       if (!this.socket.connected) {
         resolve({ ok: false, code: "offline", message: "not connected" });

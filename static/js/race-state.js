@@ -34,6 +34,7 @@ export const s = {
   me: null,
   room: null,
   course: null,
+  roomCourse: null, // the snippet under the room's rules: everyone's progress is measured on it
   mirror: null,
   lastT: 0,
   firstKeyAt: null, // a practice run's first key (server ms) until the server starts it

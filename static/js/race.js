@@ -1,5 +1,6 @@
 // The race page: the server's events move the state (joining.js takes room views, the
 // handlers below take ticks and standings); paint.js and frame.js draw it.
+import { seatFields, syncIndent, wirePanel } from "./settings.js";
 import { wireActions } from "./actions.js";
 import { showResults } from "./aftermath.js";
 import { byId } from "./dom.js";
@@ -21,7 +22,7 @@ const handlers = {
     if (!room || tick.code !== room.code || tick.round !== room.round || s.standings) return;
     // Opponents' carets and bars glide to each tick over one tick period (race.css).
     if (tick.every) document.documentElement.style.setProperty("--tick", `${tick.every}ms`);
-    track.setTick(tick, s.course);
+    track.setTick(tick, s.roomCourse);
     const names = new Map(room.racers.map((r) => [r.id, r.name]));
     const others = tick.players.filter((p) => p.id !== s.me || s.role === "spectator");
     s.others = others.map((p) => ({
@@ -72,6 +73,11 @@ conn.addEventListener("refused", (e) => {
 });
 
 onRejoin(enter, applyRoom);
+conn.seating = seatFields; // every seating request says whether this player types indentation
+wirePanel(() => {
+  byId("set-indent-note").textContent = syncIndent(conn, s.room, s.me);
+});
+window.addEventListener("coderace:settings", () => view.relayout()); // the code's size changed
 wireActions(conn, () => s.room, adopt, restart, actWay);
 wireInstantKeys();
 byId("code").addEventListener("focus", () => input.enabled && input.focus());

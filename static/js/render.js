@@ -25,7 +25,7 @@ export class CodeView {
 
   /** Show a snippet (highlighted when its grammar loads); the state starts at its start. */
   async show(snippet, course, grammars) {
-    const key = `${snippet.language}\u0000${snippet.text}`;
+    const key = `${snippet.language}\u0000${course.skipIndent}\u0000${snippet.text}`;
     this.course = course;
     if (this.shown === key) return;
     this.shown = key;

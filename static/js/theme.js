@@ -10,6 +10,26 @@ export function currentTheme() {
   return media.matches ? "dark" : "light";
 }
 
+/** Return what this browser chose: "light", "dark" or "system" (follow the system). */
+export function themeChoice() {
+  const chosen = root.dataset.theme;
+  return chosen === "light" || chosen === "dark" ? chosen : "system";
+}
+
+/** Choose a theme ("light", "dark" or "system"), remember it, and tell the page. */
+export function chooseTheme(choice) {
+  try {
+    if (choice === "light" || choice === "dark") localStorage.setItem(KEY, choice);
+    else localStorage.removeItem(KEY);
+  } catch {
+    /* storage blocked: the choice lasts for this page */
+  }
+  if (choice === "light" || choice === "dark") root.dataset.theme = choice;
+  else delete root.dataset.theme;
+  if (button) label(button);
+  announce();
+}
+
 function label(button) {
   const next = currentTheme() === "dark" ? "light" : "dark";
   button.setAttribute("aria-label", `Switch to ${next} theme`);
@@ -24,17 +44,7 @@ function announce() {
 const button = document.getElementById("theme-toggle");
 if (button) {
   label(button);
-  button.addEventListener("click", () => {
-    const next = currentTheme() === "dark" ? "light" : "dark";
-    root.dataset.theme = next;
-    try {
-      localStorage.setItem(KEY, next);
-    } catch {
-      /* storage blocked: the choice lasts for this page */
-    }
-    label(button);
-    announce();
-  });
+  button.addEventListener("click", () => chooseTheme(currentTheme() === "dark" ? "light" : "dark"));
   media.addEventListener("change", () => {
     label(button);
     announce();

@@ -13,6 +13,12 @@ export function indentUnit(indent) {
   return " ".repeat(match ? Number(match[1]) : 4);
 }
 
+/** Return the rules a racer types a room's round under: own indentation turns auto-indent off. */
+export function seatRules(room, playerId) {
+  const seat = room.racers.find((r) => r.id === playerId);
+  return seat?.own_indent ? { ...room.rules, skip_indent: false } : room.rules;
+}
+
 /** A snippet prepared for typing: its characters and the auto-indentation tables. */
 export class Course {
   constructor(text, rules = {}, unit = "    ") {
@@ -22,6 +28,8 @@ export class Course {
     this.length = n;
     this.unit = unit;
     this.skipIndent = rules.skip_indent !== false;
+    // Spaces and Tabs typed over filled-in indentation are taken in silently (Rules.absorb_indent).
+    this.absorbs = this.skipIndent && rules.absorb_indent === true;
     this.maxErrorRun = rules.max_error_run ?? 10;
     this.isAuto = new Array(n + 1).fill(false);
     this.skipTo = Array.from({ length: n + 1 }, (_, i) => i);
@@ -49,6 +57,23 @@ export class Course {
     return this.skipTo[0];
   }
 
+  /** Return what one Tab types after the typed characters (an array): one indent unit. */
+  tabText(typed) {
+    if (this.unit === "\t") return this.unit;
+    const column = typed.length - (typed.lastIndexOf("\n") + 1);
+    return " ".repeat(this.unit.length - (column % this.unit.length));
+  }
+
+  /** Return how many of the `left` filled-in characters before `pos` one Tab absorbs (0: none). */
+  absorbTab(pos, left) {
+    const at = pos - left;
+    const lineStart = at > 0 ? this.chars.lastIndexOf("\n", at - 1) + 1 : 0;
+    const unit = this.tabText(this.chars.slice(lineStart, at));
+    if (unit.length > left) return 0;
+    for (let i = 0; i < unit.length; i += 1) if (this.chars[at + i] !== unit[i]) return 0;
+    return unit.length;
+  }
+
   /** Return the share of typeable characters before a cursor, 0..1. */
   progress(pos) {
     const p = Math.max(0, Math.min(pos, this.length));
@@ -70,17 +95,21 @@ export function wordCut(typed, end) {
   return end > 0 ? Math.min(i, end - 1) : 0;
 }
 
-/** One player's typing state (cursor and error run), folded key by key like the server. */
+/**
+ * One player's typing state, folded key by key like the server: the cursor, the error run,
+ * and `absorb`, the filled-in indentation before the cursor still open to habitual spaces/Tabs.
+ */
 export class Mirror {
-  constructor(course, pos = course.start, errorRun = "") {
+  constructor(course, pos = course.start, errorRun = "", absorb = null) {
     this.course = course;
-    this.reset(pos, errorRun);
+    this.reset(pos, errorRun, absorb ?? (course.absorbs ? course.start : 0));
   }
 
   /** Jump to a state the server reported. */
-  reset(pos, errorRun = "") {
+  reset(pos, errorRun = "", absorb = 0) {
     this.pos = pos;
     this.err = Array.from(errorRun);
+    this.absorb = absorb;
     this.finished = pos >= this.course.length;
   }
 
@@ -92,6 +121,18 @@ export class Mirror {
   /** Fold one key: a printable character, "Enter", "Tab", "Backspace" or "C-Backspace". */
   feed(key) {
     if (this.finished) return;
+    if (this.absorb && !this.err.length) {
+      // Over filled-in indentation: a habitual space or Tab is taken in, typing nothing.
+      const c = this.course;
+      const reach =
+        key === " " ? Number(c.chars[this.pos - this.absorb] === " ")
+        : key === "Tab" ? c.absorbTab(this.pos, this.absorb)
+        : 0;
+      if (reach) {
+        this.absorb -= reach;
+        return;
+      }
+    }
     if (key === "Enter") this.#type("\n", true);
     else if (key === "Tab") this.#tab();
     else if (key === "Backspace") this.#backspace();
@@ -103,7 +144,12 @@ export class Mirror {
     const c = this.course;
     if (!this.err.length && this.pos < c.length && c.chars[this.pos] === ch) {
       this.pos += 1;
-      if (skip && ch === "\n") this.pos = c.skipTo[this.pos];
+      this.absorb = 0; // the cursor moved: the window closes (an Enter opens the next one)
+      if (skip && ch === "\n") {
+        const landed = c.skipTo[this.pos];
+        if (c.absorbs) this.absorb = landed - this.pos;
+        this.pos = landed;
+      }
       if (this.pos === c.length) this.finished = true;
     } else if (this.err.length < c.maxErrorRun) {
       this.err.push(ch);
@@ -118,7 +164,10 @@ export class Mirror {
 
   #backspace() {
     if (this.err.length) this.err.pop();
-    else if (this.pos > this.course.start) this.pos = this.#backOverIndent(this.pos - 1);
+    else if (this.pos > this.course.start) {
+      this.pos = this.#backOverIndent(this.pos - 1);
+      this.absorb = 0;
+    }
   }
 
   #wordBackspace() {
@@ -126,6 +175,7 @@ export class Mirror {
     const pos = this.pos;
     if (!this.err.length && pos > c.start && (c.chars[pos - 1] === "\n" || c.isAuto[pos - 1])) {
       this.pos = this.#backOverIndent(pos - 1);
+      this.absorb = 0;
       return;
     }
     const typed = c.chars.slice(0, pos).concat(this.err);
@@ -135,17 +185,13 @@ export class Mirror {
     } else {
       this.err = [];
       this.pos = Math.max(c.skipTo[cut], c.start);
+      if (this.pos !== pos) this.absorb = 0;
     }
   }
 
   #tab() {
     const c = this.course;
-    let unit = c.unit;
-    if (unit !== "\t") {
-      const typed = c.chars.slice(0, this.pos).concat(this.err);
-      const column = typed.length - (typed.lastIndexOf("\n") + 1);
-      unit = " ".repeat(unit.length - (column % unit.length));
-    }
+    const unit = c.tabText(c.chars.slice(0, this.pos).concat(this.err));
     for (const ch of unit) {
       this.#type(ch, false);
       if (this.finished) break;

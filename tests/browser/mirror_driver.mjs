@@ -8,10 +8,10 @@ const { Course, Mirror, indentUnit } = await import(
 const cases = JSON.parse(readFileSync(0, "utf8"));
 const out = cases.map(({ text, indent, rules, keys }) => {
   const mirror = new Mirror(new Course(text, rules, indentUnit(indent)));
-  const states = [[mirror.pos, mirror.errorRun]];
+  const states = [[mirror.pos, mirror.errorRun, mirror.absorb]];
   for (const key of keys) {
     mirror.feed(key);
-    states.push([mirror.pos, mirror.errorRun]);
+    states.push([mirror.pos, mirror.errorRun, mirror.absorb]);
   }
   return states;
 });

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import random
@@ -19,6 +20,7 @@ from race.core.scorer import Typist
 from race.core.snippet import indent_unit
 from race.core.snippet import normalise
 from race.corpus import builtin
+from tests.core.habits import mixed_keys
 
 ROOT = Path(__file__).resolve().parents[2]
 DRIVER = Path(__file__).with_name("mirror_driver.mjs")
@@ -32,6 +34,15 @@ EXTRA = [
     ),
     ("    x = 1\n  y = 2\n\nz = 'ü🙂' # emoji\n        w", "spaces:4"),
     ("a\n\n\n    b\n\tc", "spaces:8"),
+]
+#: Rule sets the streams are folded under: the current ones, the old defaults and variants.
+RULES: list[dict[str, object]] = [
+    {"absorb_indent": True},
+    {},
+    {"skip_indent": False},
+    {"max_error_run": 3},
+    {"absorb_indent": True, "max_error_run": 2},
+    {"absorb_indent": True, "skip_indent": False},
 ]
 NOISE = [*"abcxyz_01 ({[]}).,;:'\"\\#@!é🙂", "Enter", "Tab", "Backspace", "C-Backspace"]
 
@@ -66,17 +77,30 @@ def stream(rng: random.Random, course: Course) -> list[str]:
     return keys
 
 
+def habitual(rng: random.Random, course: Course) -> list[str]:
+    """Return a stream of a player who types indentation out of habit after each Enter
+    (spaces or Tabs, sometimes too many, sometimes a typo or a fix in the middle)."""
+    keys = mixed_keys(rng, course)
+    if rng.random() < 0.3:  # and sloppy elsewhere too
+        for _ in range(rng.randint(1, 6)):
+            at = rng.randrange(len(keys) + 1)
+            keys[at:at] = [rng.choice(NOISE) for _ in range(rng.randint(1, 4))]
+    return keys[:600]
+
+
 def cases() -> list[dict[str, Any]]:
-    """Return random streams over corpus snippets and awkward hand-made ones."""
+    """Return random streams over corpus snippets and awkward hand-made ones: typing with
+    typos and fixes, and typing with habitual indentation, under each rule set."""
     rng = random.Random(20240611)
     texts = [(s.text, s.indent) for s in builtin()]
     texts += [(normalise(t, indent), indent) for t, indent in EXTRA]
     out = []
-    for n in range(240):
+    for n in range(480):
         text, indent = texts[n % len(texts)]
-        rules: dict[str, object] = rng.choice([{}, {"skip_indent": False}, {"max_error_run": 3}])
+        rules = RULES[n % len(RULES)] if n % 2 else rng.choice(RULES)
         course = Course(text, Rules.from_mapping(rules), indent_unit(indent))
-        out.append({"text": text, "indent": indent, "rules": rules, "keys": stream(rng, course)})
+        keys = habitual(rng, course) if n % 3 else stream(rng, course)
+        out.append({"text": text, "indent": indent, "rules": rules, "keys": keys})
     return out
 
 
@@ -85,11 +109,11 @@ def server_states(case: dict[str, Any]) -> list[list[object]]:
     rules = Rules.from_mapping(case["rules"])
     course = Course(case["text"], rules, indent_unit(case["indent"]))
     typist = Typist(course)
-    states: list[list[object]] = [[typist.pos, typist.error_run]]
+    states: list[list[object]] = [[typist.pos, typist.error_run, typist.absorb]]
     key: str
     for t, key in enumerate(case["keys"]):
         typist.feed([(t, key)])
-        states.append([typist.pos, typist.error_run])
+        states.append([typist.pos, typist.error_run, typist.absorb])
     return states
 
 
@@ -112,3 +136,13 @@ def test_browser_mirror_matches_the_server_scorer_key_by_key() -> None:
                 f"after key {i} of {case['keys'][:i]!r} on {case['text']!r}: "
                 f"browser {mine}, server {theirs}"
             )
+
+
+def test_the_cases_cover_absorbed_indentation() -> None:
+    """The generated streams do exercise the rule: many keys are absorbed, under its rules."""
+    absorbed = 0
+    for case in cases():
+        if case["rules"].get("absorb_indent") and case["rules"].get("skip_indent", True):
+            states = server_states(case)
+            absorbed += sum(1 for a, b in itertools.pairwise(states) if b[2] < a[2])
+    assert absorbed > 500

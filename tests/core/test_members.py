@@ -64,3 +64,23 @@ def test_a_seat_whose_connection_is_unknown_is_disconnected_by_any() -> None:
     for conn in ("tab-1", ""):
         seat = members.disconnect(room, "a", conn).seat("a")
         assert seat is not None and not seat.connected
+
+
+def test_own_indentation_is_set_on_joining_and_changes_in_the_lobby_only() -> None:
+    room = members.join(private(), "a", "Ann", "racer", 1_000, own_indent=True)
+    seat = room.seat("a")
+    assert seat is not None and seat.own_indent
+    assert not room.rules_for("a").skip_indent and room.rules_for("b").skip_indent
+    room = members.set_own_indent(room, "a", False)
+    assert room.rules_for("a") != room.rules.own_indentation()
+    room = members.set_own_indent(room, "a", True)
+    room = hosting.start(room, "a", 2_000)
+    with pytest.raises(Refused) as locked:
+        members.set_own_indent(room, "a", False)
+    assert locked.value.code == "indent_locked" and "next one" in locked.value.message
+    assert members.set_own_indent(room, "a", True) == room  # no change: nothing to refuse
+    resumed = members.join(room, "a", "Ann", "racer", 2_100, own_indent=False)
+    assert resumed.rules_for("a") == room.rules.own_indentation()  # kept for the round
+    with pytest.raises(Refused) as stranger:
+        members.set_own_indent(room, "z", True)
+    assert stranger.value.code == "not_in_room"

@@ -64,6 +64,11 @@ MALFORMED = [
     ("keys", {"code": "A" * 16, "round": 1, "seq": 0, "keys": [[0, "a"]] * 300}),
     ("keys", {"code": "A" * 16, "round": 0, "seq": 0, "keys": []}),
     ("kick", {"code": "A" * 16, "player_id": "<script>"}),
+    ("own_indent", {"code": "A" * 16, "own": "yes"}),
+    ("own_indent", {"code": "A" * 16, "own": 1}),
+    ("own_indent", {"code": "A" * 16}),
+    ("join", {"code": "A" * 16, "own_indent": "true"}),
+    ("practice", {"own_indent": None}),
 ]
 
 
@@ -132,6 +137,7 @@ def test_unknown_room_and_other_refusals(room: tuple[Client, Client, str]) -> No
     refused(host, "configure", {"code": code, "snippet_id": "nope-nope"}, "no_such_snippet")
     refused(host, "create", {"custom": {"code": "   \n\t\n"}}, "bad_custom_code")
     refused(host, "rematch", {"code": code}, "bad_phase")
+    refused(other, "own_indent", {"code": "B" * 16, "own": True}, "no_such_room")
     refused(host, "keys", {"code": code, "round": 1, "seq": 0, "keys": [[1, "d"]]}, "not_started")
     assert view(host, code) == before
 
