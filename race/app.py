@@ -43,6 +43,7 @@ def create_app(config: Config | Mapping[str, object] | None = None) -> Flask:
     from race.web import limits
     from race.web import ops
     from race.web import pages
+    from race.web import presence
     from race.web import tracks
     from race.web import vendor
     from race.web import viewer
@@ -61,6 +62,7 @@ def create_app(config: Config | Mapping[str, object] | None = None) -> Flask:
     init_db(app)
     realtime.init_app(app)
     limits.init_app(app, realtime.services(app).store)
+    presence.init_app(app, realtime.services(app).store.presence)
     # Outside the Socket.IO middleware: no WebSocket negotiates permessage-deflate.
     app.wsgi_app = NoCompression(app.wsgi_app)  # type: ignore[method-assign]
     proxies = int(app.config.get("TRUSTED_PROXIES", 0))

@@ -121,10 +121,13 @@ def leave(room: Room, player_id: str, now: int) -> Room:
         room = replace(room, seats=tuple(s for s in room.seats if s.player_id != player_id))
     if room.host_id == player_id:
         room = replace(room, host_id=_next_host(room, player_id))
-    if (room.phase == "countdown" and room.kind == "quick" and len(room.active_racers) < 2) or (
-        room.phase == "countdown" and not room.active_racers
-    ):
-        room = replace(room, phase="lobby", starts_at=None, ends_at=None)
+    # A quick countdown needs two racers, or one beside ghosts; back in the lobby, the
+    # ghosts go too (a newcomer alone is offered them afresh).
+    company = 1 if room.ghosts else 2
+    if (
+        room.phase == "countdown" and room.kind == "quick" and len(room.active_racers) < company
+    ) or (room.phase == "countdown" and not room.active_racers):
+        room = replace(room, phase="lobby", starts_at=None, ends_at=None, ghosts=())
     return room
 
 

@@ -87,6 +87,19 @@ class Standing:
 
 
 @dataclass(frozen=True, slots=True)
+class Ghost:
+    """A stored run raced beside a room's racers (``race.core.ghosts``): never a seat, so
+    never in the standings; the browser draws it from the run's stored frames."""
+
+    race_id: str
+    player_id: str
+    name: str
+    #: The run's server-computed figures, as stored with its result.
+    net_wpm: float
+    duration_ms: int
+
+
+@dataclass(frozen=True, slots=True)
 class Room:
     """A room and its current round."""
 
@@ -124,6 +137,8 @@ class Room:
     standings: tuple[Standing, ...] = ()
     #: The round was ended without a result: its end could not be applied (``abandon``).
     abandoned: bool = False
+    #: Stored runs racing this round beside the racers (a quick racer alone chose them).
+    ghosts: tuple[Ghost, ...] = ()
 
     def seat(self, player_id: str) -> Seat | None:
         """Return the player's seat, or None."""

@@ -13,8 +13,13 @@ QUICK_COUNTDOWN_MS = 12_000
 JOIN_CLOSES_BEFORE_START_MS = 3_000
 PRIVATE_COUNTDOWN_MS = 5_000
 PRACTICE_COUNTDOWN_MS = 3_000
-#: A lone racer in a quick lobby is offered "keep waiting / practise solo" after this.
+#: A lone racer in a quick lobby is offered to race ghosts now (or keep waiting, or
+#: practise solo) after this.
+GHOST_OFFER_AFTER_MS = 5_000
+#: One who keeps waiting is asked again after this.
 LONELY_AFTER_MS = 30_000
+#: A race against ghosts counts down this long: a human arriving meanwhile races too.
+GHOST_COUNTDOWN_MS = 8_000
 #: A disconnected player keeps their seat this long.
 GRACE_MS = 30_000
 MIN_LIMIT_MS = 15_000
@@ -34,6 +39,8 @@ class Timing:
     private_countdown_ms: int = PRIVATE_COUNTDOWN_MS
     practice_countdown_ms: int = PRACTICE_COUNTDOWN_MS
     lonely_after_ms: int = LONELY_AFTER_MS
+    ghost_offer_ms: int = GHOST_OFFER_AFTER_MS
+    ghost_countdown_ms: int = GHOST_COUNTDOWN_MS
     grace_ms: int = GRACE_MS
 
 

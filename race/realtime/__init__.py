@@ -19,6 +19,8 @@ from race.core.seats import DEFAULT_CAPACITY
 from race.core.seats import Seats
 from race.corpus import builtin
 from race.corpus import load_dir
+from race.ghosts import GhostSource
+from race.ghosts import NoGhosts
 from race.limits import configured
 from race.realtime.engine import Engine
 from race.realtime.fanout import QueuedRedisManager
@@ -191,6 +193,16 @@ def _sink(app: Flask) -> ResultsSink:
     return RecordingSink(db.engine) if app.config.get("TESTING") else DatabaseSink(db.engine)
 
 
+def _ghosts(app: Flask) -> GhostSource:
+    """Return where ghosts come from: the results database when the app has one."""
+    db = app.extensions.get("coderace_db")
+    if db is None:
+        return NoGhosts()
+    from race.db.ghosts import DatabaseGhosts
+
+    return DatabaseGhosts(db.engine)
+
+
 def _message_queue(app: Flask) -> QueuedRedisManager:
     """Return the manager through which this worker's emits reach the other workers."""
 
@@ -261,6 +273,7 @@ def init_app(app: Flask, store: Store | None = None, sink: ResultsSink | None = 
         load_dir(Path(app.config["CORPUS_DIR"])) if app.config.get("CORPUS_DIR") else builtin()
     )
     engine = Engine(store, corpus, wall_ms, emit, app.config.get("TIMING"))
+    engine.ghosts = _ghosts(app)
     seats = Seats(float(app.config.get("MAX_RACERS", DEFAULT_CAPACITY)))
     pacer = Pacer(seats.load, app.config.get("PERIOD_MS"))
     racing = Racing(engine, pause=lambda: sio.sleep(0), period=lambda: pacer.period_ms)

@@ -31,7 +31,7 @@ def implied(before: Room, after: Room, now: int) -> Effects:
         # A countdown called off, or a practice run restarted before its end.
         cancel += [f"begin|{code}|{before.round}", f"limit|{code}|{before.round}"]
     if members.is_lonely(after) and not members.is_lonely(before):
-        schedule[f"lonely|{code}|{rnd}"] = now + after.timing.lonely_after_ms
+        schedule[f"lonely|{code}|{rnd}"] = now + after.timing.ghost_offer_ms
     was = {s.player_id: s.connected for s in before.seats}
     for seat in after.seats:
         if was.get(seat.player_id, True) and not seat.connected and not seat.left:

@@ -216,6 +216,12 @@ def own_indent(svc: Services, who: Player, msg: s.OwnIndent) -> Answer:
     return None
 
 
+def race_ghosts(svc: Services, who: Player, msg: s.InRoom) -> Answer:
+    room = svc.engine.race_ghosts(msg.code, who)
+    view = room_view(room, wall_ms(), svc.engine.corpus.about(room.snippet))
+    return {"room": view, "you": svc.racing.you(room, who.id)}
+
+
 def configure(svc: Services, who: Player, msg: s.Configure) -> Answer:
     limit = _limit(msg.limit_s)
     svc.engine.configure(
@@ -276,6 +282,7 @@ EVENTS: dict[str, Event] = {
     "leave": Event(s.InRoom, leave),
     "keys": Event(s.Keys, keys, context=False),
     "keep_waiting": Event(s.InRoom, keep_waiting),
+    "race_ghosts": Event(s.InRoom, race_ghosts),
     "own_indent": Event(s.OwnIndent, own_indent),
     "configure": Event(s.Configure, configure),
     "lock": Event(s.Lock, lock),

@@ -53,6 +53,11 @@ def room_view(room: Room, now: int, about: About | None) -> dict[str, Any]:
         "racers": [_seat(s, places.get(s.player_id)) for s in room.racers],
         "spectators": [_seat(s, None) for s in room.spectators],
         "standings": [asdict(s) for s in room.standings] or None,
+        # Stored runs racing beside the racers: never seats, never in the standings.
+        "ghosts": [
+            {"id": f"ghost-{i}", **asdict(g), "name": f"{g.name} (ghost)"}
+            for i, g in enumerate(room.ghosts, start=1)
+        ],
     }
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from typing import NamedTuple
 
+from race.core.presence import Counts
 from race.core.room import Room
 
 #: Rooms, logs and progress vanish this long after their last write.
@@ -128,6 +129,12 @@ class Store(ABC):
     @abstractmethod
     def room_count(self) -> dict[str, int]:
         """Return how many rooms there are in each phase."""
+
+    @abstractmethod
+    def presence(self) -> Counts:
+        """Return how many racers are waiting and racing now, per language: the sum of
+        the presence entries (``race.core.presence.entry``) each room move writes beside
+        its room, one per room that counts anyone."""
 
     # --- quick-race lobbies --------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from dataclasses import fields
 from typing import Any
 
 from race.core.record import legacy_race_id
+from race.core.room import Ghost
 from race.core.room import Room
 from race.core.room import Seat
 from race.core.room import Standing
@@ -48,7 +49,7 @@ def decode_room(raw: str | bytes) -> Room:
     # A rule this worker does not know is dropped; one the room's writer did not know
     # takes its default, the rule as it was before (``race.core.rules``).
     data["rules"] = Rules(**_known(Rules, data["rules"]))
-    data["timing"] = Timing(**data["timing"])
+    data["timing"] = Timing(**_known(Timing, data["timing"]))
     data["seats"] = tuple(Seat(**_known(Seat, s)) for s in data["seats"])
     data["banned"] = tuple(data["banned"])
     data["banned_browsers"] = tuple(data.get("banned_browsers", ()))  # none before kicks held
@@ -56,6 +57,7 @@ def decode_room(raw: str | bytes) -> Room:
         Standing(**{**_known(Standing, s), "reasons": tuple(s["reasons"])})
         for s in data["standings"]
     )
+    data["ghosts"] = tuple(Ghost(**_known(Ghost, g)) for g in data.get("ghosts", ()))
     return Room(**data)
 
 

@@ -92,6 +92,10 @@ class Keys:
         """Room code -> phase, for ``Store.room_count``."""
         return f"{self._tags[shard]}phases"
 
+    def presence(self, shard: int) -> str:
+        """Room code -> its presence entry (``race.core.presence``), for ``Store.presence``."""
+        return f"{self._tags[shard]}presence"
+
     def expiry(self, shard: int) -> str:
         """Room codes scored by when their keys expire, for the sweep of the indexes."""
         return f"{self._tags[shard]}expiry"

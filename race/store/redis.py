@@ -19,6 +19,7 @@ from typing import Any
 import redis as redis_lib
 from redis.exceptions import WatchError
 
+from race.core import presence
 from race.core.room import Room
 from race.store.base import ROOM_TTL_MS
 from race.store.base import Effects
@@ -77,6 +78,11 @@ class RedisStore(RedisIndexes, RedisDeadlines, RedisOutbox, Store):
         k, s = self.k, self.k.shard(room.code)  # every key here is in the room's shard
         pipe.set(k.room(room.code), encode_room(room), px=ROOM_TTL_MS)
         pipe.hset(k.phases(s), room.code, room.phase)
+        present = presence.entry(room)
+        if present is None:
+            pipe.hdel(k.presence(s), room.code)
+        else:
+            pipe.hset(k.presence(s), room.code, present)
         pipe.zadd(k.expiry(s), {room.code: self._clock() + ROOM_TTL_MS})
         if before is not None and before.round != room.round:
             pipe.zrem(k.live(s), live_member(room.code, before.round))
@@ -165,6 +171,7 @@ class RedisStore(RedisIndexes, RedisDeadlines, RedisOutbox, Store):
         with self.r.pipeline(transaction=True) as pipe:
             pipe.delete(k.room(code))
             pipe.hdel(k.phases(s), code)
+            pipe.hdel(k.presence(s), code)
             pipe.zrem(k.expiry(s), code)
             if room is not None:
                 pipe.zrem(k.live(s), live_member(code, room.round))

@@ -1,5 +1,6 @@
 """The Redis store's cross-room indexes, per shard: rooms in their race, rooms by phase,
-and the sweep that drops the entries of rooms whose keys expired.
+who is waiting or racing (presence), and the sweep that drops the entries of rooms whose
+keys expired.
 
 A room move writes its own entries (``RedisStore._write_room``, in the room's shard);
 these read every shard, one pipelined command per shard, so ``Keys.shards`` bounds the
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from race.core import presence
 from race.store.base import Live
 from race.store.keys import Keys
 from race.store.keys import read_live
@@ -45,6 +47,15 @@ class RedisIndexes:
             found = pipe.execute()
         return count_phases(phase for phases in found for phase in phases)
 
+    def presence(self) -> presence.Counts:
+        """Sum the rooms' presence entries: one HVALS per shard, over the rooms that count
+        anyone (a room's entry is written and dropped with the room, and swept with it)."""
+        with self.r.pipeline(transaction=False) as pipe:
+            for s in range(self.k.shards):
+                pipe.hvals(self.k.presence(s))
+            found = pipe.execute()
+        return presence.tally(value for values in found for value in values)
+
     def _sweep(self, now: int) -> None:
         """Drop the index entries of rooms whose keys expired (at most once a second,
         ``SWEEP_BATCH`` rooms per shard)."""
@@ -73,6 +84,7 @@ class RedisIndexes:
         stale = [m for m in self.r.zrange(k.live(s), 0, -1) if m.rpartition("|")[0] in dead]
         with self.r.pipeline(transaction=True) as pipe:
             pipe.hdel(k.phases(s), *dead)
+            pipe.hdel(k.presence(s), *dead)
             pipe.zrem(k.expiry(s), *dead)
             if stale:
                 pipe.zrem(k.live(s), *stale)

@@ -64,6 +64,7 @@ TIMING = Timing(
     private_countdown_ms=1500,
     practice_countdown_ms=800,
     lonely_after_ms=60_000,
+    ghost_offer_ms=60_000,
     grace_ms=30_000,
 )
 

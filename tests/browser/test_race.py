@@ -165,7 +165,10 @@ def test_paste_and_modifier_keys_type_nothing_and_tab_indents(
     expect(solo.page.locator("#code .err-run")).to_have_count(0)
 
 
-@pytest.mark.parametrize("live", [replace(TIMING, lonely_after_ms=1500)], indirect=True)
+LONELY = replace(TIMING, lonely_after_ms=1500, ghost_offer_ms=1500)
+
+
+@pytest.mark.parametrize("live", [LONELY], indirect=True)
 def test_lonely_quick_racer_can_practise_solo(player: Callable[..., Player]) -> None:
     solo = player("Lonely")
     sent: list[str] = []

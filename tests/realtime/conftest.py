@@ -24,6 +24,8 @@ FAST = Timing(
     private_countdown_ms=800,
     practice_countdown_ms=300,
     lonely_after_ms=1500,
+    ghost_offer_ms=1500,
+    ghost_countdown_ms=1500,
     grace_ms=1500,
 )
 
