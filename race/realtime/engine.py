@@ -15,7 +15,6 @@ from collections.abc import Callable
 from typing import Any
 from typing import Protocol
 
-from race.core import ghosts
 from race.core import hosting
 from race.core import members
 from race.core import phases
@@ -29,7 +28,6 @@ from race.core.snippet import Snippet
 from race.core.timing import Timing
 from race.corpus import Corpus
 from race.ghosts import GhostSource
-from race.ghosts import GhostsUnavailable
 from race.ghosts import NoGhosts
 from race.identity import Player
 from race.realtime.deadlines import implied
@@ -248,25 +246,6 @@ class Engine:
             raise Refused("not_in_room", "you are not in that room")
         due = self.clock() + room.timing.lonely_after_ms
         self.store.schedule(f"lonely|{code}|{room.round}", due)
-
-    def race_ghosts(self, code: str, player: Player) -> Room:
-        """A lone quick racer races ghosts now: the best recent runs of the room's snippet
-        join the round and its countdown starts (``race.core.ghosts``)."""
-        room = self.room(code)
-        if ghosts.shows_ghosts(room, player.id):
-            return room  # a resent request: the first one put them in
-        ghosts.may_race_ghosts(room, player.id)  # before asking the database
-        try:
-            picked = self.ghosts.pick(room.snippet, ghosts.MAX_GHOSTS, player.id, self.clock())
-        except GhostsUnavailable:
-            raise Refused("unavailable", "the ghosts cannot be loaded now; try again") from None
-        now = self.clock()
-        _, after = self.update(
-            code,
-            lambda r: ghosts.race_ghosts(r, player.id, picked, now),
-            lambda r: ghosts.shows_ghosts(r, player.id),
-        )
-        return after
 
     def leave(self, code: str, player: Player) -> Room:
         """Take a player out of a room for good."""

@@ -30,6 +30,7 @@ from race.core.snippet import custom_snippet
 from race.identity import Player
 from race.identity.tokens import issue_token
 from race.realtime import Services
+from race.realtime import ghosting
 from race.realtime import runs
 from race.realtime import schemas as s
 from race.realtime import services
@@ -217,7 +218,7 @@ def own_indent(svc: Services, who: Player, msg: s.OwnIndent) -> Answer:
 
 
 def race_ghosts(svc: Services, who: Player, msg: s.InRoom) -> Answer:
-    room = svc.engine.race_ghosts(msg.code, who)
+    room = ghosting.race_ghosts(svc.engine, msg.code, who)
     view = room_view(room, wall_ms(), svc.engine.corpus.about(room.snippet))
     return {"room": view, "you": svc.racing.you(room, who.id)}
 

@@ -65,24 +65,13 @@ class MemoryStore(MemoryOutbox, Store):
         self._bucket_sweep = Every()
         self._conns: dict[tuple[str, str], str] = {}
         self._room_sweep = Every()
-        #: Room code -> its presence entry, for the rooms that count anyone.
-        self._presence: dict[str, str] = {}
 
     def _entry(self, code: str) -> _RoomEntry | None:
         entry = self._rooms.get(code)
         if entry is not None and entry.expires <= self._clock():
             del self._rooms[code]
-            self._presence.pop(code, None)
             return None
         return entry
-
-    def _present(self, room: Room) -> None:
-        """Keep the room's presence entry (``race.core.presence``) with the room."""
-        found = presence.entry(room)
-        if found is None:
-            self._presence.pop(room.code, None)
-        else:
-            self._presence[room.code] = found
 
     def _apply(self, effects: Effects | None) -> None:
         if effects is None:
@@ -100,7 +89,6 @@ class MemoryStore(MemoryOutbox, Store):
             if self._entry(room.code) is not None:
                 return False
             self._rooms[room.code] = _RoomEntry(room, self._clock() + ROOM_TTL_MS)
-            self._present(room)
             self._apply(effects)
             return True
 
@@ -123,7 +111,6 @@ class MemoryStore(MemoryOutbox, Store):
             if after is not before and after != before:
                 entry.room = after
                 entry.expires = self._clock() + ROOM_TTL_MS
-                self._present(after)
                 self._apply(effects(before, after) if effects else None)
             return before, after
 
@@ -131,7 +118,6 @@ class MemoryStore(MemoryOutbox, Store):
         """Forget a room and its logs."""
         with self._lock:
             self._rooms.pop(code, None)
-            self._presence.pop(code, None)
 
     def live_rooms(self, now: int) -> list[Live]:
         """Return rooms racing now."""
@@ -151,11 +137,12 @@ class MemoryStore(MemoryOutbox, Store):
             return count_phases(entry.room.phase for entry in self._rooms.values())
 
     def presence(self) -> presence.Counts:
-        """Sum the rooms' presence entries (rooms past their TTL left out)."""
+        """Sum the rooms' presence entries (rooms past their TTL left out): one pass over
+        this process's rooms (the web layer reads it at most every 2 s)."""
         with self._lock:
             now = self._clock()
-            counted = [e for c, e in self._presence.items() if self._rooms[c].expires > now]
-        return presence.tally(counted)
+            found = [presence.entry(e.room) for e in self._rooms.values() if e.expires > now]
+        return presence.tally(e for e in found if e is not None)
 
     def get_lobby(self, key: str) -> str | None:
         """Return the open lobby for a key."""
@@ -294,7 +281,6 @@ class MemoryStore(MemoryOutbox, Store):
             return
         for code in [c for c, e in self._rooms.items() if e.expires <= now]:
             del self._rooms[code]
-            self._presence.pop(code, None)
 
     def acquire_leases(self, names: Sequence[str], owner: str, ttl_ms: int) -> list[bool]:
         """Take or renew leases."""
