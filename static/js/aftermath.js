@@ -4,6 +4,7 @@ import { byId, reducedMotion } from "./dom.js";
 import { drawGhosts, showGhostResult } from "./ghost-race.js";
 import { sender } from "./keys.js";
 import { isCurrent, results, s, track } from "./race-state.js";
+import { showRoomGhostsResult } from "./room-ghosts.js";
 import { whenStored } from "./stored.js";
 
 /** Fetch a finished round's per-racer series, missed keys and flags from the results API,
@@ -37,6 +38,7 @@ export function showResults(standings, details) {
   results.show(standings, details, s.me);
   const mine = standings.find((row) => row.player_id === s.me);
   showGhostResult(mine);
+  showRoomGhostsResult();
   offerStored(s.room, mine);
   const box = byId("results");
   const first = box.hidden;

@@ -1,12 +1,13 @@
 // Once a frame: the clock, whether the keyboard is taken, the network state, the hint line
 // and the ghost's caret.
 import { byId } from "./dom.js";
-import { moveGhost } from "./ghost-race.js";
+import { drawGhosts, moveGhost } from "./ghost-race.js";
 import { hintText } from "./hints.js";
 import { restartKey } from "./instant.js";
 import { input, sender, waitingRun } from "./keys.js";
 import { render } from "./paint.js";
 import { conn, s } from "./race-state.js";
+import { moveRoomGhosts } from "./room-ghosts.js";
 import { netState, setNet, tickClock } from "./status.js";
 
 let lastHint = null;
@@ -37,5 +38,6 @@ export function frame() {
   });
   if (text !== lastHint) byId("hint").textContent = lastHint = text;
   moveGhost(render);
+  moveRoomGhosts(render, drawGhosts);
   requestAnimationFrame(frame);
 }

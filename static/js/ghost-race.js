@@ -2,6 +2,7 @@
 import { duration, el, fill, byId } from "./dom.js";
 import { GHOST_ID, Ghost } from "./ghost.js";
 import { conn, page, s, track, view } from "./race-state.js";
+import { roomGhostCarets } from "./room-ghosts.js";
 import { notify } from "./status.js";
 
 /** Load the ghost the page names, once; say why when there is none. */
@@ -32,7 +33,7 @@ export function markGhostLane() {
 
 /** Draw the other racers' carets and, in a ghost race, the ghost's. */
 export function drawGhosts() {
-  const list = [...s.others];
+  const list = [...s.others, ...roomGhostCarets()];
   if (s.ghost && s.ghostAt)
     list.push({ ...s.ghostAt, name: s.ghost.name, color: track.colorOf(GHOST_ID) });
   view.setGhosts(list);

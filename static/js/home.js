@@ -2,6 +2,7 @@
 import { byId, el, fill } from "./dom.js";
 import { languageName } from "./languages.js";
 import * as identity from "./identity.js";
+import { watchPresence } from "./presence.js";
 
 const select = byId("quick-language");
 const remembered = identity.savedLanguage();
@@ -18,9 +19,11 @@ function links() {
     link.href = url.pathname + url.search;
   }
 }
+const presence = watchPresence(byId("presence"), byId("presence-list"), () => select.value);
 select.addEventListener("change", () => {
   links();
   glance();
+  presence.show();
 });
 links();
 glance();

@@ -7,6 +7,7 @@ import { byId, el, fill, ordinal } from "./dom.js";
 import { showEndButton } from "./end-button.js";
 import { ghostFinishText, lanesOf, markGhostLane } from "./ghost-race.js";
 import { lobby, s, track, view } from "./race-state.js";
+import { markRoomGhostLanes, roomGhostLanes, syncRoomGhosts } from "./room-ghosts.js";
 import { setHeader } from "./status.js";
 
 //: A finished room opened late (a reload, a shared link) asks for its charts after this long,
@@ -26,8 +27,11 @@ export function render() {
   const lobbyView = room.phase === "lobby" && room.kind !== "practice";
   byId("lobby").hidden = s.gone || !(lobbyView || hostView);
   if (!byId("lobby").hidden) lobby.render(room, s.me);
-  track.setRoom({ ...room, racers: lanesOf(room) }, spectator ? null : s.me);
+  syncRoomGhosts(room, render);
+  const lanes = [...lanesOf(room), ...roomGhostLanes(room)];
+  track.setRoom({ ...room, racers: lanes }, spectator ? null : s.me);
   markGhostLane();
+  markRoomGhostLanes();
   view.setOwnCaret(!spectator);
   showFinish(room);
   if (room.phase !== "lobby" || room.racers.filter((r) => !r.left).length > 1)

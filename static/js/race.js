@@ -5,6 +5,7 @@ import { wireActions } from "./actions.js";
 import { showResults } from "./aftermath.js";
 import { byId } from "./dom.js";
 import { drawGhosts } from "./ghost-race.js";
+import { offerGhosts, wireGhostOffer } from "./room-ghosts.js";
 import { frame } from "./frame.js";
 import { restart, wireInstantKeys } from "./instant.js";
 import { input, onRejoin, sender } from "./keys.js";
@@ -47,8 +48,7 @@ const handlers = {
     showResults(data.standings, data.details);
   },
   lonely(data) {
-    if (data.code === s.code && s.role === "racer" && s.room?.phase === "lobby")
-      byId("lonely").hidden = false;
+    if (data.code === s.code && s.role === "racer" && s.room?.phase === "lobby") offerGhosts();
   },
   kicked(data) {
     if (data.code === s.code) leaveFor("kicked");
@@ -80,6 +80,7 @@ wirePanel(() => {
 window.addEventListener("coderace:settings", () => view.relayout()); // the code's size changed
 wireActions(conn, () => s.room, adopt, restart, actWay);
 wireInstantKeys();
+wireGhostOffer(adopt);
 byId("code").addEventListener("focus", () => input.enabled && input.focus());
 window.addEventListener("resize", () => view.relayout());
 // Leaving or reloading mid-race: the keys of the last moment go out first.
