@@ -100,4 +100,5 @@ def next_round(room: Room, race_id: str, snippet: Snippet | None = None) -> Room
         finished_at=None,
         standings=(),
         abandoned=False,
+        ghosts=(),  # a round's ghosts race that round only
     )
