@@ -10,6 +10,7 @@ from dataclasses import replace
 
 import pytest
 
+from tests.browser.conftest import PHONE
 from tests.browser.conftest import TIMING
 from tests.browser.conftest import Player
 from tests.browser.conftest import playwright_expect
@@ -73,6 +74,7 @@ def test_a_lone_quick_racer_races_ghosts_that_the_standings_leave_out(
     go(solo, "#quick-go")
     expect(solo.page.locator("#lonely")).to_be_visible(timeout=8000)
     expect(solo.page.locator("#race-ghosts")).to_be_visible()
+    solo.shot("ghost-offer-desktop")
     solo.page.click("#race-ghosts")
     expect(solo.page.locator("#lonely")).to_be_hidden()
     ghost_lane = solo.page.locator(".lane.ghost-lane")
@@ -99,7 +101,8 @@ def test_a_lone_quick_racer_races_ghosts_that_the_standings_leave_out(
 def test_a_human_joining_before_the_start_races_with_the_ghosts(
     player: Callable[..., Player],
 ) -> None:
-    ada, solo, late = player("Ada"), player("Solo"), player("Late")
+    ada, solo = player("Ada"), player("Solo")
+    late = player("Late", viewport=PHONE, color_scheme="dark")
     stored_run(ada)
     go(solo, "#quick-go")
     expect(solo.page.locator("#race-ghosts")).to_be_visible(timeout=8000)
@@ -119,5 +122,5 @@ def test_a_human_joining_before_the_start_races_with_the_ghosts(
         rows = one.page.locator("#standings-body tr")
         expect(rows).to_have_count(2)
         expect(one.page.locator("#standings-body")).not_to_contain_text("ghost")
-    late.shot("ghost-race-two-humans")
+    late.shot("ghost-race-results-375-dark")
     assert not solo.errors and not late.errors

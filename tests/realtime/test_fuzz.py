@@ -27,7 +27,8 @@ from tests.realtime.harness import type_keys
 
 EVENTS = [
     "sync", "set_name", "quick", "create", "practice", "join", "leave", "keys",
-    "keep_waiting", "configure", "lock", "kick", "start", "rematch", "own_indent",
+    "keep_waiting", "race_ghosts", "configure", "lock", "kick", "start", "rematch",
+    "own_indent",
     "no_such_event",
 ]  # fmt: skip
 GENEROUS = Budgets(

@@ -8,13 +8,16 @@ from collections.abc import Iterator
 import pytest
 import redis
 
+from race.core import ghosts
 from race.core import hosting
 from race.core import members
 from race.core import phases
+from race.core import room as rooms
 from race.core.figures import Figures
 from race.core.record import RACE_ID
 from race.core.record import legacy_race_id
 from race.core.review import Review
+from race.core.room import Ghost
 from race.core.standings import standings
 from race.core.verdict import Verdict
 from race.store.base import ROOM_TTL_MS
@@ -160,6 +163,20 @@ def test_a_seat_s_connection_is_kept_and_a_seat_stored_without_one_reads_as_unkn
     assert seat is not None and seat.conn == ""  # any close disconnects it, as before
     seat = members.disconnect(old, "p1", "sid-9").seat("p1")
     assert seat is not None and not seat.connected
+
+
+def test_a_room_s_ghosts_and_newer_timings_round_trip_and_older_rooms_have_none() -> None:
+    lobby = rooms.new_room("G" * 16, "quick", new().snippet, 1_000, race_id="g" * 22, lobby="any")
+    lone = members.join(lobby, "p1", "Ann", "racer", 1_100)
+    run = Ghost("r" * 22, "p" + "0" * 16, "Bo <i>", 71.5, 9_250)
+    room = ghosts.race_ghosts(lone, "p1", [run], 2_000)
+    assert decode_room(encode_room(room)) == room and room.ghosts == (run,)
+    stored = json.loads(encode_room(room))
+    del stored["ghosts"]  # as a worker from before ghosts wrote it
+    del stored["timing"]["ghost_offer_ms"]
+    stored["timing"]["a_later_timing_ms"] = 5  # and one from after them
+    old = decode_room(json.dumps(stored))
+    assert old.ghosts == () and old.timing == room.timing
 
 
 def test_scripts_reload_after_redis_forgets_them(rstore: RedisStore) -> None:
