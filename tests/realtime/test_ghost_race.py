@@ -5,18 +5,23 @@ count the humans only. Counts of who is waiting and racing follow on /api/presen
 from __future__ import annotations
 
 import threading
+import uuid
 from collections.abc import Callable
 
+import redis
 import requests
 
 from race.core.course import Course
 from race.core.course import ideal_keys
+from race.realtime import services
 from race.web.presence import Presence
 from tests.realtime.harness import Client
 from tests.realtime.harness import Server
 from tests.realtime.harness import human_gaps
 from tests.realtime.harness import poll_json
 from tests.realtime.harness import type_keys
+from tests.services import REDIS_URL
+from tests.services import unavailable
 
 
 def keys_of(answer: dict) -> list[str]:
@@ -38,7 +43,7 @@ def stored_run(server: Server, who: Client) -> str:
 
 def counts(server: Server) -> dict:
     """Return /api/presence, uncached."""
-    read = server.app.extensions["coderace"].store.presence
+    read = services(server.app).store.presence
     server.app.extensions["coderace_presence"] = Presence(read)
     return dict(requests.get(f"{server.url}/api/presence", timeout=5).json())
 
@@ -94,3 +99,33 @@ def test_no_ghosts_without_a_stored_run_and_none_once_someone_is_here(
     refused = ann.call("race_ghosts", {"code": ann.code})
     assert not refused["ok"] and refused["code"] == "not_alone"
     assert not bo.call("race_ghosts", {"code": "A" * 16})["ok"]
+
+
+def test_on_redis_every_worker_counts_and_races_the_same_ghosts(
+    server_factory: Callable[..., Server],
+) -> None:
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        unavailable("Redis", exc)
+    prefix = f"crtest-{uuid.uuid4().hex[:8]}:"
+    first = server_factory(REDIS_URL=REDIS_URL, REDIS_PREFIX=prefix)
+    second = server_factory(REDIS_URL=REDIS_URL, REDIS_PREFIX=prefix)
+    ada, ben = Client(first.url, name="Ada"), Client(first.url, name="Ben")
+    cy = Client(second.url, name="Cy")
+    try:
+        ghost_race = stored_run(first, ada)  # in the first worker's results database
+        ben.ok("quick", {"language": "python"})
+        assert counts(second)["waiting"] == {"python": 1}  # seen from the other worker
+        ben.wait("lonely", timeout=5)
+        view = ben.ok("race_ghosts", {"code": ben.code})["room"]
+        assert [g["race_id"] for g in view["ghosts"]] == [ghost_race]
+        joined = cy.ok("quick", {"language": "python"})["room"]  # through the other worker
+        assert joined["code"] == ben.code and joined["ghosts"] == view["ghosts"]
+        assert counts(first)["waiting"] == counts(second)["waiting"] == {"python": 2}
+    finally:
+        for c in (ada, ben, cy):
+            c.close()
+        for key in client.scan_iter(match=prefix + "*", count=1000):
+            client.delete(key)
