@@ -218,6 +218,7 @@ def own_indent(svc: Services, who: Player, msg: s.OwnIndent) -> Answer:
 
 
 def race_ghosts(svc: Services, who: Player, msg: s.InRoom) -> Answer:
+    _throttle_join()  # it may read the results database: it spends a join, as joins do
     room = ghosting.race_ghosts(svc.engine, msg.code, who)
     view = room_view(room, wall_ms(), svc.engine.corpus.about(room.snippet))
     return {"room": view, "you": svc.racing.you(room, who.id)}

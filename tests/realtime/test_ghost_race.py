@@ -13,6 +13,7 @@ import requests
 
 from race.core.course import Course
 from race.core.course import ideal_keys
+from race.limits import Budgets
 from race.realtime import services
 from race.web.presence import Presence
 from tests.realtime.harness import Client
@@ -129,3 +130,15 @@ def test_on_redis_every_worker_counts_and_races_the_same_ghosts(
             c.close()
         for key in client.scan_iter(match=prefix + "*", count=1000):
             client.delete(key)
+
+
+def test_asking_for_ghosts_spends_a_join(server_factory: Callable[..., Server]) -> None:
+    srv = server_factory(RATE_LIMITS=Budgets(joins_per_ip="3/minute"))
+    lone = Client(srv.url)
+    try:
+        lone.ok("quick", {"language": "go"})
+        assert lone.call("race_ghosts", {"code": lone.code})["code"] == "no_ghosts"
+        assert lone.call("race_ghosts", {"code": lone.code})["code"] == "no_ghosts"
+        assert lone.call("race_ghosts", {"code": lone.code})["code"] == "rate_limited"
+    finally:
+        lone.close()
