@@ -97,7 +97,7 @@ def test_a_lone_quick_racer_races_ghosts_that_the_standings_leave_out(
     assert not solo.errors
 
 
-@pytest.mark.parametrize("live", [GHOSTS], indirect=True)
+@pytest.mark.parametrize("live", [replace(GHOSTS, ghost_countdown_ms=8000)], indirect=True)
 def test_a_human_joining_before_the_start_races_with_the_ghosts(
     player: Callable[..., Player],
 ) -> None:
@@ -106,9 +106,12 @@ def test_a_human_joining_before_the_start_races_with_the_ghosts(
     stored_run(ada)
     go(solo, "#quick-go")
     expect(solo.page.locator("#race-ghosts")).to_be_visible(timeout=8000)
+    late.page.goto("/")  # the landing open, to press Race now during the countdown
+    late.page.select_option("#quick-language", "python")
     solo.page.click("#race-ghosts")
     wait_phase(solo.page, "countdown")
-    go(late, "#quick-go")
+    late.page.click("#quick-go")
+    late.page.wait_for_url(ROOM_URL)
     assert late.page.url == solo.page.url
     for one in (solo, late):
         expect(one.page.locator(".lane")).to_have_count(3)
@@ -124,3 +127,21 @@ def test_a_human_joining_before_the_start_races_with_the_ghosts(
         expect(one.page.locator("#standings-body")).not_to_contain_text("ghost")
     late.shot("ghost-race-results-375-dark")
     assert not solo.errors and not late.errors
+
+
+@pytest.mark.parametrize("live", [GHOSTS], indirect=True)
+def test_with_no_stored_run_the_offer_says_so_and_waiting_goes_on(
+    player: Callable[..., Player],
+) -> None:
+    solo = player("Solo", color_scheme="dark")
+    go(solo, "#quick-go")
+    expect(solo.page.locator("#race-ghosts")).to_be_visible(timeout=8000)
+    solo.page.click("#race-ghosts")
+    expect(solo.page.locator("#lonely-msg")).to_have_text(
+        "nobody has a recent run of this snippet yet"
+    )
+    expect(solo.page.locator("#race-ghosts")).to_be_hidden()
+    expect(solo.page.locator("#keep-waiting")).to_be_visible()
+    expect(solo.page.locator("#lobby-msg")).to_contain_text("Waiting for another racer")
+    solo.shot("ghost-offer-none-dark")
+    assert not solo.errors
