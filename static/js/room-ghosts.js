@@ -14,11 +14,20 @@ let round = { key: null, runs: new Map(), at: new Map() };
 
 const keyOf = (room) => `${room.code}:${room.round}`;
 
+//: The quick-race lobby's line of who is online (asked at once when a lobby is first shown).
+let lobbyPresence = null;
+let presenceAsked = false;
+const inLobby = () => s.room?.kind === "quick" && ["lobby", "countdown"].includes(s.room.phase);
+
 /** Start loading a room view's ghosts (once per round); `redraw` draws the room again once
  * they are in. A run that cannot be loaded is left out and said so. */
 export function syncRoomGhosts(room, redraw) {
   const ghosts = room.ghosts || [];
   if (round.key !== keyOf(room)) byId("room-ghosts-result").hidden = true;
+  if (!presenceAsked && lobbyPresence && inLobby()) {
+    presenceAsked = true;
+    lobbyPresence.refresh();
+  }
   if (!ghosts.length) {
     if (round.key !== null) round = { key: null, runs: new Map(), at: new Map() };
     return;
@@ -105,13 +114,17 @@ export function wireGhostOffer(adopt) {
       adopt(answer.room, answer.you);
       return;
     }
-    if (answer.code === "no_ghosts") button.hidden = true;
-    byId("lonely-msg").textContent = answer.message || "The ghosts could not be raced.";
+    const none = answer.code === "no_ghosts";
+    button.hidden = none;
+    byId("lonely-msg").textContent = none
+      ? "Nobody has raced this snippet recently, so there are no ghosts yet: " +
+        "keep waiting or practise solo."
+      : answer.message || "The ghosts could not be raced.";
   });
-  const waiting = () =>
-    s.room?.kind === "quick" && ["lobby", "countdown"].includes(s.room.phase);
-  watchPresence(byId("lobby-presence"), null, () => s.room?.lobby || "any", waiting);
+  const lobbyKey = () => s.room?.lobby || "any";
+  lobbyPresence = watchPresence(byId("lobby-presence"), null, lobbyKey, inLobby);
 }
+
 
 /** The prompt for a lone quick racer, as the server sent it. */
 export function offerGhosts() {

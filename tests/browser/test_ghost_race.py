@@ -137,11 +137,10 @@ def test_with_no_stored_run_the_offer_says_so_and_waiting_goes_on(
     go(solo, "#quick-go")
     expect(solo.page.locator("#race-ghosts")).to_be_visible(timeout=8000)
     solo.page.click("#race-ghosts")
-    expect(solo.page.locator("#lonely-msg")).to_have_text(
-        "nobody has a recent run of this snippet yet"
-    )
+    expect(solo.page.locator("#lonely-msg")).to_contain_text("no ghosts yet")
     expect(solo.page.locator("#race-ghosts")).to_be_hidden()
     expect(solo.page.locator("#keep-waiting")).to_be_visible()
     expect(solo.page.locator("#lobby-msg")).to_contain_text("Waiting for another racer")
+    expect(solo.page.locator("#lobby-presence")).to_contain_text("1 waiting in Python")
     solo.shot("ghost-offer-none-dark")
     assert not solo.errors
