@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 
 import redis
 import requests
@@ -103,7 +104,7 @@ def test_no_ghosts_without_a_stored_run_and_none_once_someone_is_here(
 
 
 def test_on_redis_every_worker_counts_and_races_the_same_ghosts(
-    server_factory: Callable[..., Server],
+    server_factory: Callable[..., Server], tmp_path: Path
 ) -> None:
     client = redis.Redis.from_url(REDIS_URL)
     try:
@@ -111,8 +112,10 @@ def test_on_redis_every_worker_counts_and_races_the_same_ghosts(
     except redis.RedisError as exc:
         unavailable("Redis", exc)
     prefix = f"crtest-{uuid.uuid4().hex[:8]}:"
-    first = server_factory(REDIS_URL=REDIS_URL, REDIS_PREFIX=prefix)
-    second = server_factory(REDIS_URL=REDIS_URL, REDIS_PREFIX=prefix)
+    # One results database, as in a deployment: either worker may drain the run into it.
+    shared = {"REDIS_URL": REDIS_URL, "REDIS_PREFIX": prefix}
+    shared["DATABASE_URL"] = f"sqlite:///{tmp_path / 'results.db'}"
+    first, second = server_factory(**shared), server_factory(**shared)
     ada, ben = Client(first.url, name="Ada"), Client(first.url, name="Ben")
     cy = Client(second.url, name="Cy")
     try:
