@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from race.core import tabs
 from race.core.phases import begin_countdown
 from race.core.room import MAX_SPECTATORS
 from race.core.room import Kind
@@ -30,18 +31,23 @@ def join(
     browser: str = "",
     conn: str = "",
     own_indent: bool = False,
+    tab: str = "",
+    take_over: bool = False,
 ) -> Room:
     """Seat a player (or reconnect one already seated); may start a quick countdown.
 
     ``browser`` is the id of the browser the player joins from ("" if unknown): one that
     a kicked player joined from is refused too, whatever player it now plays as. ``conn``
-    is the connection joining: the seat is held by it (``disconnect``). ``own_indent``:
-    the player types their own indentation (for a seat kept from earlier, only in the
-    lobby: a round's rules do not change once it is under way)."""
+    is the connection joining and ``tab`` the tab it comes from: the seat is held by them
+    (``disconnect``, ``race.core.tabs``); a seat another tab holds is refused
+    ``other_tab`` unless the join asks to ``take_over``. ``own_indent``: the player types
+    their own indentation (for a seat kept from earlier, only in the lobby: a round's
+    rules do not change once it is under way)."""
     seat = room.seat(player_id)
     if seat is not None:
+        tabs.claim(seat, conn, tab, take_over)
         own = own_indent if room.phase == "lobby" else seat.own_indent
-        resumed = replace(seat, connected=True, name=name, conn=conn, own_indent=own)
+        resumed = replace(seat, connected=True, name=name, conn=conn, tab=tab, own_indent=own)
         room = replace_seat(room, resumed)
         if room.host_id is None:  # everyone had gone: the first one back hosts
             room = replace(room, host_id=_host_for(room.kind, player_id))
@@ -57,7 +63,9 @@ def join(
         if not room.joining_open(now):
             raise Refused("race_started", "this race has started; you can watch it as a spectator")
         raise Refused("room_full", "this room has no free racing seat")
-    seat = Seat(player_id, name, role, now, browser=browser, conn=conn, own_indent=own_indent)
+    seat = Seat(
+        player_id, name, role, now, browser=browser, conn=conn, tab=tab, own_indent=own_indent
+    )
     seats = (*room.seats, seat)
     room = replace(room, seats=seats, host_id=room.host_id or _host_for(room.kind, player_id))
     return _quick_start(room, now)
@@ -108,10 +116,12 @@ def disconnect(room: Room, player_id: str, conn: str = "") -> Room:
     return replace_seat(room, replace(seat, connected=False))
 
 
-def leave(room: Room, player_id: str, now: int) -> Room:
-    """Take a player out: their seat goes, or during a race it stays as a non-finisher."""
+def leave(room: Room, player_id: str, now: int, conn: str = "") -> Room:
+    """Take a player out: their seat goes, or during a race it stays as a non-finisher.
+    A connection ``conn`` that does not hold the seat (another tab took it over) changes
+    nothing; ``conn`` "" is whichever holds it."""
     seat = room.seat(player_id)
-    if seat is None:
+    if seat is None or not tabs.holds(room, player_id, conn):
         return room
     if room.phase == "racing" and seat.role == "racer" and seat.finish_ms is None:
         room = replace_seat(room, replace(seat, left=True, connected=False))

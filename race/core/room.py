@@ -62,10 +62,14 @@ class Seat:
     browser: str = ""
     #: The connection that joined last (an opaque id; "" if unknown): a disconnect marks
     #: the seat only if it comes from this one, so a reconnect is never undone by the
-    #: close of the connection it replaced.
+    #: close of the connection it replaced. Only this connection may type into the seat
+    #: (``race.core.tabs``).
     conn: str = ""
     #: The player types their own indentation (none is filled in after Enter for them).
     own_indent: bool = False
+    #: The browser tab that holds the seat (its random id; "" if it sent none): a join from
+    #: another tab of the same player asks to take the seat over (``race.core.tabs``).
+    tab: str = ""
 
 
 @dataclass(frozen=True, slots=True)

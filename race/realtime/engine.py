@@ -19,6 +19,7 @@ from race.core import hosting
 from race.core import members
 from race.core import phases
 from race.core import room as rooms
+from race.core import tabs
 from race.core.room import Kind
 from race.core.room import Refused
 from race.core.room import Role
@@ -170,36 +171,54 @@ class Engine:
         conn: str = "",
         *,
         own_indent: bool = False,
+        tab: str = "",
+        take_over: bool = False,
     ) -> Room:
-        """Seat a player in a room (or resume their seat); ``browser``: where they join
-        from, ``conn``: the connection joining (only its close disconnects the seat),
-        ``own_indent``: they type their own indentation (``members.join``)."""
+        """Seat a player in a room (or resume their seat) from ``browser``, connection
+        ``conn`` and ``tab``; ``own_indent``: they type their own indentation
+        (``members.join``). When the seat moves from another tab, the player's tabs hear
+        ``seat_moved`` naming the one that holds it now."""
         now = self.clock()
-        _, after = self.update(
+        before, after = self.update(
             code,
             lambda r: members.join(
                 r, player.id, player.name, role, now, browser=browser, conn=conn,
-                own_indent=own_indent,
+                own_indent=own_indent, tab=tab, take_over=take_over,
             ),
         )  # fmt: skip
+        seat = tabs.moved(before, after, player.id)
+        if seat is not None:  # every worker hears a player's room (the control channel)
+            self.emit("seat_moved", {"code": code, "tab": seat.tab}, player_room(player.id))
         return after
 
     def quick(
-        self, player: Player, language: str | None, conn: str = "", own_indent: bool = False
+        self,
+        player: Player,
+        language: str | None,
+        conn: str = "",
+        own_indent: bool = False,
+        *,
+        tab: str = "",
     ) -> Room:
-        """Put a player in the open quick-race lobby for a language, or open a new one."""
+        """Put a player in the open quick-race lobby for a language, or open a new one
+        (their seat there moves from another tab without asking: nobody types in a lobby)."""
         key = language or "any"
         for _ in range(8):
             code = self.store.get_lobby(key)
             if code is None:
                 room = self._create("quick", self.pick_snippet(language=language), lobby=key)
-                room = self.join(room.code, player, "racer", conn=conn, own_indent=own_indent)
+                room = self.join(
+                    room.code, player, "racer", conn=conn, own_indent=own_indent, tab=tab
+                )
                 if self.store.swap_lobby(key, None, room.code):
                     return room
                 self.store.delete_room(room.code)
                 continue
             try:
-                return self.join(code, player, "racer", conn=conn, own_indent=own_indent)
+                return self.join(
+                    code, player, "racer", conn=conn, own_indent=own_indent, tab=tab,
+                    take_over=True,
+                )  # fmt: skip
             except Refused as refused:
                 if refused.code not in ("room_full", "race_started", "no_such_room", "kicked"):
                     raise
@@ -212,13 +231,14 @@ class Engine:
         snippet: Snippet,
         limit_ms: int | None,
         rules: Rules | None = None,
-        conn: str = "",
         *,
+        conn: str = "",
+        tab: str = "",
         own_indent: bool = False,
     ) -> Room:
         """Open a private room with this player as host."""
         room = self._create("private", snippet, limit_ms=limit_ms, rules=rules)
-        return self.join(room.code, player, "racer", conn=conn, own_indent=own_indent)
+        return self.join(room.code, player, "racer", conn=conn, tab=tab, own_indent=own_indent)
 
     def practice(
         self,
@@ -228,11 +248,12 @@ class Engine:
         ready: bool = False,
         *,
         own_indent: bool = False,
+        tab: str = "",
     ) -> Room:
         """Open a room of one and start it at once, or (``ready``) leave it waiting for
         its first key (``race.realtime.runs``)."""
         room = self._create("practice", snippet)
-        joined = self.join(room.code, player, "racer", conn=conn, own_indent=own_indent)
+        joined = self.join(room.code, player, "racer", conn=conn, tab=tab, own_indent=own_indent)
         if ready:
             return joined
         now = self.clock()
@@ -247,10 +268,11 @@ class Engine:
         due = self.clock() + room.timing.lonely_after_ms
         self.store.schedule(f"lonely|{code}|{room.round}", due)
 
-    def leave(self, code: str, player: Player) -> Room:
-        """Take a player out of a room for good."""
+    def leave(self, code: str, player: Player, conn: str = "") -> Room:
+        """Take a player out of a room for good (unless another connection than ``conn``
+        holds their seat: another tab took it over)."""
         now = self.clock()
-        _, after = self.update(code, lambda r: members.leave(r, player.id, now))
+        _, after = self.update(code, lambda r: members.leave(r, player.id, now, conn))
         return after
 
     def disconnect(self, code: str, player: Player, conn: str) -> bool:

@@ -45,7 +45,9 @@ class Event(NamedTuple):
     """One request: the schema its payload must match and what it does."""
 
     schema: type[s.Message]
-    call: Callable[[Services, Player, Any], Answer]
+    #: Called with the services, the player and the message; one without a request
+    #: context (``context`` False) is also given the connection's id, as a fourth argument.
+    call: Callable[..., Answer]
     #: Whether the call needs a Flask request context.
     context: bool = True
 
@@ -53,6 +55,12 @@ class Event(NamedTuple):
 def _sid() -> str:
     sid: str = request.sid  # type: ignore[attr-defined]
     return sid
+
+
+def _tab() -> str:
+    """Return the id of the tab this connection comes from ("" if it sent none)."""
+    tab = session.get("tab")
+    return tab if isinstance(tab, str) else ""
 
 
 def _engine() -> Engine:
@@ -121,7 +129,7 @@ def _enter(svc: Services, who: Player, code: str) -> dict[str, Any]:
         leave_room(previous)
         svc.store.drop_conn(previous, who.id, _sid())
         with contextlib.suppress(Refused):
-            svc.engine.leave(previous, who)
+            svc.engine.leave(previous, who, _sid())  # not if another tab holds the seat
     session["room"] = code  # a disconnect from now on finds the room here
     if svc.live(_sid()):
         svc.place(_sid(), code)
@@ -158,7 +166,7 @@ def quick(svc: Services, who: Player, msg: s.Quick) -> Answer:
     _throttle_join()
     language = None if msg.language == "any" else msg.language
     with _seat():
-        room = svc.engine.quick(who, language, conn=_sid(), own_indent=msg.own_indent)
+        room = svc.engine.quick(who, language, conn=_sid(), own_indent=msg.own_indent, tab=_tab())
         return _enter(svc, who, room.code)
 
 
@@ -168,7 +176,7 @@ def create(svc: Services, who: Player, msg: s.Create) -> Answer:
     with _seat():
         _throttle_room()
         room = svc.engine.create_private(
-            who, snippet, _limit(msg.limit_s), conn=_sid(), own_indent=msg.own_indent
+            who, snippet, _limit(msg.limit_s), conn=_sid(), own_indent=msg.own_indent, tab=_tab()
         )
         return _enter(svc, who, room.code)
 
@@ -179,7 +187,7 @@ def practice(svc: Services, who: Player, msg: s.Practice) -> Answer:
     with _seat():
         _throttle_room()
         room = svc.engine.practice(
-            who, snippet, conn=_sid(), ready=msg.ready, own_indent=msg.own_indent
+            who, snippet, conn=_sid(), ready=msg.ready, own_indent=msg.own_indent, tab=_tab()
         )
         return _enter(svc, who, room.code)
 
@@ -189,12 +197,15 @@ def join(svc: Services, who: Player, msg: s.Join) -> Answer:
     returning = svc.engine.room(msg.code).seat(who.id) is not None
     with _seat(msg.code, returning):
         browser = session.get("browser") or ""
-        svc.engine.join(msg.code, who, msg.role, browser, conn=_sid(), own_indent=msg.own_indent)
+        svc.engine.join(
+            msg.code, who, msg.role, browser, conn=_sid(), own_indent=msg.own_indent,
+            tab=_tab(), take_over=msg.take_over,
+        )  # fmt: skip
         return _enter(svc, who, msg.code)
 
 
 def leave(svc: Services, who: Player, msg: s.InRoom) -> Answer:
-    svc.engine.leave(msg.code, who)
+    svc.engine.leave(msg.code, who, _sid())
     if session.get("room") == msg.code:
         session.pop("room")
         svc.release(_sid())
@@ -203,8 +214,8 @@ def leave(svc: Services, who: Player, msg: s.InRoom) -> Answer:
     return None
 
 
-def keys(svc: Services, who: Player, msg: s.Keys) -> Answer:
-    return svc.racing.keys(msg.code, msg.round, who, msg.seq, msg.keys)
+def keys(svc: Services, who: Player, msg: s.Keys, sid: str) -> Answer:
+    return svc.racing.keys(msg.code, msg.round, who, msg.seq, msg.keys, conn=sid)
 
 
 def keep_waiting(svc: Services, who: Player, msg: s.InRoom) -> Answer:

@@ -120,6 +120,7 @@ def register(sio: SocketIO, svc: Services) -> None:
             hello = s.Hello()
         # From the cookie and the token alone: no database I/O in the handshake.
         player, account = who_connects(session, secret, hello.token, hello.name)
+        session["tab"] = hello.tab or ""  # which tab holds a seat (race.core.tabs)
         version = None if account is None else account.version
         session["version"] = version
         save_player(player)
@@ -194,7 +195,8 @@ def dispatch(
             raise Refused("no_session", "connect first")
         if len(args) != 1:
             raise Refused("bad_payload", "send exactly one object")
-        return event.call(svc, player, event.schema.model_validate(args[0]))
+        msg = event.schema.model_validate(args[0])
+        return event.call(svc, player, msg) if event.context else event.call(svc, player, msg, sid)
 
     return answer(UNKNOWN if event is None else name, sid, svc, call, send_error, event=name)
 

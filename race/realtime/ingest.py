@@ -17,6 +17,7 @@ from typing import Any
 from typing import NamedTuple
 
 from race.core import phases
+from race.core import tabs
 from race.core.bounds import MAX_LOG_BYTES
 from race.core.bounds import batch_cost
 from race.core.bounds import key_budget
@@ -28,6 +29,7 @@ from race.core.room import Seat
 from race.core.scorer import Typist
 from race.identity import Player
 from race.realtime.engine import Engine
+from race.store.base import NotHolder
 from race.store.base import Sealed
 
 #: Keys claimed this far after they arrived are nonsense, refused rather than judged.
@@ -138,28 +140,41 @@ class Ingest:
             "finished": progress.finished,
         }
 
-    def _room(self, code: str, player_id: str, round_: int, now: int) -> tuple[Room, Seat]:
-        """Return the room (a view at most ``ROOM_CACHE_MS`` old) and the typing seat."""
+    def _room(
+        self, code: str, player_id: str, round_: int, now: int, conn: str
+    ) -> tuple[Room, Seat]:
+        """Return the room (a view at most ``ROOM_CACHE_MS`` old) and the typing seat.
+
+        A stale view may still name a connection that has since lost the seat as its
+        holder; the store's append checks the holder again (``Store.append_batch``)."""
         cached = self._rooms.get(code)
         if cached is not None and now - cached[0] <= ROOM_CACHE_MS:
             try:
-                return cached[1], typing_seat(cached[1], player_id, round_, now)
+                return cached[1], typing_seat(cached[1], player_id, round_, now, conn)
             except Refused:
                 pass  # the cached view may be stale: ask again
         room = self.engine.room(code)
-        seat = typing_seat(room, player_id, round_, now)
+        seat = typing_seat(room, player_id, round_, now, conn)
         if len(self._rooms) >= CACHE_SIZE:
             self._rooms.clear()
         self._rooms[code] = (now, room)
         return room, seat
 
     def keys(
-        self, code: str, round_: int, player: Player, seq: int, keys: tuple[Key, ...]
+        self,
+        code: str,
+        round_: int,
+        player: Player,
+        seq: int,
+        keys: tuple[Key, ...],
+        *,
+        conn: str = "",
     ) -> dict[str, Any]:
-        """Take one batch: check, fold, log it with the progress; finish the player if done."""
+        """Take one batch: check, fold, log it with the progress; finish the player if done.
+        Only the connection ``conn`` holding the seat types into it ("" is not checked)."""
         now = self.engine.clock()
         try:
-            room, seat = self._room(code, player.id, round_, now)
+            room, seat = self._room(code, player.id, round_, now, conn)
         except Refused as refused:
             if refused.code != "time_up":
                 raise
@@ -200,10 +215,19 @@ class Ingest:
         }
         try:
             before = self.store.append_batch(
-                code, round_, player.id, seq, line, progress=json.dumps(data, separators=(",", ":"))
+                code,
+                round_,
+                player.id,
+                seq,
+                line,
+                progress=json.dumps(data, separators=(",", ":")),
+                holder=conn or None,
             )
         except Sealed:  # the race ended while this batch was on its way
             return self._late(code, round_, player.id, seq, Refused("time_up", TIME_UP))
+        except NotHolder:  # another tab took the seat over since the view was read
+            self._rooms.pop(code, None)
+            raise Refused("seat_moved", tabs.MOVED) from None
         except BaseException:
             self._folded.pop(key, None)  # the batch may or may not be in: the log will say
             raise
@@ -273,13 +297,15 @@ def _ack(typist: Typist, next_seq: int, duplicate: bool) -> dict[str, Any]:
     }
 
 
-def typing_seat(room: Room, player_id: str, round_: int, now: int) -> Seat:
-    """Return the seat that may type in this room now, or refuse saying why not."""
+def typing_seat(room: Room, player_id: str, round_: int, now: int, conn: str = "") -> Seat:
+    """Return the seat that may type in this room now, or refuse saying why not (a
+    connection ``conn`` that no longer holds the seat: ``seat_moved``)."""
     seat = room.seat(player_id)
     if seat is None or seat.role != "racer":
         raise Refused("not_racer", "only racers in this room can type")
     if seat.left:
         raise Refused("left", "you left this race")
+    tabs.check_holder(seat, conn)
     if round_ != room.round:
         raise Refused("stale_round", "that batch belongs to another round")
     if not room.typing_open(now):

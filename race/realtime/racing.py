@@ -45,10 +45,19 @@ class Racing:
         return {**self.ingest.you(room, player_id), "every": self.period()}
 
     def keys(
-        self, code: str, round_: int, player: Player, seq: int, keys: tuple[Key, ...]
+        self,
+        code: str,
+        round_: int,
+        player: Player,
+        seq: int,
+        keys: tuple[Key, ...],
+        *,
+        conn: str = "",
     ) -> dict[str, Any]:
-        """Take one batch of keys (``Ingest.keys``); the answer says the batch period."""
-        return {**self.ingest.keys(code, round_, player, seq, keys), "every": self.period()}
+        """Take one batch of keys from connection ``conn`` (``Ingest.keys``); the answer
+        says the batch period."""
+        answer = self.ingest.keys(code, round_, player, seq, keys, conn=conn)
+        return {**answer, "every": self.period()}
 
     def tick(
         self, live: Live, now: int, n: int, lag: int, progress: dict[str, str], *, every: int

@@ -36,10 +36,12 @@ class Message(BaseModel):
 
 
 class Hello(Message):
-    """Connection auth: the token from a previous ``welcome``, and an optional name."""
+    """Connection auth: the token from a previous ``welcome``, an optional name, and the
+    tab's own random id (``race.core.tabs``)."""
 
     token: Annotated[str, Field(max_length=512)] | None = None
     name: Annotated[str, Field(max_length=64)] | None = None
+    tab: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{8,32}$")] | None = None
 
 
 class Sync(Message):
@@ -102,6 +104,8 @@ class Join(Seating):
 
     code: Code
     role: Literal["racer", "spectator"] = "racer"
+    #: Take over a seat another tab of this player holds (else refused ``other_tab``).
+    take_over: bool = False
 
 
 class InRoom(Message):

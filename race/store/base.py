@@ -77,6 +77,11 @@ class Sealed(Exception):
     """The round was sealed (its race is ending): its logs take no more batches."""
 
 
+class NotHolder(Exception):
+    """Another connection holds the seat (``put_conn``): a batch from this one is not
+    taken (another tab of the player took the seat over)."""
+
+
 @dataclass(frozen=True)
 class Effects:
     """What a room move needs written along with it, atomically."""
@@ -158,13 +163,16 @@ class Store(ABC):
         line: str,
         *,
         progress: str | None = None,
+        holder: str | None = None,
     ) -> int:
         """Append a log line if ``seq`` equals the log's length; return the length before.
 
         So the line was appended iff the result equals ``seq``; a duplicate (``seq`` <
         length) or a gap (``seq`` > length) appends nothing. When the line is appended and
         ``progress`` is given, it becomes the player's progress in the same step.
-        Raises ``NoSuchRoom``, and ``Sealed`` once the round is sealed.
+        Raises ``NoSuchRoom``, ``Sealed`` once the round is sealed, and ``NotHolder``
+        (appending nothing) when ``holder`` is given and another connection is recorded
+        as holding the seat (``put_conn``), checked in the same step.
         """
 
     @abstractmethod

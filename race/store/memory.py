@@ -17,6 +17,7 @@ from race.store.base import EffectsFn
 from race.store.base import Live
 from race.store.base import Move
 from race.store.base import NoSuchRoom
+from race.store.base import NotHolder
 from race.store.base import Sealed
 from race.store.base import Store
 from race.store.base import wall_ms
@@ -169,6 +170,7 @@ class MemoryStore(MemoryOutbox, Store):
         line: str,
         *,
         progress: str | None = None,
+        holder: str | None = None,
     ) -> int:
         """Append if ``seq`` is the next position (and store the progress with it)."""
         with self._lock:
@@ -177,6 +179,9 @@ class MemoryStore(MemoryOutbox, Store):
                 raise NoSuchRoom(code)
             if round_ in entry.sealed:
                 raise Sealed(code)
+            held = self._conns.get((code, player_id))
+            if holder is not None and held is not None and held != holder:
+                raise NotHolder(code)
             log = entry.logs.setdefault((round_, player_id), [])
             before = len(log)
             if seq == before:

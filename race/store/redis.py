@@ -26,6 +26,7 @@ from race.store.base import Effects
 from race.store.base import EffectsFn
 from race.store.base import Move
 from race.store.base import NoSuchRoom
+from race.store.base import NotHolder
 from race.store.base import Sealed
 from race.store.base import Store
 from race.store.base import wall_ms
@@ -199,21 +200,27 @@ class RedisStore(RedisIndexes, RedisDeadlines, RedisOutbox, Store):
         line: str,
         *,
         progress: str | None = None,
+        holder: str | None = None,
     ) -> int:
-        """Append by sequence number and store the progress, in one Lua step."""
+        """Append by sequence number and store the progress, in one Lua step (which also
+        checks the seat's holder)."""
         k = self.k
         keys = [
             k.log(code, round_, player_id),
             k.progress(code, round_),
             k.room(code),
             k.seal(code, round_),
+            k.conn(code, player_id),
         ]
         args: list[str | int] = [
-            seq, line, ROOM_TTL_MS, player_id, "0" if progress is None else "1", progress or ""
+            seq, line, ROOM_TTL_MS, player_id, "0" if progress is None else "1", progress or "",
+            holder or "",
         ]  # fmt: skip
         before = int(self.scripts.run("append", keys, args))
         if before == -2:
             raise Sealed(code)
+        if before == -3:
+            raise NotHolder(code)
         if before < 0:
             raise NoSuchRoom(code)
         return before

@@ -18,6 +18,7 @@ from race.core.snippet import make_snippet
 from race.store.base import Effects
 from race.store.base import Live
 from race.store.base import NoSuchRoom
+from race.store.base import NotHolder
 from race.store.base import Sealed
 from race.store.base import Store
 from race.store.policy import DEADLINE_HOLD_MS
@@ -147,6 +148,22 @@ def test_a_sealed_round_takes_no_more_batches(store: Store) -> None:
     assert store.read_log(code, 1, "p1") == ["zero"] and store.read_log(code, 1, "p2") == []
     assert store.get_progress(code, 1) == {"p1": '{"pos": 1}'}
     assert store.append_batch(code, 2, "p1", 0, "next round") == 0  # other rounds go on
+
+
+def test_only_the_connection_holding_the_seat_appends(store: Store) -> None:
+    store.create_room(new())
+    code = "R" * 16
+    assert store.append_batch(code, 1, "p1", 0, "no holder yet", holder="sid-a") == 0
+    store.put_conn(code, "p1", "sid-a")
+    assert store.append_batch(code, 1, "p1", 1, "a's", progress='{"pos": 1}', holder="sid-a") == 1
+    store.put_conn(code, "p1", "sid-b")  # another tab took the seat over
+    with pytest.raises(NotHolder):
+        store.append_batch(code, 1, "p1", 2, "a's late", progress='{"pos": 9}', holder="sid-a")
+    assert store.append_batch(code, 1, "p1", 2, "b's", holder="sid-b") == 2
+    assert store.append_batch(code, 1, "p1", 3, "unchecked") == 3  # no holder named
+    assert store.read_log(code, 1, "p1") == ["no holder yet", "a's", "b's", "unchecked"]
+    assert store.get_progress(code, 1) == {"p1": '{"pos": 1}'}
+    assert store.append_batch(code, 1, "p2", 0, "another player", holder="sid-a") == 0
 
 
 def test_concurrent_appends_with_the_same_seq_land_once(store: Store) -> None:
