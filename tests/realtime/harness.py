@@ -52,6 +52,8 @@ class Client:
         token: str | None = None,
         transports: tuple[str, ...] = ("websocket",),
         headers: dict[str, str] | None = None,
+        *,
+        tab: str | None = None,
     ) -> None:
         self.sio = socketio.Client(reconnection=False)
         self.events: list[tuple[str, Any]] = []
@@ -62,6 +64,8 @@ class Client:
             auth["name"] = name
         if token:
             auth["token"] = token
+        if tab:
+            auth["tab"] = tab  # the browser tab it speaks for (race.core.tabs)
         self.sio.connect(
             url, transports=list(transports), auth=auth, headers=headers or {}, wait_timeout=5
         )
