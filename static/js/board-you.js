@@ -1,4 +1,4 @@
-// A leaderboard for a guest: ask for this tab's player's rank and show it under the board.
+// A leaderboard for a guest: ask for this browser's player's rank and show it under the board.
 import { tabPlayer } from "./identity.js";
 
 const player = tabPlayer();

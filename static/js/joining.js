@@ -9,6 +9,7 @@ import { lostText } from "./sender.js";
 import { retryDelay } from "./net.js";
 import { render } from "./paint.js";
 import { conn, nowT, page, s, track, view, way } from "./race-state.js";
+import { seatElsewhere } from "./seat.js";
 import { GONE, notify, showGone } from "./status.js";
 import { syncIndent } from "./settings.js";
 import { Course, Mirror, indentUnit, seatRules } from "./typing.js";
@@ -25,6 +26,7 @@ export async function enter() {
     way.clear();
     adopt(answer.room, answer.you);
   } else if (GONE.has(answer.code)) leaveFor(answer.code);
+  else if (answer.code === "other_tab") seatElsewhere("offer"); // seated in another tab
   else if (answer.code === "busy") waitForRoom();
   else if (s.ghost && !s.code && !["offline", "rate_limited"].includes(answer.code)) {
     notify(`The ghost's snippet was refused (${answer.message}): practising on your own.`);

@@ -4,6 +4,7 @@ import { hideAbout } from "./about.js";
 import { byId } from "./dom.js";
 import { KeyInput } from "./input.js";
 import { conn, isCurrent, s, view } from "./race-state.js";
+import { seatElsewhere } from "./seat.js";
 import { KeySender } from "./sender.js";
 import { notify } from "./status.js";
 
@@ -74,7 +75,8 @@ function onAck(ack, batch) {
 }
 
 async function onRefused(answer) {
-  if (answer.code === "time_up") notify("Time is up.", "info");
+  if (answer.code === "seat_moved") seatElsewhere("moved"); // another tab holds the seat
+  else if (answer.code === "time_up") notify("Time is up.", "info");
   else if (!sender.active) notify(answer.message || "Keys were refused.", "error");
   else {
     if (answer.code === "bad_timestamp") {

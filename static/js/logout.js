@@ -1,5 +1,5 @@
-// Logging out: the tab's token names the account's player; forget it, so the tab plays as
-// a new guest.
+// Logging out: the browser's token names the account's player; forget it (in every tab),
+// so the browser plays as a new guest.
 import { saveToken } from "./identity.js";
 
 document.getElementById("logout-form").addEventListener("submit", () => saveToken(null));

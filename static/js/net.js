@@ -1,4 +1,5 @@
-// The socket: connecting with this tab's identity, requests with acks, and server clock sync.
+// The socket: connecting with this browser's identity (and this tab's id), requests with
+// acks, and server clock sync.
 import { io } from "socket.io-client";
 import * as identity from "./identity.js";
 
@@ -56,10 +57,16 @@ export class Connection extends EventTarget {
     window.addEventListener("online", () => {
       if (!this.socket.connected) this.socket.disconnect().connect(); // skip the backoff wait
     });
+    // Another tab now plays as another player (it started afresh, or logged in or out):
+    // follow it, so every tab of the browser is one player.
+    identity.onPlayerChange((player) => {
+      if (player && this.player && player.id !== this.player.id && this.socket.connected)
+        this.socket.disconnect().connect();
+    });
   }
 
   #auth() {
-    const auth = {};
+    const auth = { tab: identity.tabId() };
     const token = identity.token();
     const name = identity.savedName();
     if (token) auth.token = token;

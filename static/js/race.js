@@ -11,6 +11,7 @@ import { restart, wireInstantKeys } from "./instant.js";
 import { input, onRejoin, sender } from "./keys.js";
 import { adopt, applyRoom, enter, leaveFor } from "./joining.js";
 import { actWay, conn, s, track, view, way } from "./race-state.js";
+import { seatMoved, wireSeat } from "./seat.js";
 import { notify } from "./status.js";
 import { reasonOf } from "./wayon.js";
 
@@ -53,6 +54,7 @@ const handlers = {
   kicked(data) {
     if (data.code === s.code) leaveFor("kicked");
   },
+  seat_moved: seatMoved, // another tab of this browser took the seat (seat.js)
 };
 
 conn.addEventListener("event", (e) => handlers[e.detail.name]?.(e.detail.data));
@@ -78,6 +80,7 @@ wirePanel(() => {
   byId("set-indent-note").textContent = syncIndent(conn, s.room, s.me);
 });
 window.addEventListener("coderace:settings", () => view.relayout()); // the code's size changed
+wireSeat({ adopt, stop: () => sender.stop() });
 wireActions(conn, () => s.room, adopt, restart, actWay);
 wireInstantKeys();
 wireGhostOffer(adopt);

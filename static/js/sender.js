@@ -23,6 +23,7 @@ const FINAL = new Set([
   "not_racer",
   "no_such_room",
   "bad_payload",
+  "seat_moved", // another tab of this browser types into the seat now
 ]);
 
 /**
