@@ -8,6 +8,7 @@ import { input, sender, waitingRun } from "./keys.js";
 import { render } from "./paint.js";
 import { conn, s } from "./race-state.js";
 import { moveRoomGhosts } from "./room-ghosts.js";
+import { seatHint } from "./seat.js";
 import { netState, setNet, tickClock } from "./status.js";
 
 let lastHint = null;
@@ -26,16 +27,18 @@ export function frame() {
   if ((armed && !paused) !== input.enabled) input.setEnabled(armed && !paused);
   const net = netState(conn, armed, paused);
   if (net !== byId("net-state").dataset.state) setNet(net);
-  const text = hintText({
-    room,
-    spectator: s.role === "spectator",
-    finished: s.mirror?.finished,
-    waiting: !!room && conn.serverNow() < room.starts_at,
-    focused: input.focused,
-    restart: restartKey(),
-    paused: paused && armed,
-    skipIndent: s.course?.skipIndent, // off for a racer who types their own indentation
-  });
+  const text =
+    seatHint() ?? // another tab holds the seat (seat.js)
+    hintText({
+      room,
+      spectator: s.role === "spectator",
+      finished: s.mirror?.finished,
+      waiting: !!room && conn.serverNow() < room.starts_at,
+      focused: input.focused,
+      restart: restartKey(),
+      paused: paused && armed,
+      skipIndent: s.course?.skipIndent, // off for a racer who types their own indentation
+    });
   if (text !== lastHint) byId("hint").textContent = lastHint = text;
   moveGhost(render);
   moveRoomGhosts(render, drawGhosts);

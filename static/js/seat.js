@@ -42,6 +42,13 @@ export function seatElsewhere(mode) {
   byId("race").dataset.elsewhere = mode;
 }
 
+/** Return the hint line while another tab holds the seat, or null. */
+export function seatHint() {
+  const mode = byId("race").dataset.elsewhere;
+  if (mode === "moved") return "Typing here has stopped: this race continues in another tab.";
+  return mode === "offer" ? "This race is open in another tab of this browser." : null;
+}
+
 /** The server's `seat_moved`: the seat went to the tab it names; if not this one, stop. */
 export function seatMoved(data) {
   if (data.code === s.code && data.tab !== tabId() && !s.gone && s.role === "racer")

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.browser.conftest import SCREENSHOTS
 from tests.browser.conftest import Player
 from tests.browser.conftest import playwright_expect
 from tests.browser.conftest import type_together
@@ -108,6 +109,8 @@ def test_a_second_tab_takes_over_the_seat_and_the_first_stops(
     expect(offer).to_contain_text("You are in this race in another tab")
     expect(second.locator("#take-seat")).to_have_text("Race here instead")
     expect(second.locator("#gone")).to_be_hidden()  # not "This race has already started"
+    expect(second.locator("#code")).to_be_hidden()  # no empty race under the offer
+    second.screenshot(path=str(SCREENSHOTS / "tabs-take-over-offer.png"), full_page=True)
     host.page.bring_to_front()  # she goes back to her first tab
     type_together([(host.page, keys[4:6])], seed=6)  # asking took nothing: she types on
     expect(host.page.locator("#code .ch.done")).to_have_count(6)
@@ -124,6 +127,8 @@ def test_a_second_tab_takes_over_the_seat_and_the_first_stops(
     expect(moved).to_contain_text("This race continues in another tab")
     expect(host.page.locator("#take-seat")).to_have_text("Take it back here")
     expect(host.page.locator("#type-input")).to_have_attribute("aria-disabled", "true")
+    expect(host.page.locator("#hint")).to_have_text(re.compile("Typing here has stopped"))
+    host.shot("tabs-seat-moved")
 
     # The first tab types no more: its keys reach neither its page nor the seat's log.
     host.page.bring_to_front()
@@ -151,5 +156,4 @@ def test_a_second_tab_takes_over_the_seat_and_the_first_stops(
     expect(host.page.locator("#results")).to_be_visible()
     expect(host.page.locator("#standings-body tr")).to_have_count(2)
     assert done_chars(host) == len(host.snippet_text())
-    host.shot("tabs-seat-moved")
     assert not errors and not host.errors and not ben.errors
