@@ -157,3 +157,33 @@ def test_take_overs_spend_the_join_budget(server_factory: Callable[..., Server])
     finally:
         ann.close()
         other.close()
+
+
+def test_a_quick_race_from_another_tab_moves_the_waiting_seat(
+    workers: Workers, clients: list[Client]
+) -> None:
+    ann = Client(workers[0].url, name="Ann", tab=TAB_A)
+    clients.append(ann)
+    code = ann.ok("quick", {"language": "go"})["room"]["code"]
+    second = Client(workers[1].url, token=ann.token, tab=TAB_B)
+    clients.append(second)
+    again = second.ok("quick", {"language": "go"})  # nobody types in a lobby: no question
+    assert again["room"]["code"] == code
+    assert [r["id"] for r in again["room"]["racers"]] == [ann.id]  # one seat, moved
+    assert ann.wait("seat_moved") == {"code": code, "tab": TAB_B}
+
+
+def test_a_tab_that_lost_its_seat_leaves_it_to_the_tab_holding_it(
+    workers: Workers, clients: list[Client]
+) -> None:
+    ann, _, room = racing(workers, clients)
+    code = room["code"]
+    second = Client(workers[1].url, token=ann.token, tab=TAB_B)
+    clients.append(second)
+    second.ok("join", {"code": code, "take_over": True})
+    ann.wait("seat_moved")
+    assert ann.ok("leave", {"code": code})  # the old tab leaves: nothing happens to the seat
+    ann.ok("practice", {"snippet_id": "go-short"})  # and goes on elsewhere
+    held = workers[1].app.extensions["coderace"].store.get_room(code).seat(ann.id)
+    assert held is not None and held.connected and not held.left and held.tab == TAB_B
+    assert second.send_keys(at(room, "d"))["pos"] == 1
