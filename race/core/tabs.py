@@ -56,6 +56,24 @@ def holds(room: Room, player_id: str, conn: str) -> bool:
     return seat is None or not conn or not seat.conn or seat.conn == conn or not seat.connected
 
 
+def new_holders(before: Room | None, after: Room) -> tuple[tuple[str, str], ...]:
+    """Return ``(player id, connection)`` for every seat whose holding connection a move
+    changed: the store records them with the room, in the same write, so its check of a
+    batch's connection (``Store.append_batch``) never disagrees with the room."""
+    old = {} if before is None else {s.player_id: s.conn for s in before.seats}
+    return tuple(
+        (s.player_id, s.conn) for s in after.seats if s.conn and old.get(s.player_id) != s.conn
+    )
+
+
+def require_holder(room: Room, player_id: str, conn: str) -> Room:
+    """Return the room if ``conn`` may act for the player's seat (``holds``), else refuse
+    ``seat_moved``: a tab that lost its seat does not restart or start the run."""
+    if not holds(room, player_id, conn):
+        raise Refused("seat_moved", MOVED)
+    return room
+
+
 def moved(before: Room, after: Room, player_id: str) -> Seat | None:
     """Return the player's seat if a move took it from a connection that held it (still
     connected) to another one; None otherwise."""

@@ -131,10 +131,9 @@ def _enter(svc: Services, who: Player, code: str) -> dict[str, Any]:
         with contextlib.suppress(Refused):
             svc.engine.leave(previous, who, _sid())  # not if another tab holds the seat
     session["room"] = code  # a disconnect from now on finds the room here
-    if svc.live(_sid()):
+    if svc.live(_sid()):  # the store recorded the seat's connection with the room's write
         svc.place(_sid(), code)
         join_room(code)
-        svc.store.put_conn(code, who.id, _sid())
     else:
         # It closed while the join ran: its disconnect found no room (or the old one) and
         # marked nothing; the heartbeat's reconcile marks the seat this join took.
@@ -275,12 +274,12 @@ def restart(svc: Services, who: Player, msg: s.Restart) -> Answer:
     svc.throttle.restart(session.get("ip", "unknown"))
     room = svc.engine.room(msg.code)
     snippet = runs.next_snippet(svc.engine, room) if msg.next else _snippet(msg)
-    runs.restart(svc.engine, msg.code, who, snippet)
+    runs.restart(svc.engine, msg.code, who, snippet, conn=_sid())
     return _enter(svc, who, msg.code)
 
 
 def go(svc: Services, who: Player, msg: s.Go) -> Answer:
-    runs.go(svc.engine, msg.code, who, msg.round, msg.at)
+    runs.go(svc.engine, msg.code, who, msg.round, msg.at, conn=_sid())
     return _enter(svc, who, msg.code)
 
 

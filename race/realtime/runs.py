@@ -7,6 +7,7 @@ from __future__ import annotations
 import secrets
 
 from race.core import practice
+from race.core import tabs
 from race.core.room import Room
 from race.core.snippet import Snippet
 from race.identity import Player
@@ -14,13 +15,18 @@ from race.realtime.engine import Engine
 from race.realtime.engine import new_race_id
 
 
-def restart(engine: Engine, code: str, player: Player, snippet: Snippet | None) -> Room:
-    """Open the room's next run; a run left unfinished is dropped from the store once the
-    room has moved on (a failure there leaves keys the store expires with the room)."""
+def restart(
+    engine: Engine, code: str, player: Player, snippet: Snippet | None, conn: str = ""
+) -> Room:
+    """Open the room's next run (asked by connection ``conn``, which must hold the seat);
+    a run left unfinished is dropped from the store once the room has moved on (a failure
+    there leaves keys the store expires with the room)."""
     race_id = new_race_id()
     before, after = engine.update(
         code,
-        lambda r: practice.restart(r, player.id, race_id, snippet),
+        lambda r: practice.restart(
+            tabs.require_holder(r, player.id, conn), player.id, race_id, snippet
+        ),
         lambda r: r.race_id == race_id,  # this call's run, drawn just now, is open
     )
     if practice.is_abandoned_run(before, after):
@@ -41,10 +47,14 @@ def next_snippet(engine: Engine, room: Room) -> Snippet:
     return secrets.choice(choices)
 
 
-def go(engine: Engine, code: str, player: Player, round_: int, at: int) -> Room:
-    """Start a waiting run's clock at its first key (``practice.start_at_first_key``)."""
+def go(engine: Engine, code: str, player: Player, round_: int, at: int, *, conn: str = "") -> Room:
+    """Start a waiting run's clock at its first key (``practice.start_at_first_key``), as
+    asked by connection ``conn``, which must hold the seat."""
     now = engine.clock()
     _, after = engine.update(
-        code, lambda r: practice.start_at_first_key(r, player.id, round_, now, at)
+        code,
+        lambda r: practice.start_at_first_key(
+            tabs.require_holder(r, player.id, conn), player.id, round_, now, at
+        ),
     )
     return after

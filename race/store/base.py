@@ -205,7 +205,9 @@ class Store(ABC):
 
     @abstractmethod
     def put_conn(self, code: str, player_id: str, sid: str) -> None:
-        """Record the connection that currently holds a player's seat."""
+        """Record the connection that currently holds a player's seat. Writing a room does
+        this too, in the same step, for every seat whose connection changed
+        (``race.core.tabs.new_holders``)."""
 
     @abstractmethod
     def get_conn(self, code: str, player_id: str) -> str | None:

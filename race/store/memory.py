@@ -11,6 +11,7 @@ from dataclasses import field
 from race.core import presence
 from race.core.bucket import TokenBucket
 from race.core.room import Room
+from race.core.tabs import new_holders
 from race.store.base import ROOM_TTL_MS
 from race.store.base import Effects
 from race.store.base import EffectsFn
@@ -74,6 +75,10 @@ class MemoryStore(MemoryOutbox, Store):
             return None
         return entry
 
+    def _hold(self, before: Room | None, after: Room) -> None:
+        for player_id, conn in new_holders(before, after):  # the seat's holder, with its room
+            self._conns[(after.code, player_id)] = conn
+
     def _apply(self, effects: Effects | None) -> None:
         if effects is None:
             return
@@ -90,6 +95,7 @@ class MemoryStore(MemoryOutbox, Store):
             if self._entry(room.code) is not None:
                 return False
             self._rooms[room.code] = _RoomEntry(room, self._clock() + ROOM_TTL_MS)
+            self._hold(None, room)
             self._apply(effects)
             return True
 
@@ -112,6 +118,7 @@ class MemoryStore(MemoryOutbox, Store):
             if after is not before and after != before:
                 entry.room = after
                 entry.expires = self._clock() + ROOM_TTL_MS
+                self._hold(before, after)
                 self._apply(effects(before, after) if effects else None)
             return before, after
 

@@ -21,6 +21,7 @@ from redis.exceptions import WatchError
 
 from race.core import presence
 from race.core.room import Room
+from race.core.tabs import new_holders
 from race.store.base import ROOM_TTL_MS
 from race.store.base import Effects
 from race.store.base import EffectsFn
@@ -92,6 +93,8 @@ class RedisStore(RedisIndexes, RedisDeadlines, RedisOutbox, Store):
             pipe.zadd(k.live(s), {member: room.starts_at})
         else:
             pipe.zrem(k.live(s), member)
+        for player_id, conn in new_holders(before, room):  # the seat's holder, with its room
+            pipe.set(k.conn(room.code, player_id), conn, px=ROOM_TTL_MS)
         if effects is None:
             return
         if effects.schedule:

@@ -86,3 +86,15 @@ def test_a_tab_that_lost_the_seat_cannot_leave_it_for_the_one_holding_it() -> No
     # Once its holder is away, any connection of the player may act for the seat.
     away = members.disconnect(moved, "a", "c2")
     assert tabs.holds(away, "a", "c1")
+    assert tabs.require_holder(away, "a", "c1") == away
+    with pytest.raises(Refused) as refused:
+        tabs.require_holder(moved, "a", "c1")  # a restart from the tab that lost the seat
+    assert refused.value.code == "seat_moved"
+
+
+def test_a_room_write_names_the_seats_whose_holder_changed() -> None:
+    room = seated()
+    assert tabs.new_holders(None, room) == (("a", "c1"), ("b", "b1"))
+    moved = members.join(room, "a", "Ann", "racer", 2_000, conn="c2", tab="tab-Z", take_over=True)
+    assert tabs.new_holders(room, moved) == (("a", "c2"),)
+    assert tabs.new_holders(moved, members.disconnect(moved, "a", "c2")) == ()

@@ -64,21 +64,6 @@ def once_after(store: Store, name: str, action: Callable[[], None]) -> threading
     return done
 
 
-def once_before(store: Store, name: str, action: Callable[[], None]) -> threading.Event:
-    """Run ``action`` once, right before the next call of the store's ``name``."""
-    real = getattr(store, name)
-    done = threading.Event()
-
-    def call(*args: Any, **kwargs: Any) -> Any:
-        if not done.is_set():
-            done.set()
-            action()
-        return real(*args, **kwargs)
-
-    setattr(store, name, call)
-    return done
-
-
 def checked(svc: Services) -> threading.Event:
     """Tell when the reconciler's next check has returned."""
     reconciler = svc.heartbeat.reconciler
@@ -131,11 +116,12 @@ def test_a_check_in_the_middle_of_a_reconnect_leaves_the_seat_connected(
     svc: Services = server.app.extensions["coderace"]
     reconciler = svc.heartbeat.reconciler
 
-    def check() -> None:  # the sweep, as if due now, before the reconnect records its conn
+    def check() -> None:  # the sweep, as if due now, before the reconnect's join answers
         reconciler.sweep(svc.engine.clock() + 60_000)
 
-    # Ben's reconnect has marked his seat connected; its connection is not recorded yet.
-    fired, checked_once = once_before(svc.store, "put_conn", check), checked(svc)
+    # Ben's reconnect has marked his seat connected (its connection recorded with the
+    # room, in the same write); its join has not answered yet.
+    fired, checked_once = once_after(svc.store, "update_room", check), checked(svc)
     back = connect(token=b.token)
     back.ok("join", {"code": code})
     stays_seated(server, code, b.id, checked_once)

@@ -187,3 +187,28 @@ def test_a_tab_that_lost_its_seat_leaves_it_to_the_tab_holding_it(
     held = workers[1].app.extensions["coderace"].store.get_room(code).seat(ann.id)
     assert held is not None and held.connected and not held.left and held.tab == TAB_B
     assert second.send_keys(at(room, "d"))["pos"] == 1
+
+
+def test_a_tab_that_lost_its_practice_seat_neither_restarts_nor_starts_the_run(
+    workers: Workers, clients: list[Client]
+) -> None:
+    ann = Client(workers[0].url, name="Ann", tab=TAB_A)
+    clients.append(ann)
+    room = ann.ok("practice", {"snippet_id": "py-short", "ready": True})["room"]
+    code = room["code"]
+    second = Client(workers[1].url, token=ann.token, tab=TAB_B)
+    clients.append(second)
+    assert second.call("join", {"code": code})["code"] == "other_tab"
+    second.ok("join", {"code": code, "take_over": True})
+    ann.wait("seat_moved")
+    for event, payload in (
+        ("restart", {"code": code}),
+        ("go", {"code": code, "round": room["round"], "at": server_ms()}),
+    ):
+        refused = ann.call(event, payload)
+        assert refused["code"] == "seat_moved", (event, refused)
+    store = workers[1].app.extensions["coderace"].store
+    assert store.get_room(code).round == room["round"]  # nothing restarted
+    assert store.get_room(code).phase == "lobby"  # nor started
+    started = second.ok("go", {"code": code, "round": room["round"], "at": server_ms()})
+    assert started["room"]["phase"] in ("countdown", "racing")

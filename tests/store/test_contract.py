@@ -166,6 +166,24 @@ def test_only_the_connection_holding_the_seat_appends(store: Store) -> None:
     assert store.append_batch(code, 1, "p2", 0, "another player", holder="sid-a") == 0
 
 
+def test_a_room_write_records_the_seats_holders_with_it(store: Store) -> None:
+    store.create_room(new())
+    code = "R" * 16
+    join = members.join
+    store.update_room(code, lambda r: join(r, "p1", "Ann", "racer", 2_000, conn="a", tab="tab-a"))
+    assert store.get_conn(code, "p1") == "a"
+    with pytest.raises(NotHolder):
+        store.append_batch(code, 1, "p1", 0, "from another tab", holder="b")
+    store.update_room(
+        code,
+        lambda r: join(r, "p1", "Ann", "racer", 2_500, conn="b", tab="tab-b", take_over=True),
+    )
+    assert store.get_conn(code, "p1") == "b"  # in the same write as the room
+    with pytest.raises(NotHolder):
+        store.append_batch(code, 1, "p1", 0, "from the tab that lost it", holder="a")
+    assert store.append_batch(code, 1, "p1", 0, "from the holder", holder="b") == 0
+
+
 def test_concurrent_appends_with_the_same_seq_land_once(store: Store) -> None:
     store.create_room(new())
     results: list[int] = []
