@@ -1,4 +1,4 @@
-// Registering: send this tab's token (its player's races become the account's) and say
+// Registering: send this browser's token (its player's races become the account's) and say
 // which player that is.
 import { token } from "./identity.js";
 import { profileUrl, tabPlayer } from "./identity.js";
