@@ -13,9 +13,7 @@ import contextlib
 import secrets
 from collections.abc import Callable
 from typing import Any
-from typing import Protocol
 
-from race.core import hosting
 from race.core import members
 from race.core import phases
 from race.core import room as rooms
@@ -32,6 +30,11 @@ from race.ghosts import GhostSource
 from race.ghosts import NoGhosts
 from race.identity import Player
 from race.realtime.deadlines import implied
+from race.realtime.hostctl import HostControls
+from race.realtime.naming import Emit
+from race.realtime.naming import new_code
+from race.realtime.naming import new_race_id
+from race.realtime.naming import player_room
 from race.realtime.views import room_view
 from race.store.base import Effects
 from race.store.base import Move
@@ -40,30 +43,8 @@ from race.store.base import Store
 from race.store.base import is_store_error
 
 
-class Emit(Protocol):
-    """Send an event to a Socket.IO room (a room code, or ``p:<player id>``)."""
-
-    def __call__(self, event: str, data: Any, to: str) -> None: ...
-
-
-def new_code() -> str:
-    """Return an unguessable room code: 96 random bits, URL-safe."""
-    return secrets.token_urlsafe(12)
-
-
-def new_race_id() -> str:
-    """Return the id a new round's results are stored under: 128 random bits, URL-safe,
-    unrelated to the room code (``race.web.board.RACE_ID`` is its pattern)."""
-    return secrets.token_urlsafe(16)
-
-
-def player_room(player_id: str) -> str:
-    """Return the Socket.IO room every connection of a player joins."""
-    return f"p:{player_id}"
-
-
-class Engine:
-    """Rooms, matchmaking and host controls over the store."""
+class Engine(HostControls):
+    """Rooms, matchmaking and (``HostControls``) host controls over the store."""
 
     def __init__(
         self,
@@ -282,68 +263,3 @@ class Engine:
             before, after = self.update(code, lambda r: members.disconnect(r, player.id, conn))
             return after != before
         return False
-
-    # --- host controls -------------------------------------------------------------------
-
-    def kick(self, code: str, host: Player, target: str) -> None:
-        """Remove a player at the host's request."""
-        now = self.clock()
-        self.update(
-            code, lambda r: hosting.kick(r, host.id, target, now), lambda r: target in r.banned
-        )
-        self.emit("kicked", {"code": code}, player_room(target))
-
-    def lock(self, code: str, host: Player, locked: bool) -> None:
-        """Lock or unlock the room."""
-        self.update(code, lambda r: hosting.set_locked(r, host.id, locked))
-
-    def configure(
-        self,
-        code: str,
-        host: Player,
-        snippet: Snippet | None,
-        limit_ms: int | None,
-        public_results: bool | None = None,
-        *,
-        auto_limit: bool = False,
-    ) -> None:
-        """Change the snippet, the time limit (or follow the snippet), the listing."""
-        self.update(
-            code,
-            lambda r: hosting.configure(
-                r,
-                host.id,
-                snippet=snippet,
-                limit_ms=limit_ms,
-                auto_limit=auto_limit,
-                public_results=public_results,
-            ),
-        )
-
-    def start(self, code: str, host: Player) -> None:
-        """Start a private room's countdown."""
-        now = self.clock()
-        self.update(
-            code,
-            lambda r: hosting.start(r, host.id, now),
-            lambda r: hosting.shows_start(r, host.id, now),
-        )
-
-    def cut_short(self, code: str, host: Player) -> Room:
-        """End a private race's time now, at the host's request (``hosting.cut_short``)."""
-        now = self.clock()
-        _, after = self.update(
-            code,
-            lambda r: hosting.cut_short(r, host.id, now),
-            lambda r: hosting.shows_cut(r, host.id, now),
-        )
-        return after
-
-    def rematch(self, code: str, host: Player, snippet: Snippet | None, go: bool = False) -> None:
-        """Open the next round (a new race id): in the lobby, or with ``go`` started at once."""
-        now, race_id = self.clock(), new_race_id()
-        self.update(
-            code,
-            lambda r: hosting.rematch(r, host.id, now, race_id, snippet, go=go),
-            lambda r: r.race_id == race_id,  # this call's round, drawn just now, is open
-        )

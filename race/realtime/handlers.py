@@ -30,10 +30,10 @@ from race.logonce import ONCE
 from race.realtime import Services
 from race.realtime import schemas as s
 from race.realtime import services
-from race.realtime.engine import player_room
 from race.realtime.events import EVENTS
 from race.realtime.events import Event
 from race.realtime.events import save_player
+from race.realtime.naming import player_room
 from race.realtime.recheck import account_room
 from race.realtime.revoke import check_session
 from race.store.base import is_store_error

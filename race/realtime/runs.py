@@ -12,7 +12,7 @@ from race.core.room import Room
 from race.core.snippet import Snippet
 from race.identity import Player
 from race.realtime.engine import Engine
-from race.realtime.engine import new_race_id
+from race.realtime.naming import new_race_id
 
 
 def restart(
