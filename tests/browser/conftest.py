@@ -30,7 +30,7 @@ from race.core.course import ideal_keys
 from race.core.timing import Timing
 from race.corpus import Corpus
 from race.corpus import load_dir
-from tests.realtime.conftest import SNIPPETS
+from tests.realtime.conftest import write_snippets
 from tests.realtime.harness import Server
 
 if TYPE_CHECKING:
@@ -120,12 +120,7 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def corpus(tmp_path: Path) -> Corpus:
     """Return the tiny corpus of the realtime tests (one short snippet per language)."""
-    folder = tmp_path / "corpus"
-    for name, text in SNIPPETS.items():
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return load_dir(folder)
+    return load_dir(write_snippets(tmp_path / "corpus"))
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from tests.browser.conftest import wait_typing
 from tests.browser.test_race import done_chars
 from tests.browser.test_race import practice
 from tests.realtime.conftest import SNIPPETS
+from tests.realtime.conftest import write_snippets
 from tests.realtime.test_practice_runs import OTHER_PYTHON
 
 pytestmark = pytest.mark.integration
@@ -28,12 +29,9 @@ expect = playwright_expect()
 @pytest.fixture
 def corpus(tmp_path: Path) -> Corpus:
     """The tiny browser corpus with a second Python snippet, so there is a next one."""
-    folder = tmp_path / "corpus"
-    for name, text in {**SNIPPETS, "python/py-other.snip": OTHER_PYTHON}.items():
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return load_dir(folder)
+    return load_dir(
+        write_snippets(tmp_path / "corpus", {**SNIPPETS, "python/py-other.snip": OTHER_PYTHON})
+    )
 
 
 def phase(one: Player) -> str:

@@ -17,6 +17,7 @@ from tests.browser.conftest import type_together
 from tests.browser.test_race import practice
 from tests.realtime.conftest import ABOUT
 from tests.realtime.conftest import SNIPPETS
+from tests.realtime.conftest import write_snippets
 
 pytestmark = pytest.mark.integration
 expect = playwright_expect()
@@ -41,12 +42,7 @@ wpm = 25
 @pytest.fixture
 def corpus(tmp_path: Path) -> Corpus:
     """The tiny browser corpus with a Flask track through its two snippets."""
-    folder = tmp_path / "corpus"
-    for name, text in {**SNIPPETS, "tracks/flask.toml": TRACK}.items():
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return load_dir(folder)
+    return load_dir(write_snippets(tmp_path / "corpus", {**SNIPPETS, "tracks/flask.toml": TRACK}))
 
 
 def test_the_about_shows_before_a_run_hides_while_typing_and_returns_after(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from collections.abc import Iterator
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -48,15 +49,19 @@ SNIPPETS = {
 }
 
 
-@pytest.fixture
-def corpus(tmp_path: Path) -> Corpus:
-    """Return a tiny corpus of short snippets so races finish in seconds."""
-    folder = tmp_path / "corpus"
-    for name, text in SNIPPETS.items():
+def write_snippets(folder: Path, files: Mapping[str, str] = SNIPPETS) -> Path:
+    """Write corpus files (``language/name.snip``, ``tracks/name.toml``) under ``folder``."""
+    for name, text in files.items():
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
-    return load_dir(folder)
+    return folder
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Corpus:
+    """Return a tiny corpus of short snippets so races finish in seconds."""
+    return load_dir(write_snippets(tmp_path / "corpus"))
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from race.corpus import Corpus
 from race.corpus import load_dir
 from tests.realtime.conftest import ABOUT
 from tests.realtime.conftest import SNIPPETS
+from tests.realtime.conftest import write_snippets
 from tests.realtime.harness import Client
 from tests.realtime.harness import Server
 from tests.realtime.harness import server_ms
@@ -30,12 +31,9 @@ OTHER_PYTHON = (
 @pytest.fixture
 def corpus(tmp_path: Path) -> Corpus:
     """The tiny test corpus with a second Python snippet."""
-    folder = tmp_path / "corpus"
-    for name, text in {**SNIPPETS, "python/py-other.snip": OTHER_PYTHON}.items():
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return load_dir(folder)
+    return load_dir(
+        write_snippets(tmp_path / "corpus", {**SNIPPETS, "python/py-other.snip": OTHER_PYTHON})
+    )
 
 
 def _go(client: Client, at: int) -> dict:
