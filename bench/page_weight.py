@@ -118,7 +118,10 @@ def race_page(browser: Any, base: str, snippet: str, report: dict[str, tuple[int
     page = context.new_page()
     meter = Meter(page)
     page.goto(f"/play/practice?snippet={snippet}", wait_until="networkidle")
-    page.wait_for_selector("#race[data-phase=racing]", state="attached", timeout=15_000)
+    # Ready to type: a practice run waits for its first key, the typing area focused.
+    page.wait_for_function(
+        "document.activeElement && document.activeElement.id === 'type-input'", timeout=15_000
+    )
     report["race page"] = meter.total()
     shown = page.locator("#code code").text_content() or ""  # the text the page shows
     for key in ideal_keys(Course(shown)):
