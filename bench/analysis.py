@@ -6,44 +6,29 @@ eventlet green thread as the worker runs it."""
 from __future__ import annotations
 
 import json
-import random
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import eventlet
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.scorer import long_stream
 from race.core.analysis import analyse_log
 from race.core.analysis import analysis_json
 from race.core.course import Course
-from race.core.course import ideal_keys
 from race.core.keylog import KeyLog
 from race.core.keylog import dump_log
 from race.core.keylog import parse_log
-from race.core.keys import BACKSPACE
 from race.core.keys import Batch
-from race.core.keys import Key
 from race.core.review import review
 from race.core.snippet import indent_unit
 from race.corpus import builtin
 from race.corpus.lexing import token_classes
 from race.db.write import pack_log
 from race.db.write import unpack_log
-
-
-def stream(course: Course, error_rate: float, seed: int = 1) -> list[Key]:
-    """Type the course at ~90 WPM with some typos that are backspaced at once."""
-    rng = random.Random(seed)
-    t, out = 0, []
-    for key in ideal_keys(course):
-        if rng.random() < error_rate:
-            t += rng.randint(60, 200)
-            out.append((t, "#"))
-            t += rng.randint(60, 200)
-            out.append((t, BACKSPACE))
-        t += rng.randint(60, 200)
-        out.append((t, key))
-    return out
 
 
 def best_ms(work: Callable[[], object], rounds: int) -> float:
@@ -61,7 +46,7 @@ def main() -> None:
     rounds = 3 if "--quick" in sys.argv else 50
     snippet = max(builtin(), key=lambda s: len(s.text))
     course = Course(snippet.text, indent_unit=indent_unit(snippet.indent))
-    keys = stream(course, 0.03)
+    keys = long_stream(course, 0.03)
     batches = tuple(
         Batch(keys[i + 5][0] if i + 5 < len(keys) else keys[-1][0], tuple(keys[i : i + 6]))
         for i in range(0, len(keys), 6)
